@@ -1,0 +1,28 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { resolveContext, type AppDeps } from './context.js';
+import { ApiError, handleError } from './http/errors.js';
+import { registerIngestRoutes } from './routes/ingest.js';
+import { registerReadRoutes } from './routes/read.js';
+
+/** Builds the collector's Hono app. The only way to make one; tests call it with an in-memory db. */
+export function createApp(deps: AppDeps) {
+  const ctx = resolveContext(deps);
+  const app = new OpenAPIHono({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const issue = result.error.issues[0];
+        const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+        throw new ApiError('invalid_fields', `${where}${issue?.message ?? 'invalid request'}`);
+      }
+    },
+  });
+  app.onError(handleError);
+  app.notFound((c) => {
+    throw new ApiError('not_found', `no route for ${c.req.method} ${c.req.path}`);
+  });
+  registerIngestRoutes(app, ctx);
+  registerReadRoutes(app, ctx);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

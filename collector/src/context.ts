@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import type { OpenDatabase } from './db/client.js';
+
+/** Request and payload bounds (SPEC §3.4). */
+export interface Limits {
+  /** max body of `POST /collect`, bytes */
+  collectBodyBytes: number;
+  /** max body of `POST /api/events`, bytes */
+  batchBodyBytes: number;
+  /** max analytics events in one batch */
+  batchEvents: number;
+  /** max length of any string field, characters (URLs, names, text) */
+  stringLength: number;
+  /** max serialized size of props / traits, bytes */
+  propsBytes: number;
+}
+
+export const defaultLimits: Limits = {
+  collectBodyBytes: 64 * 1024,
+  batchBodyBytes: 1024 * 1024,
+  batchEvents: 1000,
+  stringLength: 2048,
+  propsBytes: 8 * 1024,
+};
+
+/** What `createApp` needs. Time and ids are injected so tests are deterministic. */
+export interface AppDeps {
+  database: OpenDatabase;
+  now?: () => number;
+  randomId?: () => string;
+  /** folder holding the built tracker bundles (`script.js`, `recorder.js`) */
+  assetsDir?: string;
+  /** trust `X-Forwarded-For` / `CF-Connecting-IP` and country headers from a proxy */
+  trustProxy?: boolean;
+  limits?: Partial<Limits>;
+}
+
+/** Resolved dependencies shared by routes, ingest and queries. */
+export interface AppContext {
+  database: OpenDatabase;
+  now: () => number;
+  randomId: () => string;
+  assetsDir: string | undefined;
+  trustProxy: boolean;
+  limits: Limits;
+}
+
+export function resolveContext(deps: AppDeps): AppContext {
+  return {
+    database: deps.database,
+    now: deps.now ?? Date.now,
+    randomId: deps.randomId ?? randomUUID,
+    assetsDir: deps.assetsDir,
+    trustProxy: deps.trustProxy ?? false,
+    limits: { ...defaultLimits, ...deps.limits },
+  };
+}

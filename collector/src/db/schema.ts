@@ -1,0 +1,172 @@
+/**
+ * SQLite schema (Drizzle). Times are integer milliseconds since the epoch.
+ * Primary keys lead with website_id and, for time-series tables, the time column, so the same
+ * shape works on PostgreSQL with Citus or TimescaleDB (SPEC §3.6).
+ * Change it, then run `pnpm --filter @sightline/collector db:generate`; never edit drizzle/ by hand.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  blob,
+  index,
+  integer,
+  primaryKey,
+
+  sqliteTable,
+  text,
+} from 'drizzle-orm/sqlite-core';
+
+export const websites = sqliteTable('websites', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  domain: text('domain').notNull(),
+  /** JSON array of hostnames allowed to send events; empty = any */
+  allowedDomains: text('allowed_domains', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+  timezone: text('timezone').notNull().default('UTC'),
+  publicStats: integer('public_stats', { mode: 'boolean' }).notNull().default(false),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role', { enum: ['admin', 'member', 'viewer'] }).notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    /** first characters of the key, shown in listings */
+    prefix: text('prefix').notNull(),
+    /** sha256 hex of the whole key */
+    hash: text('hash').notNull().unique(),
+    /** JSON array of 'read' | 'write' | 'admin' */
+    scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull(),
+    websiteId: text('website_id'),
+    userId: text('user_id'),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+    expiresAt: integer('expires_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [index('api_keys_website_idx').on(t.websiteId)],
+);
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    websiteId: text('website_id').notNull(),
+    id: text('id').notNull(),
+    visitorId: text('visitor_id').notNull(),
+    userId: text('user_id'),
+    startedAt: integer('started_at').notNull(),
+    endedAt: integer('ended_at').notNull(),
+    pageviews: integer('pageviews').notNull().default(0),
+    clicks: integer('clicks').notNull().default(0),
+    events: integer('events').notNull().default(0),
+    entryPath: text('entry_path'),
+    exitPath: text('exit_path'),
+    hostname: text('hostname'),
+    referrer: text('referrer'),
+    /** referrer host or utm_source, normalised (e.g. "google", "direct") */
+    source: text('source'),
+    utmSource: text('utm_source'),
+    utmMedium: text('utm_medium'),
+    utmCampaign: text('utm_campaign'),
+    utmTerm: text('utm_term'),
+    utmContent: text('utm_content'),
+    browser: text('browser'),
+    browserVersion: text('browser_version'),
+    os: text('os'),
+    device: text('device'),
+    screen: text('screen'),
+    language: text('language'),
+    country: text('country'),
+    cookieless: integer('cookieless', { mode: 'boolean' }).notNull().default(false),
+    replayChunks: integer('replay_chunks').notNull().default(0),
+    replayEvents: integer('replay_events').notNull().default(0),
+    replayBytes: integer('replay_bytes').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.websiteId, t.id] }),
+    index('sessions_id_idx').on(t.id),
+    index('sessions_website_started_idx').on(t.websiteId, t.startedAt),
+    index('sessions_visitor_idx').on(t.websiteId, t.visitorId, t.startedAt),
+  ],
+);
+
+/**
+ * One row per tracked event of any type (pageview, custom, identify, click, outbound, scroll,
+ * rageclick, deadclick, error). The primary key (website_id, ts, id) makes retries idempotent:
+ * a client event keeps its id and timestamp across retries.
+ */
+export const events = sqliteTable(
+  'events',
+  {
+    websiteId: text('website_id').notNull(),
+    ts: integer('ts').notNull(),
+    id: text('id').notNull(),
+    sessionId: text('session_id').notNull(),
+    visitorId: text('visitor_id').notNull(),
+    userId: text('user_id'),
+    type: text('type').notNull(),
+    /** custom event name; tag name for clicks */
+    name: text('name'),
+    /** path of the page (no origin), query kept unless excluded by the tracker */
+    path: text('path'),
+    hostname: text('hostname'),
+    title: text('title'),
+    referrer: text('referrer'),
+    scrollDepth: integer('scroll_depth'),
+    engagedMs: integer('engaged_ms'),
+    /** everything else: click fields, custom props, identify traits, … */
+    props: text('props', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.websiteId, t.ts, t.id] }),
+    index('events_session_idx').on(t.sessionId, t.ts),
+  ],
+);
+
+export const replayChunks = sqliteTable(
+  'replay_chunks',
+  {
+    websiteId: text('website_id').notNull(),
+    sessionId: text('session_id').notNull(),
+    seq: integer('seq').notNull(),
+    startTs: integer('start_ts').notNull(),
+    endTs: integer('end_ts').notNull(),
+    eventCount: integer('event_count').notNull(),
+    rawBytes: integer('raw_bytes').notNull(),
+    storedBytes: integer('stored_bytes').notNull(),
+    /** gzip of the JSON array of rrweb events */
+    data: blob('data', { mode: 'buffer' }).notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.websiteId, t.sessionId, t.seq] })],
+);
+
+/** Events the server bot filter dropped, per website, day and reason. */
+export const botDrops = sqliteTable(
+  'bot_drops',
+  {
+    websiteId: text('website_id').notNull(),
+    day: text('day').notNull(),
+    reason: text('reason').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.websiteId, t.day, t.reason] })],
+);
+
+/** Daily salts for cookieless visitor hashes; shared by every collector through the database. */
+export const salts = sqliteTable('salts', {
+  day: text('day').primaryKey(),
+  salt: text('salt').notNull(),
+});
+
+export type Website = typeof websites.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
+export type EventRow = typeof events.$inferInsert;
