@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { resolveContext, type AppDeps } from './context.js';
-import { ApiError, handleError } from './http/errors.js';
+import { ApiError, errorBody, handleError } from './http/errors.js';
 import { registerIngestRoutes } from './routes/ingest.js';
 import { registerReadRoutes } from './routes/read.js';
 
@@ -17,9 +17,7 @@ export function createApp(deps: AppDeps) {
     },
   });
   app.onError(handleError);
-  app.notFound((c) => {
-    throw new ApiError('not_found', `no route for ${c.req.method} ${c.req.path}`);
-  });
+  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
   registerIngestRoutes(app, ctx);
   registerReadRoutes(app, ctx);
   return app;

@@ -33,6 +33,8 @@ export interface AppDeps {
   /** trust `X-Forwarded-For` / `CF-Connecting-IP` and country headers from a proxy */
   trustProxy?: boolean;
   limits?: Partial<Limits>;
+  /** folder served at `/demo/` (the example site), when set */
+  demoDir?: string;
 }
 
 /** Resolved dependencies shared by routes, ingest and queries. */
@@ -43,6 +45,7 @@ export interface AppContext {
   assetsDir: string | undefined;
   trustProxy: boolean;
   limits: Limits;
+  demoDir: string | undefined;
 }
 
 export function resolveContext(deps: AppDeps): AppContext {
@@ -53,5 +56,6 @@ export function resolveContext(deps: AppDeps): AppContext {
     assetsDir: deps.assetsDir,
     trustProxy: deps.trustProxy ?? false,
     limits: { ...defaultLimits, ...deps.limits },
+    demoDir: deps.demoDir,
   };
 }
