@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+// Ingest benchmark: loopback load against a bare Hono endpoint, `/collect` and `/api/events`,
+// each server in its own child process, side by side in one run.
+// Usage: node scripts/bench-ingest.mjs [--duration 10] [--connections 50]
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const duration = arg('duration', 10);
+const connections = arg('connections', 50);
+const batchSize = 50;
+
+const userAgents = [
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36',
+  'Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0',
+  'Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0.0.0 Safari/537.36',
+];
+const pages = ['/', '/pricing', '/blog/hello-world', '/docs/install', '/about', '/signup?plan=pro'];
+const referrers = [null, 'https://www.google.com/', 'https://news.ycombinator.com/', 'https://twitter.com/'];
+const sessions = Array.from({ length: 2000 }, () => ({ sessionId: randomUUID(), visitorId: randomUUID() }));
+const pick = (a) => a[Math.floor(Math.random() * a.length)];
+
+function collectBody() {
+  const s = pick(sessions);
+  return JSON.stringify({
+    type: 'pageview',
+    websiteId: 'bench-site',
+    domain: 'bench.example',
+    href: `https://bench.example${pick(pages)}`,
+    referrer: pick(referrers),
+    viewport: { width: 1920, height: 1080 },
+    visitorId: s.visitorId,
+    sessionId: s.sessionId,
+    eventId: randomUUID(),
+    timestamp: Date.now(),
+  });
+}
+
+function batchBody() {
+  const s = pick(sessions);
+  const now = Date.now();
+  const analytics = Array.from({ length: batchSize }, (_, i) => ({
+    type: 'click',
+    tag: 'BUTTON',
+    id: 'submit-btn',
+    class: 'btn',
+    text: 'Submit',
+    x: 100 + i,
+    y: 200,
+    timestamp: now - (batchSize - i) * 10,
+    eventId: randomUUID(),
+  }));
+  return JSON.stringify({
+    metadata: {
+      sessionId: s.sessionId,
+      visitorId: s.visitorId,
+      websiteId: 'bench-site',
+      url: `https://bench.example${pick(pages)}`,
+      screen: '1920x1080',
+      timestamp: new Date(now).toISOString(),
+    },
+    analytics,
+  });
+}
+
+function startServer(mode, dbFile) {
+  const tsx = createRequire(import.meta.url).resolve('tsx');
+  const child = spawn(process.execPath, ['--import', tsx, join(root, 'scripts/bench/server.ts'), mode, dbFile], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((ok, fail) => {
+    child.stdout.on('data', (d) => {
+      const m = /port=(\d+)/.exec(String(d));
+      if (m) ok({ child, url: `http://127.0.0.1:${m[1]}` });
+    });
+    child.on('exit', (code) => fail(new Error(`${mode} server exited with ${code}`)));
+  });
+}
+
+function rssMb(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+async function load(url, path, body) {
+  const ua = () => pick(userAgents);
+  const opts = {
+    url: url + path,
+    connections,
+    duration,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => ({
+          ...req,
+          headers: { 'content-type': 'text/plain', 'user-agent': ua() },
+          body: body(),
+        }),
+      },
+    ],
+  };
+  // Warm-up (JIT, UA cache, SQLite pages), then the measured run.
+  await autocannon({ ...opts, duration: 2 });
+  return autocannon(opts);
+}
+
+async function measure(mode, path, body, dbFile) {
+  const { child, url } = await startServer(mode, dbFile);
+  let peak = rssMb(child.pid);
+  const timer = setInterval(() => (peak = Math.max(peak, rssMb(child.pid))), 200);
+  const r = await load(url, path, body);
+  clearInterval(timer);
+  child.removeAllListeners('exit');
+  child.kill('SIGTERM');
+  const bad = r.non2xx + r.errors + r.timeouts;
+  return { reqPerSec: r.requests.average, p99: r.latency.p99, bad, total: r.requests.total, peakRssMb: peak };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
+console.log('Sightline ingest benchmark');
+console.log(`method: autocannon on loopback, ${connections} connections, ${duration}s measured after a 2s warm-up;`);
+console.log('each server runs alone in its own child process (2 cores: load generator + server);');
+console.log(`/collect bodies: original pageview payloads, random pages/referrers, ${userAgents.length} real user agents, 2000 sessions;`);
+console.log(`/api/events bodies: batches of ${batchSize} click events; SQLite file in a temp dir (WAL, synchronous=NORMAL).\n`);
+
+try {
+  const bare = await measure('bare', '/collect', collectBody, ':memory:');
+  const collect = await measure('collector', '/collect', collectBody, join(dir, 'collect.db'));
+  const batch = await measure('collector', '/api/events', batchBody, join(dir, 'events.db'));
+  const row = (name, r, extra = '') =>
+    console.log(
+      `${name.padEnd(26)} ${r.reqPerSec.toFixed(0).padStart(8)} req/s  p99 ${String(r.p99).padStart(4)} ms  non-2xx/errors ${r.bad}  peak RSS ${r.peakRssMb.toFixed(0)} MB${extra}`,
+    );
+  row('bare Hono POST /collect', bare);
+  row('collector POST /collect', collect, `  → ${(collect.reqPerSec / bare.reqPerSec).toFixed(2)} × bare (goal ≥ 0.60)`);
+  const eventsPerSec = batch.reqPerSec * batchSize;
+  row('collector POST /api/events', batch, `  → ${eventsPerSec.toFixed(0)} events/s (goal ≥ 150000)`);
+  const peak = Math.max(collect.peakRssMb, batch.peakRssMb);
+  console.log(`\npeak collector RSS ${peak.toFixed(0)} MB (goal ≤ 150 MB)`);
+  const ok = collect.reqPerSec >= 0.6 * bare.reqPerSec && eventsPerSec >= 150_000 && peak <= 150 && collect.bad + batch.bad === 0;
+  console.log(ok ? 'all goals met' : 'GOALS NOT MET');
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

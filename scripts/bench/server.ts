@@ -1,0 +1,37 @@
+/**
+ * Benchmark server, run as a child process so load generation does not share its event loop.
+ * `tsx scripts/bench/server.ts bare|collector <dbfile>` prints `port=N` once listening.
+ */
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createApp } from '../../collector/src/app.js';
+import { openDatabase } from '../../collector/src/db/client.js';
+import { websites } from '../../collector/src/db/schema.js';
+
+const [mode = 'collector', dbFile = ':memory:'] = process.argv.slice(2);
+
+function bareApp() {
+  // The floor we compare against: parse the same JSON body and answer, no storage, no enrichment.
+  const app = new Hono();
+  app.post('/collect', async (c) => {
+    const body = JSON.parse(await c.req.text()) as { type?: string };
+    return c.json({ ok: true, type: body.type }, 202);
+  });
+  return app;
+}
+
+function collectorApp() {
+  const database = openDatabase(dbFile);
+  database.db
+    .insert(websites)
+    .values({ id: 'bench-site', name: 'Bench', domain: 'bench.example', createdAt: Date.now() })
+    .onConflictDoNothing()
+    .run();
+  return createApp({ database });
+}
+
+const app = mode === 'bare' ? bareApp() : collectorApp();
+const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+  console.log(`port=${info.port}`);
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
