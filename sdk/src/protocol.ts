@@ -141,7 +141,9 @@ export interface BatchPayload {
 
 /** A chunk of rrweb events, gzip-compressed and base64-encoded by the recorder. */
 export interface ReplayChunkPayload {
-  /** per-session sequence number, from 0 */
+  /** chunk id (UUID): unique across tabs and page loads; a retried chunk keeps it (idempotency) */
+  id: string;
+  /** sequence number within one recording page, from 0 (orders chunks with equal start times) */
   seq: number;
   /** `gzip+base64` or `json` */
   encoding: 'gzip+base64' | 'json';
