@@ -1,0 +1,82 @@
+/**
+ * The composition root and the only reader of `process.env`. Run from `collector/` with
+ * `tsx src/index.ts`. Relative `file:` paths in DATABASE_URL resolve against the repository root,
+ * so `file:./data/sightline.db` is `<repo>/data/sightline.db` whatever the working directory.
+ */
+import { serve } from '@hono/node-server';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp } from './app.js';
+import { openDatabase, sqlitePathFromUrl } from './db/client.js';
+import { VERSION } from './routes/health.js';
+import { bannerLines } from './setup/banner.js';
+import { FirstRunError, firstRun } from './setup/first-run.js';
+import { randomUUID } from 'node:crypto';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+function fail(message: string): never {
+  console.error(`sightline: ${message}`);
+  process.exit(1);
+}
+
+function databasePath(url: string): string {
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    fail('PostgreSQL adapter not available yet; use DATABASE_URL=file:./data/sightline.db (SQLite)');
+  }
+  const path = sqlitePathFromUrl(url);
+  return path === ':memory:' || isAbsolute(path) ? path : resolve(repoRoot, path);
+}
+
+function main(): void {
+  const env = process.env;
+  const port = Number(env.PORT ?? 8000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be a port number, got "${env.PORT}"`);
+  const host = env.HOST || '0.0.0.0';
+  const dbPath = databasePath(env.DATABASE_URL || 'file:./data/sightline.db');
+  const trustProxy = /^(1|true|yes)$/i.test(env.SIGHTLINE_TRUST_PROXY ?? '');
+  const assetsDir = resolve(repoRoot, 'sdk/dist');
+  const examples = resolve(repoRoot, 'examples');
+  const demoDir = existsSync(examples) ? examples : undefined;
+
+  const database = openDatabase(dbPath);
+  let setup;
+  try {
+    setup = firstRun(database.db, { now: Date.now(), randomId: randomUUID, adminKey: env.SIGHTLINE_ADMIN_KEY });
+  } catch (err) {
+    database.close();
+    if (err instanceof FirstRunError) fail(err.message);
+    throw err;
+  }
+  if (!setup.created && env.SIGHTLINE_ADMIN_KEY && !setup.adminKeyKnown) {
+    console.warn('sightline: SIGHTLINE_ADMIN_KEY is ignored: it only applies to a fresh database');
+  }
+
+  const app = createApp({ database, trustProxy, assetsDir, demoDir });
+  const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
+    const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+    const url = `http://${shownHost}:${info.port}`;
+    console.log(bannerLines({ url, databasePath: dbPath, version: VERSION, demo: demoDir !== undefined, setup }).join('\n'));
+  });
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`sightline: ${signal}, closing`);
+    server.close(() => {
+      database.close();
+      process.exit(0);
+    });
+    // open keep-alive connections must not hold the process forever
+    setTimeout(() => {
+      database.close();
+      process.exit(0);
+    }, 5000).unref();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main();

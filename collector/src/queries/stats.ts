@@ -1,0 +1,87 @@
+/** `/stats` counters over the events and sessions tables (SQLite). */
+import { and, count, countDistinct, gte, inArray, lt, sql, sum, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { events, sessions } from '../db/schema.js';
+import type { StatsCounters, TimeRange, WebsiteScope } from './types.js';
+
+const eventCounters = {
+  pageview: 'pageviews',
+  identify: 'identify_events',
+  custom: 'custom_events',
+  click: 'click_events',
+  outbound: 'outbound_events',
+  scroll: 'scroll_events',
+} as const satisfies Record<string, keyof StatsCounters>;
+
+function eventWhere(websites: WebsiteScope, range: TimeRange): SQL | undefined {
+  return and(
+    websites === null ? undefined : inArray(events.websiteId, [...websites]),
+    range.from === null ? undefined : gte(events.ts, range.from),
+    range.to === null ? undefined : lt(events.ts, range.to),
+  );
+}
+
+function sessionWhere(websites: WebsiteScope, range: TimeRange): SQL | undefined {
+  return and(
+    websites === null ? undefined : inArray(sessions.websiteId, [...websites]),
+    range.from === null ? undefined : gte(sessions.startedAt, range.from),
+    range.to === null ? undefined : lt(sessions.startedAt, range.to),
+  );
+}
+
+/**
+ * Counters for the websites in `websites` over `range`. Events are counted by their timestamp
+ * (PK index website_id, ts); sessions by their start (index website_id, started_at).
+ */
+export function readStats(db: Db, websites: WebsiteScope, range: TimeRange): StatsCounters {
+  const out: StatsCounters = {
+    pageviews: 0,
+    identify_events: 0,
+    custom_events: 0,
+    click_events: 0,
+    outbound_events: 0,
+    scroll_events: 0,
+    rrweb_events: 0,
+    total_sessions: 0,
+    visitors: 0,
+    bounce_rate: 0,
+    avg_duration_ms: 0,
+  };
+  if (websites !== null && websites.length === 0) return out;
+
+  const byType = db
+    .select({ type: events.type, n: count() })
+    .from(events)
+    .where(and(eventWhere(websites, range), inArray(events.type, Object.keys(eventCounters))))
+    .groupBy(events.type)
+    .all();
+  for (const { type, n } of byType) {
+    const key = eventCounters[type as keyof typeof eventCounters];
+    if (key) out[key] = n;
+  }
+
+  const s = db
+    .select({
+      total: count(),
+      visitors: countDistinct(sessions.visitorId),
+      bounces: sum(sql`case when ${sessions.pageviews} <= 1 then 1 else 0 end`).mapWith(Number),
+      duration: sum(sql`${sessions.endedAt} - ${sessions.startedAt}`).mapWith(Number),
+      replay: sum(sessions.replayEvents).mapWith(Number),
+    })
+    .from(sessions)
+    .where(sessionWhere(websites, range))
+    .get();
+  if (s && s.total > 0) {
+    out.total_sessions = s.total;
+    out.visitors = s.visitors;
+    out.bounce_rate = round(s.bounces / s.total, 4);
+    out.avg_duration_ms = Math.round(s.duration / s.total);
+    out.rrweb_events = s.replay;
+  }
+  return out;
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
