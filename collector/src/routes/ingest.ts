@@ -1,5 +1,24 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { cors } from 'hono/cors';
 import type { AppContext } from '../context.js';
+import { createIngestPipeline } from '../ingest/pipeline.js';
+import { ingestSchemas } from '../ingest/schema.js';
+import { registerAssetRoutes } from './assets.js';
+import { registerCollectRoutes } from './collect.js';
+import { registerIngestDocs } from './ingest-docs.js';
 
-/** Public ingest: /collect, /api/events, /script.js, /recorder.js. */
-export function registerIngestRoutes(_app: OpenAPIHono, _ctx: AppContext): void {}
+/**
+ * Public ingest: `/collect`, `/api/events` (CORS from any origin, preflight answered),
+ * `/script.js`, `/recorder.js`, `/sdk/*`. The pipeline and its group-commit writer are created
+ * here, once per app.
+ */
+export function registerIngestRoutes(app: OpenAPIHono, ctx: AppContext): void {
+  const pipeline = createIngestPipeline(ctx);
+  const schemas = ingestSchemas(ctx.limits);
+  const publicCors = cors({ origin: '*', allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['Content-Type'], maxAge: 86400 });
+  app.use('/collect', publicCors);
+  app.use('/api/events', publicCors);
+  registerCollectRoutes(app, ctx, pipeline, schemas);
+  registerIngestDocs(app, schemas);
+  registerAssetRoutes(app, ctx);
+}

@@ -1,0 +1,33 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppContext } from '../context.js';
+import { ApiError } from '../http/errors.js';
+import type { IngestPipeline } from '../ingest/pipeline.js';
+import { readJsonBody, validate } from '../ingest/read-body.js';
+import type { IngestSchemas } from '../ingest/schema.js';
+import { requestInfo } from './request-info.js';
+
+/** `POST /collect` (one event) and `POST /api/events` (a batch); both answer 202 after commit. */
+export function registerCollectRoutes(app: OpenAPIHono, ctx: AppContext, pipeline: IngestPipeline, schemas: IngestSchemas): void {
+  app.post('/collect', async (c) => {
+    const raw = await readJsonBody(c, ctx.limits.collectBodyBytes);
+    const body = validate(schemas.collect, raw);
+    const r = await pipeline.collect(body, requestInfo(c, ctx));
+    return c.json({ ok: true, accepted: r.accepted, duplicates: r.duplicates }, 202);
+  });
+
+  app.post('/api/events', async (c) => {
+    const raw = await readJsonBody(c, ctx.limits.batchBodyBytes);
+    const n = analyticsLength(raw);
+    if (n > ctx.limits.batchEvents) {
+      throw new ApiError('payload_too_large', `analytics has ${n} events; at most ${ctx.limits.batchEvents} per batch`);
+    }
+    const body = validate(schemas.batch, raw);
+    const r = await pipeline.batch(body, requestInfo(c, ctx));
+    return c.json({ ok: true, accepted: r.accepted, duplicates: r.duplicates }, 202);
+  });
+}
+
+function analyticsLength(raw: unknown): number {
+  if (typeof raw !== 'object' || raw === null || !('analytics' in raw)) return 0;
+  return Array.isArray(raw.analytics) ? raw.analytics.length : 0;
+}

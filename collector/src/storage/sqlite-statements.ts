@@ -1,0 +1,69 @@
+import type Database from 'better-sqlite3';
+
+/** SQL of the ingest hot path, prepared once per writer (Drizzle's builder is too slow here). */
+export function prepareIngestStatements(sqlite: Database.Database) {
+  return {
+    insertEvent: sqlite.prepare<
+      [
+        string, number, string, string, string, string | null, string, string | null, string | null,
+        string | null, string | null, string | null, number | null, number | null, string | null,
+      ]
+    >(
+      `INSERT INTO events (website_id, ts, id, session_id, visitor_id, user_id, type, name, path,
+         hostname, title, referrer, scroll_depth, engaged_ms, props)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+    ),
+    latestSessionOfVisitor: sqlite.prepare<[string, string], { id: string; endedAt: number }>(
+      `SELECT id, ended_at AS endedAt FROM sessions
+       WHERE website_id = ? AND visitor_id = ? ORDER BY started_at DESC LIMIT 1`,
+    ),
+    // Counters add up; start/end widen; descriptive columns are set on insert and only filled
+    // later when still empty (a batch may create the session before its pageview lands).
+    upsertSession: sqlite.prepare(
+      `INSERT INTO sessions (website_id, id, visitor_id, user_id, started_at, ended_at, pageviews,
+         clicks, events, entry_path, exit_path, hostname, referrer, source, utm_source, utm_medium,
+         utm_campaign, utm_term, utm_content, browser, browser_version, os, device, screen,
+         language, country, cookieless, replay_events)
+       VALUES (@websiteId, @id, @visitorId, @userId, @startedAt, @endedAt, @pageviews, @clicks,
+         @events, @entryPath, @exitPath, @hostname, @referrer, @source, @utmSource, @utmMedium,
+         @utmCampaign, @utmTerm, @utmContent, @browser, @browserVersion, @os, @device, @screen,
+         @language, @country, @cookieless, @replayEvents)
+       ON CONFLICT (website_id, id) DO UPDATE SET
+         user_id = coalesce(excluded.user_id, sessions.user_id),
+         started_at = min(sessions.started_at, excluded.started_at),
+         ended_at = max(sessions.ended_at, excluded.ended_at),
+         pageviews = sessions.pageviews + excluded.pageviews,
+         clicks = sessions.clicks + excluded.clicks,
+         events = sessions.events + excluded.events,
+         entry_path = CASE WHEN @entryPath IS NOT NULL
+           AND (sessions.entry_path IS NULL OR @entryTs < sessions.started_at)
+           THEN @entryPath ELSE sessions.entry_path END,
+         exit_path = CASE WHEN @exitPath IS NOT NULL
+           AND (sessions.exit_path IS NULL OR @exitTs >= sessions.ended_at)
+           THEN @exitPath ELSE sessions.exit_path END,
+         hostname = coalesce(sessions.hostname, excluded.hostname),
+         referrer = coalesce(sessions.referrer, excluded.referrer),
+         source = coalesce(sessions.source, excluded.source),
+         utm_source = coalesce(sessions.utm_source, excluded.utm_source),
+         utm_medium = coalesce(sessions.utm_medium, excluded.utm_medium),
+         utm_campaign = coalesce(sessions.utm_campaign, excluded.utm_campaign),
+         utm_term = coalesce(sessions.utm_term, excluded.utm_term),
+         utm_content = coalesce(sessions.utm_content, excluded.utm_content),
+         browser = coalesce(sessions.browser, excluded.browser),
+         browser_version = coalesce(sessions.browser_version, excluded.browser_version),
+         os = coalesce(sessions.os, excluded.os),
+         device = coalesce(sessions.device, excluded.device),
+         screen = coalesce(sessions.screen, excluded.screen),
+         language = coalesce(sessions.language, excluded.language),
+         country = coalesce(sessions.country, excluded.country),
+         replay_events = sessions.replay_events + excluded.replay_events`,
+    ),
+    bumpBotDrop: sqlite.prepare<[string, string, string]>(
+      `INSERT INTO bot_drops (website_id, day, reason, count) VALUES (?, ?, ?, 1)
+       ON CONFLICT (website_id, day, reason) DO UPDATE SET count = count + 1`,
+    ),
+  };
+}
+
+export type IngestStatements = ReturnType<typeof prepareIngestStatements>;

@@ -1,0 +1,178 @@
+import type Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { mergeDelta, newDelta, type Inserted, type SessionDelta } from './session-delta.js';
+import { prepareIngestStatements, type IngestStatements } from './sqlite-statements.js';
+import type { BotDrop, EventWriter, WriteBatch, WriteResult, WriterStats } from './types.js';
+
+/** Options of {@link createSqliteEventWriter}. */
+export interface SqliteWriterOptions {
+  /** server clock (ms); used for batches without events */
+  now?: () => number;
+  /** flush at once, without waiting for the next `setImmediate`, when this many requests wait */
+  maxQueuedRequests?: number;
+  /** … or when this many events wait */
+  maxQueuedEvents?: number;
+  /** a visitor's session continues when its last event is at most this old (ms) */
+  sessionTimeoutMs?: number;
+}
+
+type Pending =
+  | { kind: 'batch'; batch: WriteBatch; resolve: (r: WriteResult) => void; reject: (e: unknown) => void }
+  | { kind: 'drop'; drop: BotDrop; resolve: (r: undefined) => void; reject: (e: unknown) => void };
+
+/**
+ * SQLite event writer with group commit: requests queue their rows, and one flush (on the next
+ * `setImmediate`, or at once when the queue is big) commits every queued request in a single
+ * transaction before resolving any of them. If the transaction fails, every waiting request is
+ * rejected and nothing of the flush is stored. Standalone, so a benchmark can drive it directly.
+ */
+export function createSqliteEventWriter(
+  sqlite: Database.Database,
+  options: SqliteWriterOptions = {},
+): EventWriter {
+  const now = options.now ?? Date.now;
+  const maxRequests = options.maxQueuedRequests ?? 512;
+  const maxEvents = options.maxQueuedEvents ?? 20_000;
+  const timeout = options.sessionTimeoutMs ?? 30 * 60 * 1000;
+  const st = prepareIngestStatements(sqlite);
+  const stats: WriterStats = { flushes: 0, requests: 0, events: 0 };
+  let queue: Pending[] = [];
+  let queuedEvents = 0;
+  let scheduled = false;
+
+  const commit = sqlite.transaction((items: Pending[]) => {
+    const flush = new FlushState(st, now, timeout);
+    const results = items.map((item) => {
+      if (item.kind === 'drop') {
+        st.bumpBotDrop.run(item.drop.websiteId, item.drop.day, item.drop.reason);
+        return undefined;
+      }
+      return flush.apply(item.batch);
+    });
+    flush.upsertSessions();
+    return results;
+  });
+
+  function flushNow(): void {
+    scheduled = false;
+    if (queue.length === 0) return;
+    const items = queue;
+    queue = [];
+    queuedEvents = 0;
+    let results: (WriteResult | undefined)[];
+    try {
+      results = commit(items);
+    } catch (err) {
+      for (const item of items) item.reject(err);
+      return;
+    }
+    stats.flushes++;
+    stats.requests += items.length;
+    items.forEach((item, i) => {
+      const r = results[i];
+      if (item.kind === 'drop') item.resolve(undefined);
+      else if (r) {
+        stats.events += r.accepted;
+        item.resolve(r);
+      }
+    });
+  }
+
+  function enqueue(item: Pending, events: number): void {
+    queue.push(item);
+    queuedEvents += events;
+    if (queue.length >= maxRequests || queuedEvents >= maxEvents) flushNow();
+    else if (!scheduled) {
+      scheduled = true;
+      setImmediate(flushNow);
+    }
+  }
+
+  return {
+    write: (batch) =>
+      new Promise<WriteResult>((resolve, reject) =>
+        enqueue({ kind: 'batch', batch, resolve, reject }, batch.events.length),
+      ),
+    countBotDrop: (drop) =>
+      new Promise<void>((resolve, reject) => enqueue({ kind: 'drop', drop, resolve, reject }, 0)),
+    flush: flushNow,
+    stats,
+  };
+}
+
+/** Work of one transaction: inserts events, resolves sessions, folds session deltas. */
+class FlushState {
+  private readonly deltas = new Map<string, SessionDelta>();
+  /** sessions picked for visitors in this flush, so the second request sees the first's */
+  private readonly latest = new Map<string, { id: string; endedAt: number }>();
+
+  constructor(
+    private readonly st: IngestStatements,
+    private readonly now: () => number,
+    private readonly timeout: number,
+  ) {}
+
+  apply(b: WriteBatch): WriteResult {
+    let minTs = Infinity;
+    let maxTs = -Infinity;
+    for (const e of b.events) {
+      if (e.ts < minTs) minTs = e.ts;
+      if (e.ts > maxTs) maxTs = e.ts;
+    }
+    if (b.events.length === 0) minTs = maxTs = this.now();
+    const sessionId = b.sessionId ?? this.pickSession(b, minTs, maxTs);
+    const ins: Inserted = {
+      startedAt: Infinity, endedAt: -Infinity, pageviews: 0, clicks: 0, events: 0,
+      entryPath: null, entryTs: Infinity, exitPath: null, exitTs: -Infinity,
+      // Seam for the replay work: compress b.replay into a replay_chunks row here.
+      replayEvents: b.replay.length,
+    };
+    let duplicates = 0;
+    for (const e of b.events) {
+      const r = this.st.insertEvent.run(
+        b.websiteId, e.ts, e.id, sessionId, b.visitorId, e.userId, e.type, e.name, e.path,
+        e.hostname, e.title, e.referrer, e.scrollDepth, e.engagedMs, e.props,
+      );
+      if (r.changes === 0) {
+        duplicates++;
+        continue;
+      }
+      ins.events++;
+      if (e.ts < ins.startedAt) ins.startedAt = e.ts;
+      if (e.ts > ins.endedAt) ins.endedAt = e.ts;
+      if (e.type === 'click') ins.clicks++;
+      else if (e.type === 'pageview') {
+        ins.pageviews++;
+        if (e.ts < ins.entryTs) (ins.entryTs = e.ts), (ins.entryPath = e.path);
+        if (e.ts >= ins.exitTs) (ins.exitTs = e.ts), (ins.exitPath = e.path);
+      }
+    }
+    if (ins.events > 0 || ins.replayEvents > 0 || b.userId !== null) {
+      if (ins.events === 0) (ins.startedAt = minTs), (ins.endedAt = maxTs);
+      const key = `${b.websiteId}\n${sessionId}`;
+      const d = this.deltas.get(key);
+      if (d) mergeDelta(d, b, ins);
+      else this.deltas.set(key, newDelta(b, sessionId, ins));
+    }
+    return { accepted: ins.events, duplicates, sessionId };
+  }
+
+  upsertSessions(): void {
+    for (const d of this.deltas.values()) this.st.upsertSession.run(d);
+  }
+
+  /** The visitor's latest session when it saw activity within the timeout, else a new one. */
+  private pickSession(b: WriteBatch, minTs: number, maxTs: number): string {
+    const key = `${b.websiteId}\n${b.visitorId}`;
+    const prev = this.latest.get(key) ?? this.st.latestSessionOfVisitor.get(b.websiteId, b.visitorId);
+    let id: string;
+    if (prev && minTs - prev.endedAt <= this.timeout && prev.endedAt - maxTs <= this.timeout) {
+      id = prev.id;
+    } else {
+      // Deterministic: the same visitor starting at the same moment gets the same session id.
+      id = createHash('sha256').update(`${b.websiteId}\n${b.visitorId}\n${minTs}`).digest('hex').slice(0, 32);
+    }
+    this.latest.set(key, { id, endedAt: Math.max(maxTs, prev && prev.id === id ? prev.endedAt : maxTs) });
+    return id;
+  }
+}
