@@ -67,13 +67,13 @@ export function snippetFor(origin: string, websiteId: string): string {
 /** This collector's public origin as the client sees it (proxy headers only when trusted). */
 export function publicOrigin(c: Context, trustProxy: boolean): string {
   const url = new URL(c.req.url);
-  if (trustProxy) {
-    const proto = c.req.header('X-Forwarded-Proto')?.split(',')[0]?.trim();
-    const host = c.req.header('X-Forwarded-Host')?.split(',')[0]?.trim();
-    if (proto && /^https?$/.test(proto)) url.protocol = `${proto}:`;
-    if (host && /^[a-z0-9.:[\]-]+$/i.test(host)) url.host = host;
-  }
-  return url.origin;
+  if (!trustProxy) return url.origin;
+  const proto = c.req.header('X-Forwarded-Proto')?.split(',')[0]?.trim().toLowerCase();
+  const host = c.req.header('X-Forwarded-Host')?.split(',')[0]?.trim();
+  const scheme = proto === 'http' || proto === 'https' ? proto : url.protocol.slice(0, -1);
+  // the forwarded host carries its own port (or none); never mix it with ours
+  const authority = host && /^[a-z0-9.:[\]-]+$/i.test(host) ? host : url.host;
+  return `${scheme}://${authority}`;
 }
 
 function present(w: Website, origin: string) {

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { testApp } from '../queries/test-fixtures.js';
+
+describe('GET /health', () => {
+  it('answers ok with the version, without auth', async () => {
+    const t = testApp();
+    const res = await t.get('/health');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', db: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+  });
+
+  it('answers 503 when the database is gone', async () => {
+    const t = testApp();
+    t.database.close();
+    const res = await t.get('/health');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ status: 'error', db: 'error' });
+  });
+});
+
+describe('GET /openapi.json and /docs', () => {
+  it('documents every read and admin path with the bearer scheme', async () => {
+    const t = testApp();
+    const res = await t.get('/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+      components: { securitySchemes: Record<string, { type: string; scheme: string }> };
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    for (const path of ['/stats', '/sessions', '/sessions/{id}', '/api/websites', '/health']) {
+      expect(doc.paths, path).toHaveProperty([path]);
+    }
+    expect(doc.paths['/api/websites']).toHaveProperty(['post']);
+    expect(doc.paths['/stats']?.get?.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.paths['/health']?.get?.security).toBeUndefined();
+  });
+
+  it('/docs is the Swagger UI page pointing at /openapi.json', async () => {
+    const res = await testApp().get('/docs');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    expect(html).toContain('SwaggerUIBundle');
+    expect(html).toContain('/openapi.json');
+  });
+});
+
+describe('GET /', () => {
+  it('points at the docs when there is no demo', async () => {
+    const res = await testApp().get('/');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ docs: '/docs' });
+  });
+});
