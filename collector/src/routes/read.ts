@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppContext } from '../context.js';
+import { invalidateWebsiteCache } from '../ingest/websites.js';
 import { createSqliteReader } from '../queries/reader.js';
 import { registerDemoRoutes } from './demo.js';
 import { registerDocsRoutes } from './docs.js';
@@ -14,7 +15,10 @@ export function registerReadRoutes(app: OpenAPIHono, ctx: AppContext): void {
   registerHealthRoutes(app, reader);
   registerStatsRoutes(app, ctx, reader);
   registerSessionRoutes(app, ctx, reader);
-  registerWebsiteRoutes(app, ctx, reader);
+  registerWebsiteRoutes(app, ctx, reader, {
+    // ingest caches known website ids; make sure it never answers from a stale view
+    onWebsiteCreated: (id) => invalidateWebsiteCache(ctx.database, id),
+  });
   registerDocsRoutes(app);
   registerDemoRoutes(app, ctx, reader);
 }

@@ -77,3 +77,22 @@ describe('POST /api/websites', () => {
     expect(list.websites).toEqual([]);
   });
 });
+
+describe('a created website and ingest', () => {
+  it('accepts events for the new website at once', async () => {
+    const t = testApp();
+    const admin = addKey(t.db, { scopes: ['admin'] });
+    const collect = (websiteId: string) =>
+      t.app.request('/collect', {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/plain', 'User-Agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36' },
+        body: JSON.stringify({ type: 'pageview', websiteId, href: 'https://a.com/', visitorId: 'v', sessionId: 's' }),
+      });
+    expect((await collect('id-1')).status).toBeGreaterThanOrEqual(400);
+    const created = (await (await t.post('/api/websites', { name: 'A', domain: 'a.com' }, admin)).json()) as WebsiteBody;
+    expect(created.id).toBe('id-1');
+    expect((await collect('id-1')).status).toBeLessThan(300);
+    const stats = (await (await t.get('/stats?websiteId=id-1', admin)).json()) as { pageviews: number };
+    expect(stats.pageviews).toBe(1);
+  });
+});
