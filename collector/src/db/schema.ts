@@ -131,11 +131,17 @@ export const events = sqliteTable(
   ],
 );
 
+/**
+ * Replay storage: one row per chunk of rrweb events, gzip-compressed. `id` is the client's chunk id
+ * (kept on retry) so `INSERT … ON CONFLICT DO NOTHING` makes retries idempotent; `seq` orders
+ * chunks that start at the same millisecond.
+ */
 export const replayChunks = sqliteTable(
   'replay_chunks',
   {
     websiteId: text('website_id').notNull(),
     sessionId: text('session_id').notNull(),
+    id: text('id').notNull(),
     seq: integer('seq').notNull(),
     startTs: integer('start_ts').notNull(),
     endTs: integer('end_ts').notNull(),
@@ -146,7 +152,23 @@ export const replayChunks = sqliteTable(
     data: blob('data', { mode: 'buffer' }).notNull(),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.websiteId, t.sessionId, t.seq] })],
+  (t) => [
+    primaryKey({ columns: [t.websiteId, t.sessionId, t.startTs, t.id] }),
+    index('replay_chunks_order_idx').on(t.websiteId, t.sessionId, t.startTs, t.seq),
+  ],
+);
+
+/** Stored replay bytes per website and UTC day, for the per-website daily cap. */
+export const replayUsage = sqliteTable(
+  'replay_usage',
+  {
+    websiteId: text('website_id').notNull(),
+    /** `YYYY-MM-DD` (UTC) */
+    day: text('day').notNull(),
+    storedBytes: integer('stored_bytes').notNull().default(0),
+    chunks: integer('chunks').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.websiteId, t.day] })],
 );
 
 /** Events the server bot filter dropped, per website, day and reason. */
