@@ -1,6 +1,6 @@
 import { createApp } from '../app.js';
 import type { AppDeps } from '../context.js';
-import { openDatabase } from '../db/client.js';
+import { openDatabase, type OpenDatabase } from '../db/client.js';
 import { websites } from '../db/schema.js';
 
 /** A desktop Chrome on Windows. */
@@ -26,8 +26,9 @@ export const seedBatch = {
 };
 
 /** An app on a fresh in-memory database with website `site-1` (and `site-2`), a settable clock. */
-export function ingestApp(deps: Partial<AppDeps> = {}) {
+export function ingestApp(deps: Partial<AppDeps> = {}, beforeApp?: (database: OpenDatabase) => void) {
   const database = openDatabase(':memory:');
+  beforeApp?.(database);
   let t = noon;
   let n = 0;
   for (const id of ['site-1', 'site-2']) {

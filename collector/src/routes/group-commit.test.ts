@@ -1,0 +1,42 @@
+import type Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import type { OpenDatabase } from '../db/client.js';
+import { ingestApp, seedBatch, seedCollect } from './ingest-fixtures.js';
+
+/** Counts the transactions run on the real connection (wraps `sqlite.transaction` before the app builds its writer). */
+function countTransactions(database: OpenDatabase, counter: { n: number }): void {
+  const sqlite = database.sqlite;
+  const original = sqlite.transaction.bind(sqlite);
+  const counting = (fn: (...args: unknown[]) => unknown) => {
+    const tx = original(fn);
+    return Object.assign((...args: unknown[]) => {
+      counter.n++;
+      return tx(...args);
+    }, tx);
+  };
+  sqlite.transaction = counting as unknown as Database.Database['transaction'];
+}
+
+describe('group commit through the app', () => {
+  it('answers 50 concurrent requests, each after its commit, in fewer transactions', async () => {
+    const transactions = { n: 0 };
+    const f = ingestApp({}, (db) => countTransactions(db, transactions));
+    const visible = f.database.sqlite.prepare('SELECT count(*) AS n FROM events WHERE id = ?');
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => {
+        const body = i % 2
+          ? { ...seedCollect, eventId: `e${i}`, sessionId: `s${i % 7}` }
+          : { ...seedBatch, metadata: { ...seedBatch.metadata, websiteId: 'site-1', sessionId: `s${i % 7}` }, analytics: [{ ...seedBatch.analytics[0]!, eventId: `e${i}` }] };
+        return Promise.resolve(f.post(i % 2 ? '/collect' : '/api/events', body)).then((r: Response) => ({
+          status: r.status,
+          stored: (visible.get(`e${i}`) as { n: number }).n,
+        }));
+      }),
+    );
+    expect(answers.filter((a) => a.status === 202 && a.stored === 1)).toHaveLength(50);
+    expect(transactions.n).toBeGreaterThan(0);
+    expect(transactions.n).toBeLessThan(50);
+    expect(f.all('SELECT count(*) AS n FROM sessions')).toEqual([{ n: 7 }]);
+    expect(f.all('SELECT sum(events) AS n, sum(replay_events) AS r FROM sessions')).toEqual([{ n: 50, r: 50 }]);
+  });
+});
