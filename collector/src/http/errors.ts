@@ -53,8 +53,17 @@ export function handleError(err: Error, c: Context) {
     return c.json(errorBody(err.code, err.message), err.status);
   }
   if (err instanceof HTTPException) {
+    // Hono's own validators throw plain HTTPExceptions (malformed JSON, wrong media type)
     const code: ErrorCode =
-      err.status === 413 ? 'payload_too_large' : err.status === 401 ? 'unauthorized' : 'bad_request';
+      err.status === 413
+        ? 'payload_too_large'
+        : err.status === 415
+          ? 'unsupported_media_type'
+          : err.status === 401
+            ? 'unauthorized'
+            : /malformed json/i.test(err.message)
+              ? 'invalid_json'
+              : 'bad_request';
     return c.json(errorBody(code, err.message || 'bad request'), err.status);
   }
   console.error(JSON.stringify({ level: 'error', msg: 'unhandled', error: String(err.stack ?? err) }));

@@ -72,7 +72,14 @@ describe('POST /api/websites', () => {
     }
     const broken = await t.post('/api/websites', '{"name":', admin);
     expect(broken.status).toBe(400);
-    expect(((await broken.json()) as { error: { code: string } }).error.code).toMatch(/json|bad_request/);
+    expect(((await broken.json()) as { error: { code: string } }).error.code).toBe('invalid_json');
+    const plain = await t.app.request('/api/websites', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'text/plain' },
+      body: JSON.stringify({ name: 'A', domain: 'a.com' }),
+    });
+    expect(plain.status).toBe(415);
+    expect(((await plain.json()) as { error: { code: string } }).error.code).toBe('unsupported_media_type');
     const list = (await (await t.get('/api/websites', admin)).json()) as { websites: unknown[] };
     expect(list.websites).toEqual([]);
   });
