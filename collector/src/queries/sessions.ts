@@ -1,5 +1,5 @@
 /** Session listing (keyset paging) and one session with its events (SQLite). */
-import { and, asc, desc, eq, gt, gte, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { events, sessions, type SessionRow } from '../db/schema.js';
 import type { SessionDetail, SessionEvent, SessionFilter, SessionPage, SessionSummary } from './types.js';
@@ -61,6 +61,8 @@ export function listSessions(db: Db, f: SessionFilter): SessionPage {
   if (f.after) {
     const a = f.after;
     conditions.push(
+      // the plain bound lets SQLite stop the index range scan at the cursor (deep pages stay cheap)
+      lte(sessions.startedAt, a.startedAt),
       or(
         lt(sessions.startedAt, a.startedAt),
         and(eq(sessions.startedAt, a.startedAt), lt(sessions.id, a.id)),
