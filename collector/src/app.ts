@@ -3,6 +3,7 @@ import { resolveContext, type AppDeps } from './context.js';
 import { ApiError, errorBody, handleError } from './http/errors.js';
 import { registerIngestRoutes } from './routes/ingest.js';
 import { registerReadRoutes } from './routes/read.js';
+import { registerReplayRoutes } from './routes/replay.js';
 
 /** Builds the collector's Hono app. The only way to make one; tests call it with an in-memory db. */
 export function createApp(deps: AppDeps) {
@@ -20,6 +21,7 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
   registerIngestRoutes(app, ctx);
   registerReadRoutes(app, ctx);
+  registerReplayRoutes(app, ctx);
   return app;
 }
 

@@ -13,6 +13,12 @@ export interface Limits {
   stringLength: number;
   /** max serialized size of props / traits, bytes */
   propsBytes: number;
+  /** max stored (compressed) replay bytes of one session; more answers 413 */
+  replaySessionBytes: number;
+  /** max stored replay bytes of one website per UTC day; more answers 429 until the next day */
+  replayWebsiteDailyBytes: number;
+  /** max uncompressed size of one replay chunk (bounded inflate: zip bombs answer 413) */
+  replayChunkRawBytes: number;
 }
 
 export const defaultLimits: Limits = {
@@ -21,6 +27,9 @@ export const defaultLimits: Limits = {
   batchEvents: 1000,
   stringLength: 2048,
   propsBytes: 8 * 1024,
+  replaySessionBytes: 20 * 1024 * 1024,
+  replayWebsiteDailyBytes: 2 * 1024 * 1024 * 1024,
+  replayChunkRawBytes: 16 * 1024 * 1024,
 };
 
 /** What `createApp` needs. Time and ids are injected so tests are deterministic. */
