@@ -33,14 +33,18 @@ function start(env: Record<string, string>): Promise<Started> {
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m?.[1] && /API docs/.test(out)) {
         clearTimeout(timer);
-        setTimeout(() => resolve({
-          output: () => out,
-          url: m[1] as string,
-          stop: (signal) => {
-            child.kill(signal);
-            return exited;
-          },
-        }), 100);
+        setTimeout(
+          () =>
+            resolve({
+              output: () => out,
+              url: m[1] as string,
+              stop: (signal) => {
+                child.kill(signal);
+                return exited;
+              },
+            }),
+          100,
+        );
       }
     };
     child.stdout.on('data', onData);
@@ -56,12 +60,16 @@ describe('src/index.ts', () => {
   it('first start prints the key and a curl line; the key works; later starts keep it secret', async () => {
     const databaseUrl = `file:${join(dir, 'a.db')}`;
     const first = await start({ DATABASE_URL: databaseUrl });
-    const key = /Bearer (sl_[A-Za-z0-9_-]{43})" http:\/\/127\.0\.0\.1:\d+\/stats/.exec(first.output())?.[1];
+    const key = /Bearer (sl_[A-Za-z0-9_-]{43})" http:\/\/127\.0\.0\.1:\d+\/stats/.exec(
+      first.output(),
+    )?.[1];
     expect(key, first.output()).toBeDefined();
     expect(first.output()).toMatch(/data-website-id="[0-9a-f-]{36}"/);
     const health = await fetch(`${first.url}/health`);
     expect(await health.json()).toMatchObject({ status: 'ok', db: 'ok' });
-    const stats = await fetch(`${first.url}/stats`, { headers: { Authorization: `Bearer ${key}` } });
+    const stats = await fetch(`${first.url}/stats`, {
+      headers: { Authorization: `Bearer ${key}` },
+    });
     expect(stats.status).toBe(200);
     expect(await first.stop('SIGTERM')).toBe(0);
 
@@ -73,9 +81,14 @@ describe('src/index.ts', () => {
 
   it('honours SIGHTLINE_ADMIN_KEY on a fresh database', async () => {
     const adminKey = 'sl_given_by_automation_0123456789';
-    const s = await start({ DATABASE_URL: `file:${join(dir, 'b.db')}`, SIGHTLINE_ADMIN_KEY: adminKey });
+    const s = await start({
+      DATABASE_URL: `file:${join(dir, 'b.db')}`,
+      SIGHTLINE_ADMIN_KEY: adminKey,
+    });
     expect(s.output()).toContain(adminKey);
-    const res = await fetch(`${s.url}/api/websites`, { headers: { Authorization: `Bearer ${adminKey}` } });
+    const res = await fetch(`${s.url}/api/websites`, {
+      headers: { Authorization: `Bearer ${adminKey}` },
+    });
     expect(res.status).toBe(200);
     await s.stop('SIGTERM');
   }, 60_000);

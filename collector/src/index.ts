@@ -23,7 +23,9 @@ function fail(message: string): never {
 
 function databasePath(url: string): string {
   if (/^postgres(ql)?:\/\//i.test(url)) {
-    fail('PostgreSQL adapter not available yet; use DATABASE_URL=file:./data/sightline.db (SQLite)');
+    fail(
+      'PostgreSQL adapter not available yet; use DATABASE_URL=file:./data/sightline.db (SQLite)',
+    );
   }
   const path = sqlitePathFromUrl(url);
   return path === ':memory:' || isAbsolute(path) ? path : resolve(repoRoot, path);
@@ -32,7 +34,8 @@ function databasePath(url: string): string {
 function main(): void {
   const env = process.env;
   const port = Number(env.PORT ?? 8000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be a port number, got "${env.PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    fail(`PORT must be a port number, got "${env.PORT}"`);
   const host = env.HOST || '0.0.0.0';
   const dbPath = databasePath(env.DATABASE_URL || 'file:./data/sightline.db');
   const trustProxy = /^(1|true|yes)$/i.test(env.SIGHTLINE_TRUST_PROXY ?? '');
@@ -43,7 +46,11 @@ function main(): void {
   const database = openDatabase(dbPath);
   let setup;
   try {
-    setup = firstRun(database.db, { now: Date.now(), randomId: randomUUID, adminKey: env.SIGHTLINE_ADMIN_KEY });
+    setup = firstRun(database.db, {
+      now: Date.now(),
+      randomId: randomUUID,
+      adminKey: env.SIGHTLINE_ADMIN_KEY,
+    });
   } catch (err) {
     database.close();
     if (err instanceof FirstRunError) fail(err.message);
@@ -57,7 +64,15 @@ function main(): void {
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
     const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
     const url = `http://${shownHost}:${info.port}`;
-    console.log(bannerLines({ url, databasePath: dbPath, version: VERSION, demo: demoDir !== undefined, setup }).join('\n'));
+    console.log(
+      bannerLines({
+        url,
+        databasePath: dbPath,
+        version: VERSION,
+        demo: demoDir !== undefined,
+        setup,
+      }).join('\n'),
+    );
   });
 
   let closing = false;

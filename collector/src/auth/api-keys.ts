@@ -67,12 +67,23 @@ export function createApiKey(db: Db, opts: CreateApiKeyOptions): NewApiKey {
     expiresAt: opts.expiresAt ?? null,
   };
   db.insert(apiKeys).values(row).run();
-  return { id: row.id, name: row.name, key, prefix: row.prefix, scopes: opts.scopes, websiteId: row.websiteId };
+  return {
+    id: row.id,
+    name: row.name,
+    key,
+    prefix: row.prefix,
+    scopes: opts.scopes,
+    websiteId: row.websiteId,
+  };
 }
 
 /** The stored key row for a key text, if any (whatever its state). */
 export function findApiKey(db: Db, key: string) {
-  return db.select().from(apiKeys).where(eq(apiKeys.hash, hashApiKey(key))).get();
+  return db
+    .select()
+    .from(apiKeys)
+    .where(eq(apiKeys.hash, hashApiKey(key)))
+    .get();
 }
 
 /** Marks a key as revoked from `now` on. */

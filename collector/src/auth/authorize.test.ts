@@ -34,7 +34,11 @@ describe('API keys', () => {
     expect(generateApiKey()).not.toBe(key);
     const t = testApp();
     const stored = addKey(t.db);
-    const row = t.db.select().from(apiKeys).where(eq(apiKeys.hash, hashApiKey(stored))).get();
+    const row = t.db
+      .select()
+      .from(apiKeys)
+      .where(eq(apiKeys.hash, hashApiKey(stored)))
+      .get();
     expect(row?.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(row)).not.toContain(stored.slice(12));
     expect(row?.prefix).toBe(stored.slice(0, 10));
@@ -54,7 +58,12 @@ describe.each(endpoints)('$method $path', (e) => {
     const t = setup();
     const expired = addKey(t.db, { scopes: ['admin'], expiresAt: T0 - 1 });
     const revoked = addKey(t.db, { scopes: ['admin'], revokedAt: T0 - 1 });
-    for (const auth of ['Basic abc', `Bearer ${generateApiKey()}`, `Bearer ${expired}`, `Bearer ${revoked}`]) {
+    for (const auth of [
+      'Basic abc',
+      `Bearer ${generateApiKey()}`,
+      `Bearer ${expired}`,
+      `Bearer ${revoked}`,
+    ]) {
       const res = await t.call(e, { Authorization: auth });
       expect(res.status, auth).toBe(401);
       const body = (await res.json()) as { error: { code: string; message: string } };
@@ -67,7 +76,9 @@ describe.each(endpoints)('$method $path', (e) => {
     const key = addKey(t.db, { scopes: e.scope === 'read' ? ['write'] : ['read'] });
     const res = await t.call(e, { Authorization: `Bearer ${key}` });
     expect(res.status).toBe(403);
-    expect(await res.json()).toEqual({ error: { code: 'forbidden', message: expect.stringContaining(e.scope) } });
+    expect(await res.json()).toEqual({
+      error: { code: 'forbidden', message: expect.stringContaining(e.scope) },
+    });
   });
 
   it('accepts a valid key with the scope', async () => {
@@ -83,7 +94,12 @@ describe('website-limited keys', () => {
     const t = setup();
     addSession(t.db, { websiteId: 'w2', id: 's2', startedAt: T0 });
     const key = addKey(t.db, { scopes: ['read', 'admin'], websiteId: 'w1' });
-    for (const path of ['/stats?websiteId=w2', '/sessions?websiteId=w2', '/sessions/s2', '/sessions/s1?websiteId=w2']) {
+    for (const path of [
+      '/stats?websiteId=w2',
+      '/sessions?websiteId=w2',
+      '/sessions/s2',
+      '/sessions/s1?websiteId=w2',
+    ]) {
       const res = await t.get(path, key);
       expect(res.status, path).toBe(403);
       const body = (await res.json()) as Record<string, unknown>;
@@ -97,11 +113,16 @@ describe('website-limited keys', () => {
     const t = setup();
     addSession(t.db, { websiteId: 'w2', id: 's2', startedAt: T0 });
     const key = addKey(t.db, { websiteId: 'w1' });
-    const stats = (await (await t.get('/stats', key)).json()) as { websiteId: string; total_sessions: number };
+    const stats = (await (await t.get('/stats', key)).json()) as {
+      websiteId: string;
+      total_sessions: number;
+    };
     expect(stats).toMatchObject({ websiteId: 'w1', total_sessions: 1 });
     const list = (await (await t.get('/sessions', key)).json()) as { sessions: { id: string }[] };
     expect(list.sessions.map((s) => s.id)).toEqual(['s1']);
-    const sites = (await (await t.get('/api/websites', key)).json()) as { websites: { id: string }[] };
+    const sites = (await (await t.get('/api/websites', key)).json()) as {
+      websites: { id: string }[];
+    };
     expect(sites.websites.map((w) => w.id)).toEqual(['w1']);
   });
 });
@@ -110,7 +131,12 @@ describe('last_used_at', () => {
   it('is written on use, then at most once a minute', async () => {
     const t = setup();
     const key = addKey(t.db);
-    const lastUsed = () => t.db.select().from(apiKeys).where(eq(apiKeys.hash, hashApiKey(key))).get()?.lastUsedAt;
+    const lastUsed = () =>
+      t.db
+        .select()
+        .from(apiKeys)
+        .where(eq(apiKeys.hash, hashApiKey(key)))
+        .get()?.lastUsedAt;
     expect(lastUsed()).toBeNull();
     await t.get('/stats', key);
     expect(lastUsed()).toBe(T0);

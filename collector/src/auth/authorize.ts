@@ -30,7 +30,9 @@ export const LAST_USED_RESOLUTION_MS = 60_000;
 const challenge = { 'WWW-Authenticate': 'Bearer realm="sightline"' };
 
 function unauthorized(message: string, error?: string): ApiError {
-  const header = error ? `Bearer realm="sightline", error="${error}"` : challenge['WWW-Authenticate'];
+  const header = error
+    ? `Bearer realm="sightline", error="${error}"`
+    : challenge['WWW-Authenticate'];
   return new ApiError('unauthorized', message, { 'WWW-Authenticate': header });
 }
 
@@ -43,17 +45,22 @@ export function hasScope(p: Principal, scope: Scope): boolean {
 export function authenticate(ctx: AppContext, header: string | undefined): Principal {
   if (!header) throw unauthorized('missing Authorization: Bearer <key> header');
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match?.[1]) throw unauthorized('Authorization header must be "Bearer <key>"', 'invalid_request');
+  if (!match?.[1])
+    throw unauthorized('Authorization header must be "Bearer <key>"', 'invalid_request');
   const { db } = ctx.database;
   const row = findApiKey(db, match[1]);
   const now = ctx.now();
   if (!row) throw unauthorized('unknown API key', 'invalid_token');
-  if (row.revokedAt !== null && row.revokedAt <= now) throw unauthorized('API key revoked', 'invalid_token');
-  if (row.expiresAt !== null && row.expiresAt <= now) throw unauthorized('API key expired', 'invalid_token');
+  if (row.revokedAt !== null && row.revokedAt <= now)
+    throw unauthorized('API key revoked', 'invalid_token');
+  if (row.expiresAt !== null && row.expiresAt <= now)
+    throw unauthorized('API key expired', 'invalid_token');
   if (row.lastUsedAt === null || now - row.lastUsedAt >= LAST_USED_RESOLUTION_MS) {
     db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.id)).run();
   }
-  const granted = row.scopes.filter((s): s is Scope => (knownScopes as readonly string[]).includes(s));
+  const granted = row.scopes.filter((s): s is Scope =>
+    (knownScopes as readonly string[]).includes(s),
+  );
   return { keyId: row.id, scopes: new Set(granted), websiteId: row.websiteId };
 }
 
@@ -65,7 +72,8 @@ export function authenticate(ctx: AppContext, header: string | undefined): Princ
 export function requireScope(ctx: AppContext, scope: Scope): MiddlewareHandler {
   return async (c, next) => {
     const principal = authenticate(ctx, c.req.header('Authorization'));
-    if (!hasScope(principal, scope)) throw new ApiError('forbidden', `this API key lacks the "${scope}" scope`);
+    if (!hasScope(principal, scope))
+      throw new ApiError('forbidden', `this API key lacks the "${scope}" scope`);
     c.set('principal', principal);
     await next();
   };
@@ -82,10 +90,14 @@ export function assertWebsiteAccess(p: Principal, websiteId: string): void {
  * The check routes call: the principal set by `requireScope`, with `scope`, and (when given)
  * access to `websiteId`. Returns the principal.
  */
-export function authorize(c: Context, opts: { scope: Scope; websiteId?: string | undefined }): Principal {
+export function authorize(
+  c: Context,
+  opts: { scope: Scope; websiteId?: string | undefined },
+): Principal {
   const p = c.get('principal');
   if (!p) throw new ApiError('unauthorized', 'not authenticated', challenge);
-  if (!hasScope(p, opts.scope)) throw new ApiError('forbidden', `this API key lacks the "${opts.scope}" scope`);
+  if (!hasScope(p, opts.scope))
+    throw new ApiError('forbidden', `this API key lacks the "${opts.scope}" scope`);
   if (opts.websiteId !== undefined) assertWebsiteAccess(p, opts.websiteId);
   return p;
 }

@@ -66,6 +66,8 @@ export function handleError(err: Error, c: Context) {
               : 'bad_request';
     return c.json(errorBody(code, err.message || 'bad request'), err.status);
   }
-  console.error(JSON.stringify({ level: 'error', msg: 'unhandled', error: String(err.stack ?? err) }));
+  console.error(
+    JSON.stringify({ level: 'error', msg: 'unhandled', error: String(err.stack ?? err) }),
+  );
   return c.json(errorBody('internal', 'internal server error'), 500);
 }

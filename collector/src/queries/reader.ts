@@ -7,7 +7,14 @@ import type { Db } from '../db/client.js';
 import type { Website } from '../db/schema.js';
 import { findSessions, listSessions, sessionDetail } from './sessions.js';
 import { readStats } from './stats.js';
-import type { SessionDetail, SessionFilter, SessionPage, StatsCounters, TimeRange, WebsiteScope } from './types.js';
+import type {
+  SessionDetail,
+  SessionFilter,
+  SessionPage,
+  StatsCounters,
+  TimeRange,
+  WebsiteScope,
+} from './types.js';
 import { createWebsite, defaultWebsite, getWebsite, listWebsites } from './websites.js';
 
 export interface StatsReader {
@@ -27,7 +34,11 @@ export function createSqliteReader(db: Db): StatsReader {
   return {
     stats: (websites, range) => readStats(db, websites, range),
     listSessions: (filter) => listSessions(db, filter),
-    findSession: (id) => findSessions(db, id).map((row) => ({ websiteId: row.websiteId, detail: () => sessionDetail(db, row) })),
+    findSession: (id) =>
+      findSessions(db, id).map((row) => ({
+        websiteId: row.websiteId,
+        detail: () => sessionDetail(db, row),
+      })),
     listWebsites: (scope) => listWebsites(db, scope),
     getWebsite: (id) => getWebsite(db, id),
     defaultWebsite: () => defaultWebsite(db),

@@ -2,7 +2,13 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { events, sessions, type SessionRow } from '../db/schema.js';
-import type { SessionDetail, SessionEvent, SessionFilter, SessionPage, SessionSummary } from './types.js';
+import type {
+  SessionDetail,
+  SessionEvent,
+  SessionFilter,
+  SessionPage,
+  SessionSummary,
+} from './types.js';
 
 /** A session's events beyond this many are left out of `GET /sessions/:id` (flagged). */
 export const SESSION_EVENTS_LIMIT = 5000;
@@ -56,7 +62,11 @@ export function listSessions(db: Db, f: SessionFilter): SessionPage {
     f.userId === undefined ? undefined : eq(sessions.userId, f.userId),
     f.range.from === null ? undefined : gte(sessions.startedAt, f.range.from),
     f.range.to === null ? undefined : lt(sessions.startedAt, f.range.to),
-    f.hasReplay === undefined ? undefined : f.hasReplay ? gt(sessions.replayEvents, 0) : eq(sessions.replayEvents, 0),
+    f.hasReplay === undefined
+      ? undefined
+      : f.hasReplay
+        ? gt(sessions.replayEvents, 0)
+        : eq(sessions.replayEvents, 0),
   ];
   if (f.after) {
     const a = f.after;
@@ -66,7 +76,11 @@ export function listSessions(db: Db, f: SessionFilter): SessionPage {
       or(
         lt(sessions.startedAt, a.startedAt),
         and(eq(sessions.startedAt, a.startedAt), lt(sessions.id, a.id)),
-        and(eq(sessions.startedAt, a.startedAt), eq(sessions.id, a.id), lt(sessions.websiteId, a.websiteId)),
+        and(
+          eq(sessions.startedAt, a.startedAt),
+          eq(sessions.id, a.id),
+          lt(sessions.websiteId, a.websiteId),
+        ),
       ),
     );
   }
@@ -80,13 +94,20 @@ export function listSessions(db: Db, f: SessionFilter): SessionPage {
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
   const next =
-    rows.length > f.limit && last ? { startedAt: last.startedAt, id: last.id, websiteId: last.websiteId } : null;
+    rows.length > f.limit && last
+      ? { startedAt: last.startedAt, id: last.id, websiteId: last.websiteId }
+      : null;
   return { sessions: page.map(toSummary), next };
 }
 
 /** Every stored session with this id (ids are unique per website, so usually one). */
 export function findSessions(db: Db, id: string): SessionRow[] {
-  return db.select().from(sessions).where(eq(sessions.id, id)).orderBy(asc(sessions.websiteId)).all();
+  return db
+    .select()
+    .from(sessions)
+    .where(eq(sessions.id, id))
+    .orderBy(asc(sessions.websiteId))
+    .all();
 }
 
 /** A session with its events in time order. */
@@ -100,7 +121,13 @@ export function sessionDetail(db: Db, row: SessionRow): SessionDetail {
     .all();
   const list: SessionEvent[] = rows.slice(0, SESSION_EVENTS_LIMIT).map((e) => {
     // props first, so a client-chosen prop can never overwrite the typed fields
-    const out: SessionEvent = { ...(e.props ?? {}), id: e.id, type: e.type, timestamp: e.ts, url: e.path };
+    const out: SessionEvent = {
+      ...(e.props ?? {}),
+      id: e.id,
+      type: e.type,
+      timestamp: e.ts,
+      url: e.path,
+    };
     if (e.name !== null) out.name = e.name;
     if (e.hostname !== null) out.hostname = e.hostname;
     if (e.title !== null) out.title = e.title;
@@ -112,4 +139,3 @@ export function sessionDetail(db: Db, row: SessionRow): SessionDetail {
   });
   return { ...toSummary(row), events: list, eventsTruncated: rows.length > SESSION_EVENTS_LIMIT };
 }
-

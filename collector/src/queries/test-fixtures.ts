@@ -30,13 +30,23 @@ export function testApp(opts: { demoDir?: string; trustProxy?: boolean } = {}) {
       app.request(path, {
         method: 'POST',
         body: typeof body === 'string' ? body : JSON.stringify(body),
-        headers: { 'Content-Type': 'application/json', ...(key ? { Authorization: `Bearer ${key}` } : {}) },
+        headers: {
+          'Content-Type': 'application/json',
+          ...(key ? { Authorization: `Bearer ${key}` } : {}),
+        },
       }),
   };
 }
 
-export function addWebsite(db: Db, id: string, createdAt = T0 - 86_400_000, name = `Site ${id}`): string {
-  db.insert(websites).values({ id, name, domain: `${id}.example.com`, createdAt }).run();
+export function addWebsite(
+  db: Db,
+  id: string,
+  createdAt = T0 - 86_400_000,
+  name = `Site ${id}`,
+): string {
+  db.insert(websites)
+    .values({ id, name, domain: `${id}.example.com`, createdAt })
+    .run();
   return id;
 }
 
@@ -59,7 +69,10 @@ export function addKey(
   return k.key;
 }
 
-export function addSession(db: Db, s: Partial<SessionRow> & { websiteId: string; id: string; startedAt: number }) {
+export function addSession(
+  db: Db,
+  s: Partial<SessionRow> & { websiteId: string; id: string; startedAt: number },
+) {
   db.insert(sessions)
     .values({ visitorId: `v-${s.id}`, endedAt: s.startedAt, ...s })
     .run();
@@ -68,7 +81,9 @@ export function addSession(db: Db, s: Partial<SessionRow> & { websiteId: string;
 let eventSeq = 0;
 export function addEvent(
   db: Db,
-  e: { websiteId: string; sessionId: string; ts: number; type: string; id?: string } & Partial<typeof events.$inferInsert>,
+  e: { websiteId: string; sessionId: string; ts: number; type: string; id?: string } & Partial<
+    typeof events.$inferInsert
+  >,
 ) {
   db.insert(events)
     .values({ id: `ev-${String(++eventSeq).padStart(6, '0')}`, visitorId: 'v', ...e })

@@ -16,9 +16,17 @@ export function getWebsite(db: Db, id: string): Website | undefined {
 
 /** The oldest website: the one first-run setup created, used by the demo pages. */
 export function defaultWebsite(db: Db): Website | undefined {
-  return db.select().from(websites).orderBy(asc(websites.createdAt), asc(websites.id)).limit(1).get();
+  return db
+    .select()
+    .from(websites)
+    .orderBy(asc(websites.createdAt), asc(websites.id))
+    .limit(1)
+    .get();
 }
 
-export function createWebsite(db: Db, w: { id: string; name: string; domain: string; createdAt: number }): Website {
+export function createWebsite(
+  db: Db,
+  w: { id: string; name: string; domain: string; createdAt: number },
+): Website {
   return db.insert(websites).values(w).returning().get();
 }

@@ -8,10 +8,16 @@ const root = mkdtempSync(join(tmpdir(), 'sightline-demo-'));
 const demoDir = join(root, 'examples');
 mkdirSync(join(demoDir, 'site', 'about'), { recursive: true });
 mkdirSync(join(demoDir, 'spa'), { recursive: true });
-writeFileSync(join(demoDir, 'site', 'index.html'), '<script data-website-id="{{WEBSITE_ID}}"></script>{{WEBSITE_ID}}');
+writeFileSync(
+  join(demoDir, 'site', 'index.html'),
+  '<script data-website-id="{{WEBSITE_ID}}"></script>{{WEBSITE_ID}}',
+);
 writeFileSync(join(demoDir, 'site', 'about', 'index.html'), '<h1>about {{WEBSITE_ID}}</h1>');
 writeFileSync(join(demoDir, 'site', 'app.js'), 'console.log("{{WEBSITE_ID}}")');
-writeFileSync(join(demoDir, 'spa', 'index.html'), '<div id="app" data-site="{{WEBSITE_ID}}"></div>');
+writeFileSync(
+  join(demoDir, 'spa', 'index.html'),
+  '<div id="app" data-site="{{WEBSITE_ID}}"></div>',
+);
 writeFileSync(join(root, 'secret.txt'), 'top secret');
 symlinkSync(join(root, 'secret.txt'), join(demoDir, 'site', 'link.txt'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -45,7 +51,9 @@ describe('/demo/', () => {
 
   it('serves the SPA, falling back to its index.html for client routes', async () => {
     const t = demoApp();
-    expect(await (await t.get('/demo/spa/')).text()).toBe('<div id="app" data-site="oldest"></div>');
+    expect(await (await t.get('/demo/spa/')).text()).toBe(
+      '<div id="app" data-site="oldest"></div>',
+    );
     const route = await t.get('/demo/spa/products/42');
     expect(route.status).toBe(200);
     expect(await route.text()).toContain('data-site="oldest"');

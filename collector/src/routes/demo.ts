@@ -56,7 +56,12 @@ export function registerDemoRoutes(app: OpenAPIHono, ctx: AppContext, reader: St
   app.get('/', (c) =>
     demoDir
       ? c.redirect('/demo/', 302)
-      : c.json({ name: 'Sightline collector', docs: '/docs', openapi: '/openapi.json', health: '/health' }),
+      : c.json({
+          name: 'Sightline collector',
+          docs: '/docs',
+          openapi: '/openapi.json',
+          health: '/health',
+        }),
   );
   if (!demoDir) return;
 

@@ -15,7 +15,8 @@ export function registerDocsRoutes(app: OpenAPIHono): void {
     info: {
       title: 'Sightline collector API',
       version: VERSION,
-      description: 'Self-hosted web analytics and session replay. Reads need `Authorization: Bearer <key>`.',
+      description:
+        'Self-hosted web analytics and session replay. Reads need `Authorization: Bearer <key>`.',
     },
     servers: [{ url: new URL(c.req.url).origin }],
   }));

@@ -20,7 +20,10 @@ const route = createRoute({
   summary: 'Liveness and database check (no auth)',
   responses: {
     200: { description: 'Healthy', content: { 'application/json': { schema: HealthSchema } } },
-    503: { description: 'The database does not answer', content: { 'application/json': { schema: HealthSchema } } },
+    503: {
+      description: 'The database does not answer',
+      content: { 'application/json': { schema: HealthSchema } },
+    },
   },
 });
 
@@ -30,7 +33,9 @@ export function registerHealthRoutes(app: OpenAPIHono, reader: StatsReader): voi
       reader.ping();
       return c.json({ status: 'ok' as const, db: 'ok' as const, version: VERSION }, 200);
     } catch (err) {
-      console.error(JSON.stringify({ level: 'error', msg: 'health check failed', error: String(err) }));
+      console.error(
+        JSON.stringify({ level: 'error', msg: 'health check failed', error: String(err) }),
+      );
       return c.json({ status: 'error' as const, db: 'error' as const, version: VERSION }, 503);
     }
   });

@@ -6,7 +6,11 @@ describe('GET /health', () => {
     const t = testApp();
     const res = await t.get('/health');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', db: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(await res.json()).toEqual({
+      status: 'ok',
+      db: 'ok',
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+    });
   });
 
   it('answers 503 when the database is gone', async () => {
@@ -29,7 +33,10 @@ describe('GET /openapi.json and /docs', () => {
       components: { securitySchemes: Record<string, { type: string; scheme: string }> };
     };
     expect(doc.openapi).toBe('3.1.0');
-    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
     for (const path of ['/stats', '/sessions', '/sessions/{id}', '/api/websites', '/health']) {
       expect(doc.paths, path).toHaveProperty([path]);
     }

@@ -19,9 +19,15 @@ const errorDescriptions = {
 
 /** OpenAPI response entries for the given error statuses, all in the one error shape. */
 export function errorResponses<S extends keyof typeof errorDescriptions>(...statuses: S[]) {
-  const out = {} as Record<S, { description: string; content: { 'application/json': { schema: typeof ErrorSchema } } }>;
+  const out = {} as Record<
+    S,
+    { description: string; content: { 'application/json': { schema: typeof ErrorSchema } } }
+  >;
   for (const s of statuses) {
-    out[s] = { description: errorDescriptions[s], content: { 'application/json': { schema: ErrorSchema } } };
+    out[s] = {
+      description: errorDescriptions[s],
+      content: { 'application/json': { schema: ErrorSchema } },
+    };
   }
   return out;
 }
@@ -35,12 +41,18 @@ const ISO_HINT = 'ISO date (2024-01-31) or datetime (2024-01-31T12:00:00Z), or m
 /** Query fields shared by /stats and /sessions. */
 export const rangeQuery = {
   websiteId: z.string().min(1).max(200).optional().openapi({ description: 'Limit to one website' }),
-  from: z.string().max(64).optional().openapi({ description: `Start (inclusive). ${ISO_HINT}` }),
+  from: z
+    .string()
+    .max(64)
+    .optional()
+    .openapi({ description: `Start (inclusive). ${ISO_HINT}` }),
   to: z
     .string()
     .max(64)
     .optional()
-    .openapi({ description: `End (exclusive; a date-only value includes that whole day). ${ISO_HINT}` }),
+    .openapi({
+      description: `End (exclusive; a date-only value includes that whole day). ${ISO_HINT}`,
+    }),
   period: z
     .string()
     .max(16)

@@ -10,7 +10,9 @@ export const SessionSummarySchema = z
     websiteId: z.string(),
     visitorId: z.string(),
     userId: s,
-    startedAt: z.string().openapi({ description: 'ISO time of the first event', example: '2024-01-01T00:00:00.000Z' }),
+    startedAt: z
+      .string()
+      .openapi({ description: 'ISO time of the first event', example: '2024-01-01T00:00:00.000Z' }),
     endedAt: z.string().openapi({ description: 'ISO time of the last event' }),
     durationMs: n,
     pageviews: n,
@@ -20,7 +22,9 @@ export const SessionSummarySchema = z
     exitPath: s,
     hostname: s,
     referrer: s,
-    source: s.openapi({ description: 'referrer host or utm_source, normalised ("google", "direct", …)' }),
+    source: s.openapi({
+      description: 'referrer host or utm_source, normalised ("google", "direct", …)',
+    }),
     utm: z.object({ source: s, medium: s, campaign: s, term: s, content: s }),
     device: z.object({
       type: s.openapi({ description: 'desktop | mobile | tablet | …' }),
@@ -56,6 +60,9 @@ export const SessionDetailSchema = SessionSummarySchema.extend({
 export const SessionPageSchema = z
   .object({
     sessions: z.array(SessionSummarySchema),
-    nextCursor: z.string().nullable().openapi({ description: 'pass as `cursor` for the next page; null at the end' }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .openapi({ description: 'pass as `cursor` for the next page; null at the end' }),
   })
   .openapi('SessionPage');

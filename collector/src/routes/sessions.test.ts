@@ -48,11 +48,13 @@ describe('GET /sessions', () => {
       pages++;
     } while (cursor);
     expect(pages).toBe(4);
-    const expected = Array.from({ length: 25 }, (_, i) => `s${String(i).padStart(2, '0')}`).sort((a, b) => {
-      const ia = Number(a.slice(1));
-      const ib = Number(b.slice(1));
-      return Math.floor(ia / 2) - Math.floor(ib / 2) || b.localeCompare(a);
-    });
+    const expected = Array.from({ length: 25 }, (_, i) => `s${String(i).padStart(2, '0')}`).sort(
+      (a, b) => {
+        const ia = Number(a.slice(1));
+        const ib = Number(b.slice(1));
+        return Math.floor(ia / 2) - Math.floor(ib / 2) || b.localeCompare(a);
+      },
+    );
     expect(seen).toEqual(expected);
   });
 
@@ -72,7 +74,15 @@ describe('GET /sessions', () => {
     const ids = async (q: string) => (await t.list(q)).body.sessions.map((s) => s.id);
     expect(await ids('?visitorId=alice')).toEqual(['s00', 's05', 's10', 's15', 's20']);
     expect(await ids('?userId=user-3')).toEqual(['s03']);
-    expect(await ids('?websiteId=w1&hasReplay=true')).toEqual(['s00', 's04', 's08', 's12', 's16', 's20', 's24']);
+    expect(await ids('?websiteId=w1&hasReplay=true')).toEqual([
+      's00',
+      's04',
+      's08',
+      's12',
+      's16',
+      's20',
+      's24',
+    ]);
     expect((await ids('?websiteId=w1&hasReplay=false&limit=100')).length).toBe(18);
     const from = new Date(T0 - MIN).toISOString();
     expect(await ids(`?websiteId=w1&from=${from}`)).toEqual(['s01', 's00', 's03', 's02']);
@@ -81,7 +91,11 @@ describe('GET /sessions', () => {
 
   it('400 for a forged cursor or bad hasReplay, 404 for an unknown website', async () => {
     const t = seeded();
-    for (const q of ['?cursor=nonsense', `?cursor=${Buffer.from('[1,2]').toString('base64url')}`, '?hasReplay=yes']) {
+    for (const q of [
+      '?cursor=nonsense',
+      `?cursor=${Buffer.from('[1,2]').toString('base64url')}`,
+      '?hasReplay=yes',
+    ]) {
       const { status, body } = await t.list(q);
       expect(status, q).toBe(400);
       expect((body as unknown as { error: { code: string } }).error.code).toBe('invalid_fields');
@@ -96,21 +110,76 @@ describe('GET /sessions/:id', () => {
     addWebsite(t.db, 'w1');
     const key = addKey(t.db);
     addSession(t.db, {
-      websiteId: 'w1', id: 'sess', visitorId: 'vis', userId: 'u1', startedAt: T0, endedAt: T0 + 95_000,
-      pageviews: 2, clicks: 1, events: 4, entryPath: '/', exitPath: '/pricing', hostname: 'example.com',
-      referrer: 'https://www.google.com/', source: 'google', utmSource: 'google', utmMedium: 'cpc', utmCampaign: 'spring',
-      browser: 'Chrome', browserVersion: '120.0', os: 'macOS', device: 'desktop', screen: '1920x1080',
-      language: 'en-US', country: 'DE', replayChunks: 3, replayEvents: 120, replayBytes: 4096,
+      websiteId: 'w1',
+      id: 'sess',
+      visitorId: 'vis',
+      userId: 'u1',
+      startedAt: T0,
+      endedAt: T0 + 95_000,
+      pageviews: 2,
+      clicks: 1,
+      events: 4,
+      entryPath: '/',
+      exitPath: '/pricing',
+      hostname: 'example.com',
+      referrer: 'https://www.google.com/',
+      source: 'google',
+      utmSource: 'google',
+      utmMedium: 'cpc',
+      utmCampaign: 'spring',
+      browser: 'Chrome',
+      browserVersion: '120.0',
+      os: 'macOS',
+      device: 'desktop',
+      screen: '1920x1080',
+      language: 'en-US',
+      country: 'DE',
+      replayChunks: 3,
+      replayEvents: 120,
+      replayBytes: 4096,
     });
     // inserted out of order: the answer must be in time order
-    addEvent(t.db, { websiteId: 'w1', sessionId: 'sess', ts: T0 + 95_000, type: 'scroll', path: '/pricing', scrollDepth: 80, engagedMs: 20_000 });
-    addEvent(t.db, { websiteId: 'w1', sessionId: 'sess', ts: T0, type: 'pageview', path: '/', title: 'Home', referrer: 'https://www.google.com/' });
     addEvent(t.db, {
-      websiteId: 'w1', sessionId: 'sess', ts: T0 + 5000, type: 'click', name: 'BUTTON', path: '/',
+      websiteId: 'w1',
+      sessionId: 'sess',
+      ts: T0 + 95_000,
+      type: 'scroll',
+      path: '/pricing',
+      scrollDepth: 80,
+      engagedMs: 20_000,
+    });
+    addEvent(t.db, {
+      websiteId: 'w1',
+      sessionId: 'sess',
+      ts: T0,
+      type: 'pageview',
+      path: '/',
+      title: 'Home',
+      referrer: 'https://www.google.com/',
+    });
+    addEvent(t.db, {
+      websiteId: 'w1',
+      sessionId: 'sess',
+      ts: T0 + 5000,
+      type: 'click',
+      name: 'BUTTON',
+      path: '/',
       props: { tag: 'BUTTON', text: 'Buy', x: 10, y: 20, type: 'forged', timestamp: 0 },
     });
-    addEvent(t.db, { websiteId: 'w1', sessionId: 'sess', ts: T0 + 60_000, type: 'pageview', path: '/pricing' });
-    addEvent(t.db, { websiteId: 'w1', sessionId: 'other', ts: T0 + 1, type: 'pageview', path: '/elsewhere' });
+    addEvent(t.db, {
+      websiteId: 'w1',
+      sessionId: 'sess',
+      ts: T0 + 60_000,
+      type: 'pageview',
+      path: '/pricing',
+    });
+    addEvent(t.db, {
+      websiteId: 'w1',
+      sessionId: 'other',
+      ts: T0 + 1,
+      type: 'pageview',
+      path: '/elsewhere',
+    });
     return { ...t, key };
   }
 
@@ -118,13 +187,33 @@ describe('GET /sessions/:id', () => {
     const t = withDetail();
     const res = await t.get('/sessions/sess', t.key);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as Record<string, unknown> & { events: Record<string, unknown>[] };
+    const body = (await res.json()) as Record<string, unknown> & {
+      events: Record<string, unknown>[];
+    };
     expect(body).toMatchObject({
-      id: 'sess', websiteId: 'w1', visitorId: 'vis', userId: 'u1',
-      startedAt: '2024-01-15T12:00:00.000Z', endedAt: '2024-01-15T12:01:35.000Z', durationMs: 95_000,
-      pageviews: 2, clicks: 1, eventCount: 4, referrer: 'https://www.google.com/', source: 'google',
-      entryPath: '/', exitPath: '/pricing', country: 'DE', language: 'en-US',
-      device: { type: 'desktop', browser: 'Chrome', browserVersion: '120.0', os: 'macOS', screen: '1920x1080' },
+      id: 'sess',
+      websiteId: 'w1',
+      visitorId: 'vis',
+      userId: 'u1',
+      startedAt: '2024-01-15T12:00:00.000Z',
+      endedAt: '2024-01-15T12:01:35.000Z',
+      durationMs: 95_000,
+      pageviews: 2,
+      clicks: 1,
+      eventCount: 4,
+      referrer: 'https://www.google.com/',
+      source: 'google',
+      entryPath: '/',
+      exitPath: '/pricing',
+      country: 'DE',
+      language: 'en-US',
+      device: {
+        type: 'desktop',
+        browser: 'Chrome',
+        browserVersion: '120.0',
+        os: 'macOS',
+        screen: '1920x1080',
+      },
       utm: { source: 'google', medium: 'cpc', campaign: 'spring', term: null, content: null },
       replay: { chunks: 3, events: 120, bytes: 4096 },
       eventsTruncated: false,
@@ -136,7 +225,13 @@ describe('GET /sessions/:id', () => {
       ['scroll', T0 + 95_000, '/pricing'],
     ]);
     expect(body.events[0]).toMatchObject({ title: 'Home', referrer: 'https://www.google.com/' });
-    expect(body.events[1]).toMatchObject({ tag: 'BUTTON', text: 'Buy', x: 10, y: 20, name: 'BUTTON' });
+    expect(body.events[1]).toMatchObject({
+      tag: 'BUTTON',
+      text: 'Buy',
+      x: 10,
+      y: 20,
+      name: 'BUTTON',
+    });
     expect(body.events[3]).toMatchObject({ scrollDepth: 80, engagedMs: 20_000 });
   });
 
@@ -144,7 +239,9 @@ describe('GET /sessions/:id', () => {
     const t = withDetail();
     const missing = await t.get('/sessions/nope', t.key);
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ error: { code: 'not_found', message: 'unknown session "nope"' } });
+    expect(await missing.json()).toEqual({
+      error: { code: 'not_found', message: 'unknown session "nope"' },
+    });
     addWebsite(t.db, 'w2');
     const other = addKey(t.db, { websiteId: 'w2' });
     expect((await t.get('/sessions/sess', other)).status).toBe(403);

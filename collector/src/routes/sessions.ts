@@ -23,7 +23,11 @@ export function decodeCursor(cursor: string): SessionPosition {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(v) && v.length === 3) {
       const [startedAt, id, websiteId] = v as unknown[];
-      if (Number.isSafeInteger(startedAt) && typeof id === 'string' && typeof websiteId === 'string') {
+      if (
+        Number.isSafeInteger(startedAt) &&
+        typeof id === 'string' &&
+        typeof websiteId === 'string'
+      ) {
         return { startedAt: startedAt as number, id, websiteId };
       }
     }
@@ -44,13 +48,29 @@ const listRoute = createRoute({
       ...rangeQuery,
       visitorId: z.string().min(1).max(200).optional(),
       userId: z.string().min(1).max(200).optional(),
-      hasReplay: z.enum(['true', 'false']).optional().openapi({ description: 'only sessions with (or without) a recording' }),
-      limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE).openapi({ description: `1–${MAX_PAGE}, default ${DEFAULT_PAGE}` }),
-      cursor: z.string().max(1000).optional().openapi({ description: '`nextCursor` of the previous page' }),
+      hasReplay: z
+        .enum(['true', 'false'])
+        .optional()
+        .openapi({ description: 'only sessions with (or without) a recording' }),
+      limit: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_PAGE)
+        .default(DEFAULT_PAGE)
+        .openapi({ description: `1–${MAX_PAGE}, default ${DEFAULT_PAGE}` }),
+      cursor: z
+        .string()
+        .max(1000)
+        .optional()
+        .openapi({ description: '`nextCursor` of the previous page' }),
     }),
   },
   responses: {
-    200: { description: 'One page of sessions', content: { 'application/json': { schema: SessionPageSchema } } },
+    200: {
+      description: 'One page of sessions',
+      content: { 'application/json': { schema: SessionPageSchema } },
+    },
     ...errorResponses(400, 401, 403, 404),
   },
 });
@@ -64,16 +84,28 @@ const detailRoute = createRoute({
   request: {
     params: z.object({ id: z.string().min(1).max(200) }),
     query: z.object({
-      websiteId: z.string().min(1).max(200).optional().openapi({ description: 'disambiguates an id used by two websites' }),
+      websiteId: z
+        .string()
+        .min(1)
+        .max(200)
+        .optional()
+        .openapi({ description: 'disambiguates an id used by two websites' }),
     }),
   },
   responses: {
-    200: { description: 'The session', content: { 'application/json': { schema: SessionDetailSchema } } },
+    200: {
+      description: 'The session',
+      content: { 'application/json': { schema: SessionDetailSchema } },
+    },
     ...errorResponses(400, 401, 403, 404),
   },
 });
 
-export function registerSessionRoutes(app: OpenAPIHono, ctx: AppContext, reader: StatsReader): void {
+export function registerSessionRoutes(
+  app: OpenAPIHono,
+  ctx: AppContext,
+  reader: StatsReader,
+): void {
   app.openapi({ ...listRoute, middleware: requireScope(ctx, 'read') }, (c) => {
     const q = c.req.valid('query');
     const p = authorize(c, { scope: 'read' });
@@ -90,14 +122,19 @@ export function registerSessionRoutes(app: OpenAPIHono, ctx: AppContext, reader:
       limit: q.limit,
       after,
     });
-    return c.json({ sessions: page.sessions, nextCursor: page.next ? encodeCursor(page.next) : null }, 200);
+    return c.json(
+      { sessions: page.sessions, nextCursor: page.next ? encodeCursor(page.next) : null },
+      200,
+    );
   });
 
   app.openapi({ ...detailRoute, middleware: requireScope(ctx, 'read') }, (c) => {
     const { id } = c.req.valid('param');
     const { websiteId } = c.req.valid('query');
     const p = authorize(c, { scope: 'read', websiteId });
-    const found = reader.findSession(id).filter((s) => websiteId === undefined || s.websiteId === websiteId);
+    const found = reader
+      .findSession(id)
+      .filter((s) => websiteId === undefined || s.websiteId === websiteId);
     if (found.length === 0) throw new ApiError('not_found', `unknown session "${id}"`);
     const readable = found.find((s) => p.websiteId === null || s.websiteId === p.websiteId);
     if (!readable) throw new ApiError('forbidden', 'this API key is limited to another website');

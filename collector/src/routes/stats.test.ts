@@ -15,14 +15,42 @@ function seeded() {
   addWebsite(t.db, 'w1');
   addWebsite(t.db, 'w2');
   const key = addKey(t.db, { scopes: ['read'] });
-  addSession(t.db, { websiteId: 'w1', id: 's1', visitorId: 'v1', startedAt: T0 - HOUR, endedAt: T0 - HOUR + 60_000, pageviews: 2 });
-  addSession(t.db, { websiteId: 'w1', id: 's2', visitorId: 'v1', startedAt: T0 - 2 * HOUR, endedAt: T0 - 2 * HOUR, pageviews: 1 });
   addSession(t.db, {
-    websiteId: 'w1', id: 's3', visitorId: 'v2', startedAt: T0 - 8 * DAY, endedAt: T0 - 8 * DAY + 30_000,
-    pageviews: 1, replayEvents: 40, replayChunks: 2,
+    websiteId: 'w1',
+    id: 's1',
+    visitorId: 'v1',
+    startedAt: T0 - HOUR,
+    endedAt: T0 - HOUR + 60_000,
+    pageviews: 2,
   });
-  addSession(t.db, { websiteId: 'w2', id: 's4', visitorId: 'v9', startedAt: T0 - HOUR, pageviews: 5, replayEvents: 7 });
-  const w1 = (sessionId: string, ts: number, type: string) => addEvent(t.db, { websiteId: 'w1', sessionId, ts, type });
+  addSession(t.db, {
+    websiteId: 'w1',
+    id: 's2',
+    visitorId: 'v1',
+    startedAt: T0 - 2 * HOUR,
+    endedAt: T0 - 2 * HOUR,
+    pageviews: 1,
+  });
+  addSession(t.db, {
+    websiteId: 'w1',
+    id: 's3',
+    visitorId: 'v2',
+    startedAt: T0 - 8 * DAY,
+    endedAt: T0 - 8 * DAY + 30_000,
+    pageviews: 1,
+    replayEvents: 40,
+    replayChunks: 2,
+  });
+  addSession(t.db, {
+    websiteId: 'w2',
+    id: 's4',
+    visitorId: 'v9',
+    startedAt: T0 - HOUR,
+    pageviews: 5,
+    replayEvents: 7,
+  });
+  const w1 = (sessionId: string, ts: number, type: string) =>
+    addEvent(t.db, { websiteId: 'w1', sessionId, ts, type });
   w1('s1', T0 - HOUR, 'pageview');
   w1('s1', T0 - HOUR + 1000, 'click');
   w1('s1', T0 - HOUR + 2000, 'outbound');
@@ -34,7 +62,8 @@ function seeded() {
   w1('s3', T0 - 8 * DAY, 'pageview');
   w1('s3', T0 - 8 * DAY + 10, 'click');
   w1('s3', T0 - 8 * DAY + 20, 'error');
-  for (let i = 0; i < 5; i++) addEvent(t.db, { websiteId: 'w2', sessionId: 's4', ts: T0 - HOUR + i, type: 'pageview' });
+  for (let i = 0; i < 5; i++)
+    addEvent(t.db, { websiteId: 'w2', sessionId: 's4', ts: T0 - HOUR + i, type: 'pageview' });
   const stats = async (query = '') => {
     const res = await t.get(`/stats${query}`, key);
     return { status: res.status, body: (await res.json()) as Stats };
@@ -93,7 +122,10 @@ describe('GET /stats', () => {
     });
     expect((await t.stats('?websiteId=w1&period=7d')).body.total_sessions).toBe(2);
     expect((await t.stats('?websiteId=w1&period=30d')).body.total_sessions).toBe(3);
-    expect((await t.stats('?websiteId=w1&period=all')).body).toMatchObject({ total_sessions: 3, from: null });
+    expect((await t.stats('?websiteId=w1&period=all')).body).toMatchObject({
+      total_sessions: 3,
+      from: null,
+    });
     t.setNow(T0 + 2 * DAY);
     expect((await t.stats('?websiteId=w1&period=24h')).body.pageviews).toBe(0);
   });
@@ -101,8 +133,15 @@ describe('GET /stats', () => {
   it('from/to: dates are whole UTC days, datetimes are exact (to exclusive)', async () => {
     const t = seeded();
     const byDay = (await t.stats('?websiteId=w1&from=2024-01-07&to=2024-01-07')).body;
-    expect(byDay).toMatchObject({ from: '2024-01-07T00:00:00.000Z', to: '2024-01-08T00:00:00.000Z', pageviews: 1, click_events: 1, total_sessions: 1 });
-    const exact = (await t.stats(`?websiteId=w1&from=2024-01-15T10:00:00Z&to=2024-01-15T11:00:00Z`)).body;
+    expect(byDay).toMatchObject({
+      from: '2024-01-07T00:00:00.000Z',
+      to: '2024-01-08T00:00:00.000Z',
+      pageviews: 1,
+      click_events: 1,
+      total_sessions: 1,
+    });
+    const exact = (await t.stats(`?websiteId=w1&from=2024-01-15T10:00:00Z&to=2024-01-15T11:00:00Z`))
+      .body;
     expect(exact).toMatchObject({ pageviews: 1, total_sessions: 1 });
     const open = (await t.stats(`?from=${T0 - HOUR}`)).body;
     expect(open).toMatchObject({ pageviews: 7, to: null });
@@ -110,10 +149,19 @@ describe('GET /stats', () => {
 
   it('400 for bad dates, bad periods, mixed or reversed ranges', async () => {
     const t = seeded();
-    for (const q of ['?from=yesterday', '?to=2024-13-45', '?period=1y', '?period=7d&from=2024-01-01', '?from=2024-02-01&to=2024-01-01', '?from=2024-01-31T25:00:00Z']) {
+    for (const q of [
+      '?from=yesterday',
+      '?to=2024-13-45',
+      '?period=1y',
+      '?period=7d&from=2024-01-01',
+      '?from=2024-02-01&to=2024-01-01',
+      '?from=2024-01-31T25:00:00Z',
+    ]) {
       const { status, body } = await t.stats(q);
       expect(status, q).toBe(400);
-      expect((body as unknown as { error: { code: string; message: string } }).error.code, q).toBe('invalid_fields');
+      expect((body as unknown as { error: { code: string; message: string } }).error.code, q).toBe(
+        'invalid_fields',
+      );
     }
     const { body } = await t.stats('?from=yesterday');
     expect((body as unknown as { error: { message: string } }).error.message).toContain('from');
@@ -129,6 +177,12 @@ describe('GET /stats', () => {
     const t = seeded();
     addWebsite(t.db, 'empty');
     const { body } = await t.stats('?websiteId=empty');
-    expect(body).toMatchObject({ pageviews: 0, total_sessions: 0, bounce_rate: 0, avg_duration_ms: 0, visitors: 0 });
+    expect(body).toMatchObject({
+      pageviews: 0,
+      total_sessions: 0,
+      bounce_rate: 0,
+      avg_duration_ms: 0,
+      visitors: 0,
+    });
   });
 });

@@ -10,19 +10,34 @@ import { websiteScope } from './website-scope.js';
 const count = z.number().int().nonnegative();
 export const StatsSchema = z
   .object({
-    websiteId: z.string().nullable().openapi({ description: 'the website asked for; null = every readable website' }),
-    from: z.string().nullable().openapi({ description: 'start of the range (ISO); null = unbounded' }),
-    to: z.string().nullable().openapi({ description: 'end of the range, exclusive (ISO); null = unbounded' }),
+    websiteId: z
+      .string()
+      .nullable()
+      .openapi({ description: 'the website asked for; null = every readable website' }),
+    from: z
+      .string()
+      .nullable()
+      .openapi({ description: 'start of the range (ISO); null = unbounded' }),
+    to: z
+      .string()
+      .nullable()
+      .openapi({ description: 'end of the range, exclusive (ISO); null = unbounded' }),
     pageviews: count,
     identify_events: count,
     custom_events: count,
     click_events: count,
     outbound_events: count,
     scroll_events: count,
-    rrweb_events: count.openapi({ description: 'rrweb events recorded in the sessions of the range' }),
+    rrweb_events: count.openapi({
+      description: 'rrweb events recorded in the sessions of the range',
+    }),
     total_sessions: count.openapi({ description: 'sessions started in the range' }),
     visitors: count.openapi({ description: 'distinct visitors of those sessions' }),
-    bounce_rate: z.number().min(0).max(1).openapi({ description: 'share of sessions with at most one pageview' }),
+    bounce_rate: z
+      .number()
+      .min(0)
+      .max(1)
+      .openapi({ description: 'share of sessions with at most one pageview' }),
     avg_duration_ms: count.openapi({ description: 'mean session duration, ms' }),
   })
   .openapi('Stats');
@@ -48,6 +63,9 @@ export function registerStatsRoutes(app: OpenAPIHono, ctx: AppContext, reader: S
     const scope = websiteScope(reader, p, q.websiteId);
     const counters = reader.stats(scope, range);
     const websiteId = scope !== null && scope.length === 1 ? (scope[0] ?? null) : null;
-    return c.json({ websiteId, from: isoOrNull(range.from), to: isoOrNull(range.to), ...counters }, 200);
+    return c.json(
+      { websiteId, from: isoOrNull(range.from), to: isoOrNull(range.to), ...counters },
+      200,
+    );
   });
 }

@@ -9,7 +9,9 @@ describe('parseTimeRange', () => {
     expect(parseInstant('from', '2024-01-02')).toBe(Date.parse('2024-01-02T00:00:00Z'));
     expect(parseInstant('to', '2024-01-02')).toBe(Date.parse('2024-01-03T00:00:00Z'));
     expect(parseInstant('from', '2024-01-02T10:30')).toBe(Date.parse('2024-01-02T10:30:00Z'));
-    expect(parseInstant('from', '2024-01-02T10:30:00+02:00')).toBe(Date.parse('2024-01-02T08:30:00Z'));
+    expect(parseInstant('from', '2024-01-02T10:30:00+02:00')).toBe(
+      Date.parse('2024-01-02T08:30:00Z'),
+    );
     expect(parseInstant('from', '1704067200000')).toBe(1704067200000);
   });
 

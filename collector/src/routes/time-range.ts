@@ -18,7 +18,8 @@ export function parseInstant(name: 'from' | 'to', value: string): number {
   let ms: number;
   if (epochMs.test(value)) ms = Number(value);
   else if (dateOnly.test(value)) ms = Date.parse(`${value}T00:00:00Z`) + (name === 'to' ? DAY : 0);
-  else if (dateTime.test(value)) ms = Date.parse(/(Z|[+-]\d{2}:\d{2})$/.test(value) ? value : `${value}Z`);
+  else if (dateTime.test(value))
+    ms = Date.parse(/(Z|[+-]\d{2}:\d{2})$/.test(value) ? value : `${value}Z`);
   else ms = NaN;
   if (!Number.isFinite(ms)) {
     throw new ApiError(
@@ -30,20 +31,27 @@ export function parseInstant(name: 'from' | 'to', value: string): number {
 }
 
 /** The range a request asks for; all time when it names none. */
-export function parseTimeRange(q: { from?: string; to?: string; period?: string }, now: number): TimeRange {
+export function parseTimeRange(
+  q: { from?: string; to?: string; period?: string },
+  now: number,
+): TimeRange {
   if (q.period !== undefined) {
     if (q.from !== undefined || q.to !== undefined) {
       throw new ApiError('invalid_fields', 'period: use either period or from/to, not both');
     }
     if (!Object.hasOwn(periods, q.period)) {
-      throw new ApiError('invalid_fields', `period: "${q.period}" is not one of ${Object.keys(periods).join(', ')}`);
+      throw new ApiError(
+        'invalid_fields',
+        `period: "${q.period}" is not one of ${Object.keys(periods).join(', ')}`,
+      );
     }
     const span = periods[q.period as Period];
     return span === null ? { from: null, to: null } : { from: now - span, to: now };
   }
   const from = q.from === undefined ? null : parseInstant('from', q.from);
   const to = q.to === undefined ? null : parseInstant('to', q.to);
-  if (from !== null && to !== null && from >= to) throw new ApiError('invalid_fields', 'from must be before to');
+  if (from !== null && to !== null && from >= to)
+    throw new ApiError('invalid_fields', 'from must be before to');
   return { from, to };
 }
 

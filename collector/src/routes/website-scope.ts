@@ -7,10 +7,15 @@ import type { WebsiteScope } from '../queries/types.js';
  * The websites a read covers: the one asked for (403 if the key is limited to another, 404 if it
  * does not exist), else the key's own website, else all (null).
  */
-export function websiteScope(reader: StatsReader, p: Principal, websiteId: string | undefined): WebsiteScope {
+export function websiteScope(
+  reader: StatsReader,
+  p: Principal,
+  websiteId: string | undefined,
+): WebsiteScope {
   if (websiteId !== undefined) {
     assertWebsiteAccess(p, websiteId);
-    if (!reader.getWebsite(websiteId)) throw new ApiError('not_found', `unknown website "${websiteId}"`);
+    if (!reader.getWebsite(websiteId))
+      throw new ApiError('not_found', `unknown website "${websiteId}"`);
     return [websiteId];
   }
   return p.websiteId === null ? null : [p.websiteId];

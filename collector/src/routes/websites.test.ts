@@ -25,9 +25,12 @@ describe('POST /api/websites', () => {
       name: 'Docs',
       domain: 'docs.example.com',
       createdAt: '2024-01-15T12:00:00.000Z',
-      snippet: '<script defer src="http://stats.example.com:8000/script.js" data-website-id="id-1"></script>',
+      snippet:
+        '<script defer src="http://stats.example.com:8000/script.js" data-website-id="id-1"></script>',
     });
-    const list = (await (await t.get('/api/websites', admin)).json()) as { websites: WebsiteBody[] };
+    const list = (await (await t.get('/api/websites', admin)).json()) as {
+      websites: WebsiteBody[];
+    };
     expect(list.websites.map((w) => w.id)).toEqual(['id-1']);
     // the new website is readable at once
     expect((await t.get('/stats?websiteId=id-1', admin)).status).toBe(200);
@@ -48,7 +51,11 @@ describe('POST /api/websites', () => {
         body: JSON.stringify({ name: 'A', domain: 'a.com' }),
       });
       const { snippet } = (await res.json()) as WebsiteBody;
-      expect(snippet).toContain(trustProxy ? 'src="https://stats.example.com/script.js"' : 'src="http://10.0.0.5:8000/script.js"');
+      expect(snippet).toContain(
+        trustProxy
+          ? 'src="https://stats.example.com/script.js"'
+          : 'src="http://10.0.0.5:8000/script.js"',
+      );
     }
   });
 
@@ -79,7 +86,9 @@ describe('POST /api/websites', () => {
       body: JSON.stringify({ name: 'A', domain: 'a.com' }),
     });
     expect(plain.status).toBe(415);
-    expect(((await plain.json()) as { error: { code: string } }).error.code).toBe('unsupported_media_type');
+    expect(((await plain.json()) as { error: { code: string } }).error.code).toBe(
+      'unsupported_media_type',
+    );
     const list = (await (await t.get('/api/websites', admin)).json()) as { websites: unknown[] };
     expect(list.websites).toEqual([]);
   });
@@ -92,14 +101,28 @@ describe('a created website and ingest', () => {
     const collect = (websiteId: string) =>
       t.app.request('/collect', {
         method: 'POST',
-        headers: { 'Content-Type': 'text/plain', 'User-Agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36' },
-        body: JSON.stringify({ type: 'pageview', websiteId, href: 'https://a.com/', visitorId: 'v', sessionId: 's' }),
+        headers: {
+          'Content-Type': 'text/plain',
+          'User-Agent':
+            'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
+        },
+        body: JSON.stringify({
+          type: 'pageview',
+          websiteId,
+          href: 'https://a.com/',
+          visitorId: 'v',
+          sessionId: 's',
+        }),
       });
     expect((await collect('id-1')).status).toBeGreaterThanOrEqual(400);
-    const created = (await (await t.post('/api/websites', { name: 'A', domain: 'a.com' }, admin)).json()) as WebsiteBody;
+    const created = (await (
+      await t.post('/api/websites', { name: 'A', domain: 'a.com' }, admin)
+    ).json()) as WebsiteBody;
     expect(created.id).toBe('id-1');
     expect((await collect('id-1')).status).toBeLessThan(300);
-    const stats = (await (await t.get('/stats?websiteId=id-1', admin)).json()) as { pageviews: number };
+    const stats = (await (await t.get('/stats?websiteId=id-1', admin)).json()) as {
+      pageviews: number;
+    };
     expect(stats.pageviews).toBe(1);
   });
 });

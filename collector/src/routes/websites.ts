@@ -37,7 +37,9 @@ const createRouteDef = createRoute({
   tags: ['admin'],
   summary: 'Create a website (admin key)',
   security: bearerSecurity,
-  request: { body: { required: true, content: { 'application/json': { schema: NewWebsiteSchema } } } },
+  request: {
+    body: { required: true, content: { 'application/json': { schema: NewWebsiteSchema } } },
+  },
   responses: {
     201: { description: 'Created', content: { 'application/json': { schema: WebsiteSchema } } },
     ...errorResponses(400, 401, 403),
@@ -99,9 +101,15 @@ export function registerWebsiteRoutes(
 ): void {
   app.openapi({ ...createRouteDef, middleware: requireScope(ctx, 'admin') }, (c) => {
     const p = authorize(c, { scope: 'admin' });
-    if (p.websiteId !== null) throw new ApiError('forbidden', 'a key limited to one website cannot create websites');
+    if (p.websiteId !== null)
+      throw new ApiError('forbidden', 'a key limited to one website cannot create websites');
     const body = c.req.valid('json');
-    const website = reader.createWebsite({ id: ctx.randomId(), name: body.name, domain: body.domain, createdAt: ctx.now() });
+    const website = reader.createWebsite({
+      id: ctx.randomId(),
+      name: body.name,
+      domain: body.domain,
+      createdAt: ctx.now(),
+    });
     opts.onWebsiteCreated?.(website.id);
     return c.json(present(website, publicOrigin(c, ctx.trustProxy)), 201);
   });

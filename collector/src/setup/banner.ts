@@ -11,18 +11,27 @@ export interface BannerInput {
 }
 
 export function bannerLines(b: BannerInput): string[] {
-  const lines = [`Sightline collector ${b.version} listening on ${b.url}`, `  database: ${b.databasePath}`];
+  const lines = [
+    `Sightline collector ${b.version} listening on ${b.url}`,
+    `  database: ${b.databasePath}`,
+  ];
   const site = b.setup.website;
   if (site) {
     lines.push(`  default website: ${site.name} (${site.domain}) id ${site.id}`);
-    lines.push(`  snippet: <script defer src="${b.url}/script.js" data-website-id="${site.id}"></script>`);
+    lines.push(
+      `  snippet: <script defer src="${b.url}/script.js" data-website-id="${site.id}"></script>`,
+    );
   }
   if (b.demo) lines.push(`  demo page: ${b.url}/demo/`);
   lines.push(`  API docs: ${b.url}/docs`);
   if (b.setup.created) {
     const { key, given } = b.setup.adminKey;
     lines.push('');
-    lines.push(given ? '  admin API key (from SIGHTLINE_ADMIN_KEY):' : '  admin API key (shown only now; store it):');
+    lines.push(
+      given
+        ? '  admin API key (from SIGHTLINE_ADMIN_KEY):'
+        : '  admin API key (shown only now; store it):',
+    );
     lines.push(`    ${key}`);
     lines.push(`  try: curl -H "Authorization: Bearer ${key}" ${b.url}/stats`);
   } else {

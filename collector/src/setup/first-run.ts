@@ -22,7 +22,11 @@ export interface FirstRunOptions {
 }
 
 export type FirstRunResult =
-  | { created: true; website: Website; adminKey: { id: string; key: string; prefix: string; given: boolean } }
+  | {
+      created: true;
+      website: Website;
+      adminKey: { id: string; key: string; prefix: string; given: boolean };
+    }
   | {
       created: false;
       website: Website | undefined;
@@ -45,7 +49,8 @@ export function firstRun(db: Db, opts: FirstRunOptions): FirstRunResult {
   return db.transaction((tx) => {
     const existing = tx.select({ n: count() }).from(websites).get()?.n ?? 0;
     if (existing > 0) {
-      const active = tx.select({ n: count() }).from(apiKeys).where(isNull(apiKeys.revokedAt)).get()?.n ?? 0;
+      const active =
+        tx.select({ n: count() }).from(apiKeys).where(isNull(apiKeys.revokedAt)).get()?.n ?? 0;
       return {
         created: false as const,
         website: defaultWebsite(tx),
@@ -66,6 +71,10 @@ export function firstRun(db: Db, opts: FirstRunOptions): FirstRunResult {
       key: given,
       random: opts.random,
     });
-    return { created: true as const, website, adminKey: { id: key.id, key: key.key, prefix: key.prefix, given: given !== undefined } };
+    return {
+      created: true as const,
+      website,
+      adminKey: { id: key.id, key: key.key, prefix: key.prefix, given: given !== undefined },
+    };
   });
 }
