@@ -44,6 +44,7 @@ export function viewerHtml(v: Record<string, string>): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+<link rel="icon" href="data:,">
 <title>Session replay · Sightline</title>
 <link rel="stylesheet" href="${q('player.css')}">
 <link rel="stylesheet" href="${q('viewer.css')}">
