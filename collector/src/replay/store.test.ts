@@ -4,7 +4,7 @@ import { sessions } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
 import { prepareReplayChunks } from './decode.js';
 import { createReplayReader } from './reader.js';
-import { secondsToNextUtcDay, storeReplay } from './store.js';
+import { createReplayWriter, replayAnswer, secondsToNextUtcDay, storeReplay } from './store.js';
 import { T0, chunk, ev, replayTestApp } from './test-helpers.js';
 
 const limits = { replayChunkRawBytes: 1024 * 1024 };
@@ -160,5 +160,18 @@ describe('storeReplay', () => {
   it('counts seconds to the next UTC day', () => {
     expect(secondsToNextUtcDay(Date.parse('2024-01-15T00:00:00Z'))).toBe(86_400);
     expect(secondsToNextUtcDay(Date.parse('2024-01-15T23:59:59.500Z'))).toBe(1);
+  });
+
+  it('store() inside a caller transaction answers capped without throwing or writing', () => {
+    const t = setup({ replayWebsiteDailyBytes: 10 });
+    const w = createReplayWriter(t.ctx.database.sqlite, t.ctx.limits);
+    const chunks = prepareReplayChunks({ replayChunks: [chunk('c-tx-0001', 0, [ev(T0)])] }, limits);
+    const r = t.ctx.database.sqlite.transaction(() => w.store(t.target, chunks, T0))();
+    expect(r).toMatchObject({ status: 'capped', chunks: 0, events: 0, bytes: 0 });
+    expect(replayAnswer(r)).toMatchObject({ status: 'capped', code: 'rate_limited', retryAfter: 43_200 });
+    expect(t.reader.summary('w1', 's1').chunks).toBe(0);
+    const ok = createReplayWriter(t.ctx.database.sqlite, { ...t.ctx.limits, replayWebsiteDailyBytes: 1e9 });
+    const stored = t.ctx.database.sqlite.transaction(() => ok.store(t.target, chunks, T0))();
+    expect(replayAnswer(stored)).toEqual({ status: 'stored', chunks: 1, duplicates: 0 });
   });
 });

@@ -162,3 +162,19 @@ export function storeReplay(ctx: AppContext, target: ReplayTarget, input: Replay
   if (r.error) throw r.error;
   return r;
 }
+
+/** The `replay` field of the ingest answer (SPEC §3.2 batch), for a store result. */
+export type ReplayAnswer =
+  | { status: 'stored'; chunks: number; duplicates: number }
+  | { status: 'capped'; code: string; message: string; retryAfter?: number };
+
+export function replayAnswer(r: ReplayStoreResult): ReplayAnswer {
+  if (!r.error) return { status: 'stored', chunks: r.chunks, duplicates: r.duplicates };
+  const retry = r.error.headers['Retry-After'];
+  return {
+    status: 'capped',
+    code: r.error.code,
+    message: r.error.message,
+    ...(retry === undefined ? {} : { retryAfter: Number(retry) }),
+  };
+}
