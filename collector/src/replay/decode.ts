@@ -42,7 +42,11 @@ const MAX_TS = 4_102_444_800_000;
 const ts = z.number().int().min(MIN_TS).max(MAX_TS);
 const ChunkSchema = z
   .object({
-    id: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
+    id: z
+      .string()
+      .min(8)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
     seq: z.number().int().min(0).max(1_000_000_000),
     encoding: z.enum(['gzip+base64', 'json']),
     data: z.string().min(2),
@@ -97,11 +101,13 @@ function summarizeEvents(events: readonly unknown[], where: string): Summary {
   let startTs = Infinity;
   let endTs = -Infinity;
   events.forEach((e, i) => {
-    const t = typeof e === 'object' && e !== null ? (e as { timestamp?: unknown }).timestamp : undefined;
+    const t =
+      typeof e === 'object' && e !== null ? (e as { timestamp?: unknown }).timestamp : undefined;
     if (typeof t !== 'number' || !Number.isFinite(t) || t < MIN_TS || t > MAX_TS) {
       throw invalid(where, `event ${i} has no valid timestamp`);
     }
-    if (typeof (e as { type?: unknown }).type !== 'number') throw invalid(where, `event ${i} has no numeric type`);
+    if (typeof (e as { type?: unknown }).type !== 'number')
+      throw invalid(where, `event ${i} has no numeric type`);
     if (t < startTs) startTs = t;
     if (t > endTs) endTs = t;
   });
@@ -126,7 +132,10 @@ function prepareChunk(raw: unknown, index: number, limits: DecodeLimits): Prepar
   const c = parsed.data;
   where = `${where} (id ${c.id})`;
   if (c.rawBytes > limits.replayChunkRawBytes) {
-    throw new ApiError('payload_too_large', `${where}: rawBytes ${c.rawBytes} is over the ${limits.replayChunkRawBytes}-byte chunk limit`);
+    throw new ApiError(
+      'payload_too_large',
+      `${where}: rawBytes ${c.rawBytes} is over the ${limits.replayChunkRawBytes}-byte chunk limit`,
+    );
   }
   let data: Buffer;
   let text: string;
@@ -136,7 +145,10 @@ function prepareChunk(raw: unknown, index: number, limits: DecodeLimits): Prepar
   } else {
     text = c.data;
     if (Buffer.byteLength(text, 'utf8') > limits.replayChunkRawBytes) {
-      throw new ApiError('payload_too_large', `${where}: over the ${limits.replayChunkRawBytes}-byte chunk limit`);
+      throw new ApiError(
+        'payload_too_large',
+        `${where}: over the ${limits.replayChunkRawBytes}-byte chunk limit`,
+      );
     }
     data = gzip(text);
   }
@@ -160,11 +172,23 @@ function prepareLegacy(events: readonly unknown[], limits: DecodeLimits): Prepar
   const text = JSON.stringify(events);
   const rawBytes = Buffer.byteLength(text, 'utf8');
   if (rawBytes > limits.replayChunkRawBytes) {
-    throw new ApiError('payload_too_large', `${where}: over the ${limits.replayChunkRawBytes}-byte chunk limit`);
+    throw new ApiError(
+      'payload_too_large',
+      `${where}: over the ${limits.replayChunkRawBytes}-byte chunk limit`,
+    );
   }
   const data = gzip(text);
   const id = `legacy-${createHash('sha256').update(text).digest('hex').slice(0, 48)}`;
-  return { id, seq: 0, startTs: s.startTs, endTs: s.endTs, eventCount: s.count, rawBytes, data, storedBytes: data.length };
+  return {
+    id,
+    seq: 0,
+    startTs: s.startTs,
+    endTs: s.endTs,
+    eventCount: s.count,
+    rawBytes,
+    data,
+    storedBytes: data.length,
+  };
 }
 
 /**

@@ -42,7 +42,11 @@ export interface ReplayReader {
   listChunks(websiteId: string, sessionId: string): ChunkInfo[];
   summary(websiteId: string, sessionId: string): ReplaySummary;
   /** the gzip blob of one chunk, or null when it is gone */
-  chunkData(websiteId: string, sessionId: string, c: Pick<ChunkInfo, 'startTs' | 'id'>): Buffer | null;
+  chunkData(
+    websiteId: string,
+    sessionId: string,
+    c: Pick<ChunkInfo, 'startTs' | 'id'>,
+  ): Buffer | null;
   /** the same visitor's sessions just before and after this one */
   neighbors(s: ReplaySessionRef): { previous: string | null; next: string | null };
 }
@@ -80,7 +84,8 @@ export function createReplayReader(sqlite: Database.Database): ReplayReader {
     findSessions: (id) => find.all(id) as ReplaySessionRef[],
     listChunks: (w, s) => list.all(w, s) as ChunkInfo[],
     summary: (w, s) => sum.get(w, s) as ReplaySummary,
-    chunkData: (w, s, c) => (blob.get(w, s, c.startTs, c.id) as { data: Buffer } | undefined)?.data ?? null,
+    chunkData: (w, s, c) =>
+      (blob.get(w, s, c.startTs, c.id) as { data: Buffer } | undefined)?.data ?? null,
     neighbors(s) {
       const args = [s.websiteId, s.visitorId, s.startedAt, s.startedAt, s.id] as const;
       const p = prev.get(...args) as { id: string } | undefined;
@@ -101,7 +106,11 @@ export function chunkEventsText(data: Buffer): string {
  * joined with commas, `]`. Only one chunk is inflated at a time; a pull stream, so a slow
  * client holds back reading.
  */
-export function replayStream(reader: ReplayReader, websiteId: string, sessionId: string): ReadableStream<Uint8Array> {
+export function replayStream(
+  reader: ReplayReader,
+  websiteId: string,
+  sessionId: string,
+): ReadableStream<Uint8Array> {
   const chunks = reader.listChunks(websiteId, sessionId);
   const enc = new TextEncoder();
   let i = 0;

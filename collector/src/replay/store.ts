@@ -38,7 +38,10 @@ export interface ReplayWriter {
    */
   store(target: ReplayTarget, chunks: readonly PreparedChunk[], now: number): ReplayStoreResult;
   /** Adds a store result to the session's replay counters; the session row must exist. */
-  bumpSession(target: ReplayTarget, r: Pick<ReplayStoreResult, 'chunks' | 'events' | 'bytes'>): void;
+  bumpSession(
+    target: ReplayTarget,
+    r: Pick<ReplayStoreResult, 'chunks' | 'events' | 'bytes'>,
+  ): void;
 }
 
 const DAY_MS = 86_400_000;
@@ -123,11 +126,20 @@ export function createReplayWriter(sqlite: Database.Database, caps: ReplayCaps):
       const duplicates = chunks.length - fresh.length;
       const none = { chunks: 0, events: 0, bytes: 0, duplicates };
       if (fresh.length === 0) return { status: 'stored', error: null, ...none };
-      const error = check(t, fresh.reduce((n, c) => n + c.storedBytes, 0), now);
+      const error = check(
+        t,
+        fresh.reduce((n, c) => n + c.storedBytes, 0),
+        now,
+      );
       if (error) return { status: 'capped', error, ...none };
       // nested inside the caller's transaction this is a savepoint, so it still commits with it
       const r = storeTx(t, fresh, now);
-      return { status: 'stored', error: null, duplicates: duplicates + fresh.length - r.chunks, ...r };
+      return {
+        status: 'stored',
+        error: null,
+        duplicates: duplicates + fresh.length - r.chunks,
+        ...r,
+      };
     },
     bumpSession(t, r) {
       if (r.chunks > 0) bumpSession.run(r.chunks, r.events, r.bytes, t.websiteId, t.sessionId);
@@ -151,7 +163,11 @@ export function replayWriterOf(ctx: AppContext): ReplayWriter {
  * Standalone: decodes, checks and stores a batch's replay for a session whose row exists, and
  * bumps its counters, in one transaction. Throws the cap error (413/429) when capped.
  */
-export function storeReplay(ctx: AppContext, target: ReplayTarget, input: ReplayInput): ReplayStoreResult {
+export function storeReplay(
+  ctx: AppContext,
+  target: ReplayTarget,
+  input: ReplayInput,
+): ReplayStoreResult {
   const chunks = prepareReplayChunks(input, ctx.limits);
   const w = replayWriterOf(ctx);
   const r = ctx.database.sqlite.transaction(() => {

@@ -50,7 +50,9 @@ export function replayTestApp(limits: Partial<Limits> = {}) {
     db,
     setNow: (ms: number) => void (clock = ms),
     website(id: string) {
-      db.insert(websites).values({ id, name: id, domain: `${id}.example.com`, createdAt: T0 - 86_400_000 }).run();
+      db.insert(websites)
+        .values({ id, name: id, domain: `${id}.example.com`, createdAt: T0 - 86_400_000 })
+        .run();
       return id;
     },
     key(websiteId: string | null, scopes: Scope[] = ['read']) {

@@ -36,7 +36,10 @@ interface Site {
   close(): Promise<void>;
 }
 
-function portOf(server: { address(): unknown; once(e: 'listening', f: () => void): unknown }): Promise<number> {
+function portOf(server: {
+  address(): unknown;
+  once(e: 'listening', f: () => void): unknown;
+}): Promise<number> {
   return new Promise((ok) => {
     const addr = server.address() as AddressInfo | null;
     if (addr) return ok(addr.port);
@@ -48,7 +51,10 @@ async function startCollector(): Promise<Collector> {
   const dir = mkdtempSync(join(tmpdir(), 'sightline-replay-e2e-'));
   const database = openDatabase(join(dir, 'sightline.db'));
   const websiteId = 'replay-site';
-  database.db.insert(websites).values({ id: websiteId, name: 'E2E', domain: '127.0.0.1', createdAt: Date.now() }).run();
+  database.db
+    .insert(websites)
+    .values({ id: websiteId, name: 'E2E', domain: '127.0.0.1', createdAt: Date.now() })
+    .run();
   const server = serve({ fetch: createApp({ database }).fetch, port: 0, hostname: '127.0.0.1' });
   const port = await portOf(server);
   return {
@@ -73,14 +79,25 @@ async function startSite(pages: Record<string, string>): Promise<Site> {
   });
   server.listen(0, '127.0.0.1');
   const port = await portOf(server);
-  return { url: `http://localhost:${port}`, close: () => new Promise<void>((ok) => server.close(() => ok())) };
+  return {
+    url: `http://localhost:${port}`,
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  };
 }
 
 function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
 }
 
@@ -128,7 +145,11 @@ async function record(browser: Browser, site: Site): Promise<unknown[]> {
     const w = window as unknown as { rrwebRecord: { record?: unknown }; __ev: unknown[] };
     const rec = (w.rrwebRecord.record ?? w.rrwebRecord) as (o: object) => void;
     w.__ev = [];
-    rec({ emit: (e: unknown) => w.__ev.push(e), maskAllInputs: true, sampling: { mousemove: 50, scroll: 150 } });
+    rec({
+      emit: (e: unknown) => w.__ev.push(e),
+      maskAllInputs: true,
+      sampling: { mousemove: 50, scroll: 150 },
+    });
   });
   await page.click('#add');
   await page.fill('#email', SECRET);
@@ -150,27 +171,50 @@ function store(c: Collector, events: { timestamp: number }[]): void {
   const first = events[0]!.timestamp;
   c.database.db
     .insert(sessions)
-    .values({ websiteId: c.websiteId, id: SESSION, visitorId: 'v-e2e', startedAt: first, endedAt: events.at(-1)!.timestamp })
+    .values({
+      websiteId: c.websiteId,
+      id: SESSION,
+      visitorId: 'v-e2e',
+      startedAt: first,
+      endedAt: events.at(-1)!.timestamp,
+    })
     .run();
   const last = events.at(-1)!.timestamp;
   const marks = [
     { id: 'pv-1', ts: first, type: 'pageview', path: '/shop' },
-    { id: 'ck-1', ts: Math.round((first + last) / 2), type: 'click', path: '/shop', props: { text: 'Add to cart' } },
+    {
+      id: 'ck-1',
+      ts: Math.round((first + last) / 2),
+      type: 'click',
+      path: '/shop',
+      props: { text: 'Add to cart' },
+    },
   ];
   for (const m of marks) {
-    c.database.db.insert(eventsTable).values({ websiteId: c.websiteId, sessionId: SESSION, visitorId: 'v-e2e', ...m }).run();
+    c.database.db
+      .insert(eventsTable)
+      .values({ websiteId: c.websiteId, sessionId: SESSION, visitorId: 'v-e2e', ...m })
+      .run();
   }
   const size = Math.ceil(events.length / 3);
-  const chunks = [0, 1, 2].map((i) => {
-    const part = events.slice(i * size, (i + 1) * size);
-    const text = JSON.stringify(part);
-    return {
-      id: `e2e-chunk-${i}`, seq: i, encoding: 'gzip+base64' as const,
-      data: gzipSync(text).toString('base64'), count: part.length,
-      startTs: part[0]!.timestamp, endTs: part.at(-1)!.timestamp, rawBytes: Buffer.byteLength(text),
-    };
-  }).filter((ch) => ch.count > 0);
-  for (const ch of chunks.reverse()) storeReplay(ctx, { websiteId: c.websiteId, sessionId: SESSION }, { replayChunks: [ch] });
+  const chunks = [0, 1, 2]
+    .map((i) => {
+      const part = events.slice(i * size, (i + 1) * size);
+      const text = JSON.stringify(part);
+      return {
+        id: `e2e-chunk-${i}`,
+        seq: i,
+        encoding: 'gzip+base64' as const,
+        data: gzipSync(text).toString('base64'),
+        count: part.length,
+        startTs: part[0]!.timestamp,
+        endTs: part.at(-1)!.timestamp,
+        rawBytes: Buffer.byteLength(text),
+      };
+    })
+    .filter((ch) => ch.count > 0);
+  for (const ch of chunks.reverse())
+    storeReplay(ctx, { websiteId: c.websiteId, sessionId: SESSION }, { replayChunks: [ch] });
 }
 
 function watchErrors(page: Page): string[] {
@@ -193,7 +237,11 @@ describe.skipIf(!existsSync(CHROMIUM))('replay viewer in Chromium', { timeout: 6
     site = await startSite({ '/shop': page1 });
     browser = await launchChromium();
     key = createApiKey(collector.database.db, {
-      id: 'viewer-key', name: 'viewer', scopes: ['read'], websiteId: collector.websiteId, now: Date.now(),
+      id: 'viewer-key',
+      name: 'viewer',
+      scopes: ['read'],
+      websiteId: collector.websiteId,
+      now: Date.now(),
     }).key;
     const events = (await record(browser, site)) as { timestamp: number; type: number }[];
     expect(events.filter((e) => e.type === 2)).toHaveLength(1);
@@ -218,8 +266,12 @@ describe.skipIf(!existsSync(CHROMIUM))('replay viewer in Chromium', { timeout: 6
     await page.goto(`${collector.url}/replay/${SESSION}#key=${key}`);
     await page.waitForSelector('body[data-state="playing"]', { timeout: 20_000 });
     const frame = page.frameLocator('.replayer-wrapper iframe');
-    await expect.poll(() => frame.locator('h1').textContent(), { timeout: 10_000 }).toBe('Recorded Shop Heading');
-    await expect.poll(() => frame.locator('#list li').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => frame.locator('h1').textContent(), { timeout: 10_000 })
+      .toBe('Recorded Shop Heading');
+    await expect
+      .poll(() => frame.locator('#list li').count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
     const sandbox = await page.locator('.replayer-wrapper iframe').getAttribute('sandbox');
     expect(sandbox).toBe('allow-same-origin');
     // recorded markup is never part of the viewer page itself
@@ -228,7 +280,9 @@ describe.skipIf(!existsSync(CHROMIUM))('replay viewer in Chromium', { timeout: 6
     expect(await page.locator('.sl-timeline .sl-mark').count()).toBe(2);
     await page.locator('.sl-event.sl-click').click();
     await expect.poll(() => frame.locator('h1').textContent()).toBe('Recorded Shop Heading');
-    const speeds = await page.locator('.rr-controller .switch, .rr-controller button').allTextContents();
+    const speeds = await page
+      .locator('.rr-controller .switch, .rr-controller button')
+      .allTextContents();
     expect(speeds.join(' ')).toMatch(/8x/);
     mkdirSync(artifacts, { recursive: true });
     await page.waitForTimeout(500);
@@ -244,7 +298,9 @@ describe.skipIf(!existsSync(CHROMIUM))('replay viewer in Chromium', { timeout: 6
     await expect.poll(() => page.locator('#sl-status').textContent()).toMatch(/has no key/);
     await page.goto('about:blank');
     await page.goto(`${collector.url}/replay/${SESSION}#key=sl_wrong`);
-    await expect.poll(() => page.locator('#sl-status').textContent()).toMatch(/API key was refused/);
+    await expect
+      .poll(() => page.locator('#sl-status').textContent())
+      .toMatch(/API key was refused/);
     await page.goto('about:blank');
     await page.goto(`${collector.url}/replay/nope#key=${key}`);
     await expect.poll(() => page.locator('#sl-status').textContent()).toMatch(/No session with id/);

@@ -33,9 +33,11 @@ describe('GET /sessions/:id/replay', () => {
     const t = setup();
     const target = { websiteId: 'w1', sessionId: 's1' };
     storeReplay(t.ctx, target, { replayChunks: [chunk('zzzz-seq1', 1, [ev(T0, 3, { n: 2 })])] });
-    storeReplay(t.ctx, target, { replayChunks: [chunk('aaaa-seq0', 0, [ev(T0, 3, { n: 1 })]) ] });
+    storeReplay(t.ctx, target, { replayChunks: [chunk('aaaa-seq0', 0, [ev(T0, 3, { n: 1 })])] });
     storeReplay(t.ctx, target, { replayChunks: [chunk('mmmm-seq2', 2, [ev(T0, 3, { n: 3 })])] });
-    const events = (await (await t.get('/sessions/s1/replay', t.k)).json()) as { data: { n: number } }[];
+    const events = (await (await t.get('/sessions/s1/replay', t.k)).json()) as {
+      data: { n: number };
+    }[];
     expect(events.map((e) => e.data.n)).toEqual([1, 2, 3]);
   });
 
@@ -44,7 +46,9 @@ describe('GET /sessions/:id/replay', () => {
     const target = { websiteId: 'w1', sessionId: 's1' };
     const all: ReturnType<typeof ev>[] = [];
     for (let i = 0; i < 40; i++) {
-      const events = Array.from({ length: 25 }, (_, j) => ev(T0 + i * 1000 + j, 3, { i, j, s: 'x'.repeat(j) }));
+      const events = Array.from({ length: 25 }, (_, j) =>
+        ev(T0 + i * 1000 + j, 3, { i, j, s: 'x'.repeat(j) }),
+      );
       all.push(...events);
       const c = chunk(`chunk-${String(i).padStart(4, '0')}`, i, events);
       storeReplay(t.ctx, target, { replayChunks: [c] });
@@ -54,6 +58,23 @@ describe('GET /sessions/:id/replay', () => {
     expect(await res.text()).toBe(JSON.stringify(all));
   });
 
+  it('gzips the stream when the client accepts it', async () => {
+    const t = setup();
+    const events = [ev(T0, 4), ev(T0 + 1, 2), ev(T0 + 2)];
+    storeReplay(
+      t.ctx,
+      { websiteId: 'w1', sessionId: 's1' },
+      { replayChunks: [chunk('chunk-gz-1', 0, events)] },
+    );
+    const res = await t.app.request('/sessions/s1/replay', {
+      headers: { Authorization: `Bearer ${t.k}`, 'Accept-Encoding': 'gzip' },
+    });
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    expect(gunzipSync(Buffer.from(await res.arrayBuffer())).toString()).toBe(
+      JSON.stringify(events),
+    );
+  });
+
   it('answers [] for a session without a recording and 404 for an unknown one', async () => {
     const t = setup();
     const empty = await t.get('/sessions/s1/replay', t.k);
@@ -61,7 +82,9 @@ describe('GET /sessions/:id/replay', () => {
     expect(await empty.json()).toEqual([]);
     const missing = await t.get('/sessions/nope/replay', t.k);
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ error: { code: 'not_found', message: 'unknown session "nope"' } });
+    expect(await missing.json()).toEqual({
+      error: { code: 'not_found', message: 'unknown session "nope"' },
+    });
   });
 
   it('needs a read key for the session’s website', async () => {
@@ -89,8 +112,14 @@ describe('GET /sessions/:id/neighbors', () => {
     t.session('w1', 's2', T0 + 10_000);
     t.session('w1', 's3', T0 + 20_000);
     t.session('w1', 'x1', T0 + 5_000, 'someone-else');
-    expect(await (await t.get('/sessions/s1/neighbors', t.k)).json()).toEqual({ previous: 's0', next: 's2' });
-    expect(await (await t.get('/sessions/s0/neighbors', t.k)).json()).toEqual({ previous: null, next: 's1' });
+    expect(await (await t.get('/sessions/s1/neighbors', t.k)).json()).toEqual({
+      previous: 's0',
+      next: 's2',
+    });
+    expect(await (await t.get('/sessions/s0/neighbors', t.k)).json()).toEqual({
+      previous: null,
+      next: 's1',
+    });
     expect((await t.get('/sessions/s1/neighbors', t.otherKey)).status).toBe(403);
   });
 });
@@ -124,18 +153,24 @@ describe('GET /replay/:id (viewer)', () => {
     const t = setup();
     const html = await (await t.get('/replay/s1')).text();
     for (const name of ['player.js', 'player.css', 'viewer.js', 'viewer.css']) {
-      const url = new RegExp(`\\.\\./(replay-assets/${name.replace('.', '\\.')}\\?v=[\\w-]+)`).exec(html)?.[1];
+      const url = new RegExp(`\\.\\./(replay-assets/${name.replace('.', '\\.')}\\?v=[\\w-]+)`).exec(
+        html,
+      )?.[1];
       expect(url, name).toBeDefined();
       const plain = await t.app.request(`/${url}`);
       expect(plain.status).toBe(200);
       expect(plain.headers.get('cache-control')).toContain('immutable');
-      expect(plain.headers.get('content-type')).toMatch(name.endsWith('.js') ? /javascript/ : /text\/css/);
+      expect(plain.headers.get('content-type')).toMatch(
+        name.endsWith('.js') ? /javascript/ : /text\/css/,
+      );
       const body = Buffer.from(await plain.arrayBuffer());
       const gz = await t.app.request(`/${url}`, { headers: { 'Accept-Encoding': 'gzip, br' } });
       expect(gz.headers.get('content-encoding')).toBe('gzip');
       expect(gunzipSync(Buffer.from(await gz.arrayBuffer())).equals(body)).toBe(true);
       const etag = plain.headers.get('etag') ?? '';
-      expect((await t.app.request(`/${url}`, { headers: { 'If-None-Match': etag } })).status).toBe(304);
+      expect((await t.app.request(`/${url}`, { headers: { 'If-None-Match': etag } })).status).toBe(
+        304,
+      );
     }
     const player = await (await t.app.request('/replay-assets/player.js')).text();
     expect(player).toContain('rrwebPlayer');

@@ -8,19 +8,30 @@ import type { Context } from 'hono';
 import { authorize, requireScope } from '../auth/authorize.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../http/errors.js';
-import { createReplayReader, replayStream, type ReplayReader, type ReplaySessionRef } from '../replay/reader.js';
+import {
+  createReplayReader,
+  replayStream,
+  type ReplayReader,
+  type ReplaySessionRef,
+} from '../replay/reader.js';
 import { loadViewerAssets, viewerAssetNames, type ViewerAsset } from '../replay/viewer/assets.js';
 import { viewerHeaders, viewerHtml } from '../replay/viewer/page.js';
 import { bearerSecurity, errorResponses } from './openapi-common.js';
 
 const idParam = z.object({ id: z.string().min(1).max(200) });
 const websiteQuery = z.object({
-  websiteId: z.string().min(1).max(200).optional().openapi({ description: 'disambiguates an id used by two websites' }),
+  websiteId: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: 'disambiguates an id used by two websites' }),
 });
 
 function sessionId(c: Context): string {
   const id = c.req.param('id') ?? '';
-  if (id.length === 0 || id.length > 200) throw new ApiError('invalid_fields', 'id: 1 to 200 characters');
+  if (id.length === 0 || id.length > 200)
+    throw new ApiError('invalid_fields', 'id: 1 to 200 characters');
   return id;
 }
 
@@ -32,7 +43,9 @@ function readableSession(c: Context, reader: ReplayReader): ReplaySessionRef {
     throw new ApiError('invalid_fields', 'websiteId: 1 to 200 characters');
   }
   const p = authorize(c, { scope: 'read', websiteId });
-  const found = reader.findSessions(id).filter((s) => websiteId === undefined || s.websiteId === websiteId);
+  const found = reader
+    .findSessions(id)
+    .filter((s) => websiteId === undefined || s.websiteId === websiteId);
   if (found.length === 0) throw new ApiError('not_found', `unknown session "${id}"`);
   const readable = found.find((s) => p.websiteId === null || s.websiteId === p.websiteId);
   if (!readable) throw new ApiError('forbidden', 'this API key is limited to another website');
@@ -51,7 +64,11 @@ function registerDocs(app: OpenAPIHono): void {
     responses: {
       200: {
         description: 'rrweb events; `[]` when the session has no recording',
-        content: { 'application/json': { schema: z.array(z.looseObject({ type: z.number(), timestamp: z.number() })) } },
+        content: {
+          'application/json': {
+            schema: z.array(z.looseObject({ type: z.number(), timestamp: z.number() })),
+          },
+        },
       },
       ...errorResponses(400, 401, 403, 404),
     },
@@ -66,7 +83,11 @@ function registerDocs(app: OpenAPIHono): void {
     responses: {
       200: {
         description: 'Session ids, or null',
-        content: { 'application/json': { schema: z.object({ previous: z.string().nullable(), next: z.string().nullable() }) } },
+        content: {
+          'application/json': {
+            schema: z.object({ previous: z.string().nullable(), next: z.string().nullable() }),
+          },
+        },
       },
       ...errorResponses(400, 401, 403, 404),
     },
@@ -75,9 +96,15 @@ function registerDocs(app: OpenAPIHono): void {
     method: 'get',
     path: '/replay/{id}',
     tags: ['replay'],
-    summary: 'Replay viewer page; open it as /replay/{id}#key=<read key> (the key never leaves the browser in a URL)',
+    summary:
+      'Replay viewer page; open it as /replay/{id}#key=<read key> (the key never leaves the browser in a URL)',
     request: { params: idParam },
-    responses: { 200: { description: 'HTML page (strict CSP; data loaded by its script with the key)', content: { 'text/html': { schema: z.string() } } } },
+    responses: {
+      200: {
+        description: 'HTML page (strict CSP; data loaded by its script with the key)',
+        content: { 'text/html': { schema: z.string() } },
+      },
+    },
   });
   r.registerPath({
     method: 'get',
@@ -85,7 +112,10 @@ function registerDocs(app: OpenAPIHono): void {
     tags: ['replay'],
     summary: 'Viewer files: player.js, player.css (rrweb-player), viewer.js, viewer.css',
     request: { params: z.object({ name: z.enum(viewerAssetNames as [string, ...string[]]) }) },
-    responses: { 200: { description: 'The file (long-cached; URLs carry a content hash)' }, ...errorResponses(404) },
+    responses: {
+      200: { description: 'The file (long-cached; URLs carry a content hash)' },
+      ...errorResponses(404),
+    },
   });
 }
 
@@ -96,11 +126,22 @@ export function registerReplayRoutes(app: OpenAPIHono, ctx: AppContext): void {
 
   app.get('/sessions/:id/replay', requireScope(ctx, 'read'), (c) => {
     const s = readableSession(c, reader);
-    return c.body(replayStream(reader, s.websiteId, s.id), 200, {
+    const headers: Record<string, string> = {
       'Content-Type': 'application/json; charset=utf-8',
       'Cache-Control': 'private, no-store',
       'X-Content-Type-Options': 'nosniff',
-    });
+      Vary: 'Accept-Encoding',
+    };
+    const body = replayStream(reader, s.websiteId, s.id);
+    if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
+      // the DOM typings of CompressionStream take BufferSource; the stream only carries Uint8Array
+      const gzip = new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>;
+      return c.body(body.pipeThrough(gzip), 200, {
+        ...headers,
+        'Content-Encoding': 'gzip',
+      });
+    }
+    return c.body(body, 200, headers);
   });
 
   app.get('/sessions/:id/neighbors', requireScope(ctx, 'read'), (c) => {

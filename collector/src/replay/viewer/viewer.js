@@ -8,7 +8,9 @@
 (function () {
   'use strict';
   var STORE = 'sightline.replayKey';
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = function (id) {
+    return document.getElementById(id);
+  };
   var status = $('sl-status');
 
   function show(text, isError) {
@@ -24,7 +26,9 @@
     try {
       if (key) sessionStorage.setItem(STORE, key);
       else key = sessionStorage.getItem(STORE);
-    } catch (e) { /* storage disabled: the fragment is all we have */ }
+    } catch (e) {
+      /* storage disabled: the fragment is all we have */
+    }
     if (frag.get('key')) history.replaceState(null, '', location.pathname + location.search);
     return key;
   }
@@ -38,23 +42,41 @@
   function api(path, extra) {
     var qs = new URLSearchParams();
     if (websiteParam) qs.set('websiteId', websiteParam);
-    if (extra) Object.keys(extra).forEach(function (k) { qs.set(k, extra[k]); });
+    if (extra)
+      Object.keys(extra).forEach(function (k) {
+        qs.set(k, extra[k]);
+      });
     var q = qs.toString();
     var url = base + '/sessions/' + encodeURIComponent(sessionId) + path + (q ? '?' + q : '');
-    return fetch(url, { headers: { Authorization: 'Bearer ' + key }, credentials: 'omit', cache: 'no-store' })
-      .then(function (res) {
-        if (res.ok) return res.json();
-        return res.json().catch(function () { return {}; }).then(function (body) {
+    return fetch(url, {
+      headers: { Authorization: 'Bearer ' + key },
+      credentials: 'omit',
+      cache: 'no-store',
+    }).then(function (res) {
+      if (res.ok) return res.json();
+      return res
+        .json()
+        .catch(function () {
+          return {};
+        })
+        .then(function (body) {
           var msg = body && body.error && body.error.message ? body.error.message : res.statusText;
           var err = new Error(explain(res.status, msg));
           err.status = res.status;
           throw err;
         });
-      });
+    });
   }
 
   function explain(code, msg) {
-    if (code === 401) return 'The API key was refused (' + msg + '). Open this page as /replay/' + sessionId + '#key=<a read key>.';
+    if (code === 401)
+      return (
+        'The API key was refused (' +
+        msg +
+        '). Open this page as /replay/' +
+        sessionId +
+        '#key=<a read key>.'
+      );
     if (code === 403) return 'This API key cannot read this session\u2019s website (' + msg + ').';
     if (code === 404) return 'No session with id \u201c' + sessionId + '\u201d.';
     return 'Could not load the replay: HTTP ' + code + ' ' + msg;
@@ -105,11 +127,15 @@
     var bar = $('sl-timeline');
     var list = $('sl-events');
     var marks = (session.events || []).filter(function (e) {
-      return e.type === 'pageview' || e.type === 'click' || e.type === 'rageclick' || e.type === 'error';
+      return (
+        e.type === 'pageview' || e.type === 'click' || e.type === 'rageclick' || e.type === 'error'
+      );
     });
     marks.forEach(function (e) {
       var offset = Math.min(Math.max(0, e.timestamp - startTime), totalTime);
-      var seek = function () { player.goto(offset, true); };
+      var seek = function () {
+        player.goto(offset, true);
+      };
       var mark = document.createElement('button');
       mark.type = 'button';
       mark.className = 'sl-mark sl-' + e.type;
@@ -134,26 +160,48 @@
   function start() {
     if (!sessionId) return show('No session id in the address.', true);
     if (!key) {
-      return show('This replay link has no key. Open it as /replay/' + sessionId +
-        '#key=sl_\u2026 with a read key for the session\u2019s website (the key stays in the fragment, which browsers never send to the server).', true);
+      return show(
+        'This replay link has no key. Open it as /replay/' +
+          sessionId +
+          '#key=sl_\u2026 with a read key for the session\u2019s website (the key stays in the fragment, which browsers never send to the server).',
+        true,
+      );
     }
     var session;
     api('')
       .then(function (s) {
         session = s;
         websiteParam = s.websiteId;
-        $('sl-meta').textContent = 'session ' + s.id + ' \u00b7 visitor ' + s.visitorId + ' \u00b7 ' +
-          new Date(s.startedAt).toISOString().replace('T', ' ').slice(0, 19) + ' UTC \u00b7 ' +
-          s.pageviews + ' pageviews, ' + s.clicks + ' clicks';
-        api('/neighbors').then(function (n) {
-          link($('sl-prev'), n.previous);
-          link($('sl-next'), n.next);
-        }).catch(function () { /* links are optional */ });
+        $('sl-meta').textContent =
+          'session ' +
+          s.id +
+          ' \u00b7 visitor ' +
+          s.visitorId +
+          ' \u00b7 ' +
+          new Date(s.startedAt).toISOString().replace('T', ' ').slice(0, 19) +
+          ' UTC \u00b7 ' +
+          s.pageviews +
+          ' pageviews, ' +
+          s.clicks +
+          ' clicks';
+        api('/neighbors')
+          .then(function (n) {
+            link($('sl-prev'), n.previous);
+            link($('sl-next'), n.next);
+          })
+          .catch(function () {
+            /* links are optional */
+          });
         return api('/replay');
       })
       .then(function (events) {
-        if (!Array.isArray(events) || events.length === 0) return show('This session has no recording.', true);
-        if (!events.some(function (e) { return e.type === 2; })) {
+        if (!Array.isArray(events) || events.length === 0)
+          return show('This session has no recording.', true);
+        if (
+          !events.some(function (e) {
+            return e.type === 2;
+          })
+        ) {
           return show('The recording has no full snapshot yet, so it cannot be played.', true);
         }
         var player = mountPlayer(events);
@@ -162,7 +210,9 @@
         show('', false);
         document.body.setAttribute('data-state', 'playing');
       })
-      .catch(function (err) { show(err && err.message ? err.message : String(err), true); });
+      .catch(function (err) {
+        show(err && err.message ? err.message : String(err), true);
+      });
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
