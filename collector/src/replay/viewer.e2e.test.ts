@@ -258,6 +258,12 @@ describe.skipIf(!existsSync(CHROMIUM))('replay viewer in Chromium', { timeout: 6
     const rows = collector.all<{ data: Buffer }>('SELECT data FROM replay_chunks');
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect(gunzipSync(r.data).toString('utf8')).not.toContain(SECRET);
+    const [size] = collector.all<{ raw: number; stored: number }>(
+      'SELECT sum(raw_bytes) AS raw, sum(stored_bytes) AS stored FROM replay_chunks',
+    );
+    console.log(
+      `replay stored/raw: ${size!.stored}/${size!.raw} = ${(size!.stored / size!.raw).toFixed(3)}`,
+    );
   });
 
   it('plays the recording inside the sandboxed iframe without page errors', async () => {
