@@ -1,3 +1,4 @@
+import type { SessionParams } from './sqlite-statements.js';
 import type { SessionAttributes, WriteBatch } from './types.js';
 
 /** What one flush adds to one session; turned into a single upsert at the end of the flush. */
@@ -33,16 +34,29 @@ export interface Inserted {
   replayEvents: number;
 }
 
-export function newDelta(batch: WriteBatch, sessionId: string, ins: Inserted): SessionDelta {
+export function newDelta(b: WriteBatch, sessionId: string, ins: Inserted): SessionDelta {
+  const a = b.attributes;
+  // Spelled out (no spreads): this runs once per request on the hot path.
   return {
-    ...batch.attributes,
-    websiteId: batch.websiteId,
-    id: sessionId,
-    visitorId: batch.visitorId,
-    userId: batch.userId,
-    cookieless: batch.cookieless ? 1 : 0,
-    ...ins,
+    websiteId: b.websiteId, id: sessionId, visitorId: b.visitorId, userId: b.userId,
+    cookieless: b.cookieless ? 1 : 0, startedAt: ins.startedAt, endedAt: ins.endedAt,
+    pageviews: ins.pageviews, clicks: ins.clicks, events: ins.events, entryPath: ins.entryPath,
+    entryTs: ins.entryTs, exitPath: ins.exitPath, exitTs: ins.exitTs, replayEvents: ins.replayEvents,
+    hostname: a.hostname, referrer: a.referrer, source: a.source, utmSource: a.utmSource,
+    utmMedium: a.utmMedium, utmCampaign: a.utmCampaign, utmTerm: a.utmTerm, utmContent: a.utmContent,
+    browser: a.browser, browserVersion: a.browserVersion, os: a.os, device: a.device,
+    screen: a.screen, language: a.language, country: a.country,
   };
+}
+
+/** The positional parameters of the session upsert (see `sqlite-statements.ts`). */
+export function sessionParams(d: SessionDelta): SessionParams {
+  return [
+    d.websiteId, d.id, d.visitorId, d.userId, d.startedAt, d.endedAt, d.pageviews, d.clicks,
+    d.events, d.entryPath, d.exitPath, d.hostname, d.referrer, d.source, d.utmSource, d.utmMedium,
+    d.utmCampaign, d.utmTerm, d.utmContent, d.browser, d.browserVersion, d.os, d.device, d.screen,
+    d.language, d.country, d.cookieless, d.replayEvents, d.entryTs, d.exitTs,
+  ];
 }
 
 const attributeKeys = [

@@ -1,5 +1,12 @@
 import type Database from 'better-sqlite3';
 
+type Str = string | null;
+/** Positional parameters of the session upsert: the 28 columns, then entry ts and exit ts. */
+export type SessionParams = [
+  string, string, string, Str, number, number, number, number, number, Str, Str, Str, Str, Str,
+  Str, Str, Str, Str, Str, Str, Str, Str, Str, Str, Str, Str, number, number, number, number,
+];
+
 /** SQL of the ingest hot path, prepared once per writer (Drizzle's builder is too slow here). */
 export function prepareIngestStatements(sqlite: Database.Database) {
   return {
@@ -20,15 +27,12 @@ export function prepareIngestStatements(sqlite: Database.Database) {
     ),
     // Counters add up; start/end widen; descriptive columns are set on insert and only filled
     // later when still empty (a batch may create the session before its pageview lands).
-    upsertSession: sqlite.prepare(
+    upsertSession: sqlite.prepare<SessionParams>(
       `INSERT INTO sessions (website_id, id, visitor_id, user_id, started_at, ended_at, pageviews,
          clicks, events, entry_path, exit_path, hostname, referrer, source, utm_source, utm_medium,
          utm_campaign, utm_term, utm_content, browser, browser_version, os, device, screen,
          language, country, cookieless, replay_events)
-       VALUES (@websiteId, @id, @visitorId, @userId, @startedAt, @endedAt, @pageviews, @clicks,
-         @events, @entryPath, @exitPath, @hostname, @referrer, @source, @utmSource, @utmMedium,
-         @utmCampaign, @utmTerm, @utmContent, @browser, @browserVersion, @os, @device, @screen,
-         @language, @country, @cookieless, @replayEvents)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (website_id, id) DO UPDATE SET
          user_id = coalesce(excluded.user_id, sessions.user_id),
          started_at = min(sessions.started_at, excluded.started_at),
@@ -36,12 +40,12 @@ export function prepareIngestStatements(sqlite: Database.Database) {
          pageviews = sessions.pageviews + excluded.pageviews,
          clicks = sessions.clicks + excluded.clicks,
          events = sessions.events + excluded.events,
-         entry_path = CASE WHEN @entryPath IS NOT NULL
-           AND (sessions.entry_path IS NULL OR @entryTs < sessions.started_at)
-           THEN @entryPath ELSE sessions.entry_path END,
-         exit_path = CASE WHEN @exitPath IS NOT NULL
-           AND (sessions.exit_path IS NULL OR @exitTs >= sessions.ended_at)
-           THEN @exitPath ELSE sessions.exit_path END,
+         entry_path = CASE WHEN excluded.entry_path IS NOT NULL
+           AND (sessions.entry_path IS NULL OR ? < sessions.started_at)
+           THEN excluded.entry_path ELSE sessions.entry_path END,
+         exit_path = CASE WHEN excluded.exit_path IS NOT NULL
+           AND (sessions.exit_path IS NULL OR ? >= sessions.ended_at)
+           THEN excluded.exit_path ELSE sessions.exit_path END,
          hostname = coalesce(sessions.hostname, excluded.hostname),
          referrer = coalesce(sessions.referrer, excluded.referrer),
          source = coalesce(sessions.source, excluded.source),

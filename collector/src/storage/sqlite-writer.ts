@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { mergeDelta, newDelta, type Inserted, type SessionDelta } from './session-delta.js';
+import { mergeDelta, newDelta, sessionParams, type Inserted, type SessionDelta } from './session-delta.js';
 import { prepareIngestStatements, type IngestStatements } from './sqlite-statements.js';
 import type { BotDrop, EventWriter, WriteBatch, WriteResult, WriterStats } from './types.js';
 
@@ -158,7 +158,7 @@ class FlushState {
   }
 
   upsertSessions(): void {
-    for (const d of this.deltas.values()) this.st.upsertSession.run(d);
+    for (const d of this.deltas.values()) this.st.upsertSession.run(...sessionParams(d));
   }
 
   /** The visitor's latest session when it saw activity within the timeout, else a new one. */
