@@ -12,8 +12,8 @@ import { websiteCacheFor } from './websites.js';
 /** What the HTTP layer knows about the request, beyond the body. */
 export interface RequestInfo {
   userAgent: string;
-  /** only an input of the cookieless hash; never stored */
-  ip: string;
+  /** the client IP, asked only for the cookieless hash (never stored) */
+  ip: () => string;
   acceptLanguage: string | undefined;
   /** from a trusted proxy header, else null */
   country: string | null;
@@ -89,7 +89,7 @@ export function createIngestPipeline(deps: PipelineDeps) {
     const r = await writer.write({
       websiteId: body.websiteId,
       sessionId: body.sessionId ?? null,
-      visitorId: body.visitorId ?? visitorHash(body.websiteId, req.ip, req.userAgent, t),
+      visitorId: body.visitorId ?? visitorHash(body.websiteId, req.ip(), req.userAgent, t),
       cookieless: body.cookieless ?? !body.visitorId,
       userId: event.userId,
       attributes: attributes(page, ua, req, {
@@ -121,7 +121,7 @@ export function createIngestPipeline(deps: PipelineDeps) {
     if (dropped) return dropped;
     const page = parsePageUrl(m.url);
     if (!page) throw new ApiError('invalid_fields', 'metadata.url: not an absolute URL');
-    const visitorId = m.visitorId ?? (owner?.websiteId === websiteId ? owner.visitorId : visitorHash(websiteId, req.ip, req.userAgent, t));
+    const visitorId = m.visitorId ?? (owner?.websiteId === websiteId ? owner.visitorId : visitorHash(websiteId, req.ip(), req.userAgent, t));
     const idOwner = `${websiteId}\n${m.sessionId ?? visitorId}`;
     let lastUrl = m.url;
     let lastPage = page;

@@ -8,7 +8,7 @@ import type { RequestInfo } from '../ingest/pipeline.js';
 export function requestInfo(c: Context, ctx: AppContext): RequestInfo {
   return {
     userAgent: c.req.header('user-agent') ?? '',
-    ip: clientIp(c, ctx.trustProxy),
+    ip: () => clientIp(c, ctx.trustProxy),
     acceptLanguage: c.req.header('accept-language'),
     country: countryOf((name) => c.req.header(name), ctx.trustProxy),
   };
