@@ -5,10 +5,17 @@ import type { PageUrl } from './normalize.js';
 import type { AnalyticsBody } from './schema.js';
 
 /** Serializes props/traits once and enforces the size bound (400 naming the field). */
-export function propsJson(value: Record<string, unknown> | null | undefined, field: string, maxBytes: number): string | null {
+export function propsJson(
+  value: Record<string, unknown> | null | undefined,
+  field: string,
+  maxBytes: number,
+): string | null {
   if (value === null || value === undefined) return null;
   const json = JSON.stringify(value);
-  if (json.length > maxBytes || (json.length * 3 > maxBytes && Buffer.byteLength(json) > maxBytes)) {
+  if (
+    json.length > maxBytes ||
+    (json.length * 3 > maxBytes && Buffer.byteLength(json) > maxBytes)
+  ) {
     throw new ApiError('invalid_fields', `${field}: larger than ${maxBytes} bytes`);
   }
   return json;
@@ -33,19 +40,47 @@ function extras(fields: Record<string, string | number | null | undefined>): str
  * none): the hash of its owner and content, so a retried batch does not count it twice.
  */
 export function derivedEventId(owner: string, e: AnalyticsBody): string {
-  return createHash('sha1').update(owner).update('\n').update(JSON.stringify(e)).digest('base64url').slice(0, 22);
+  return createHash('sha1')
+    .update(owner)
+    .update('\n')
+    .update(JSON.stringify(e))
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 /** Maps one validated analytics event to its row (everything but the session's columns). */
-export function analyticsRecord(e: AnalyticsBody, page: PageUrl, ts: number, id: string): EventRecord {
+export function analyticsRecord(
+  e: AnalyticsBody,
+  page: PageUrl,
+  ts: number,
+  id: string,
+): EventRecord {
   const r: EventRecord = {
-    id, ts, type: e.type, name: null, path: page.path, hostname: page.hostname, title: null,
-    referrer: null, scrollDepth: null, engagedMs: null, props: null, userId: null,
+    id,
+    ts,
+    type: e.type,
+    name: null,
+    path: page.path,
+    hostname: page.hostname,
+    title: null,
+    referrer: null,
+    scrollDepth: null,
+    engagedMs: null,
+    props: null,
+    userId: null,
   };
   switch (e.type) {
     case 'click':
       r.name = e.tag;
-      r.props = extras({ id: e.id, class: e.class, text: e.text, selector: e.selector, x: e.x, y: e.y, href: e.href });
+      r.props = extras({
+        id: e.id,
+        class: e.class,
+        text: e.text,
+        selector: e.selector,
+        x: e.x,
+        y: e.y,
+        href: e.href,
+      });
       break;
     case 'outbound':
       r.name = e.href;
@@ -59,7 +94,11 @@ export function analyticsRecord(e: AnalyticsBody, page: PageUrl, ts: number, id:
     case 'deadclick':
       r.name = e.tag ?? null;
       r.props = extras({
-        selector: e.selector, text: e.text, x: e.x, y: e.y, count: e.type === 'rageclick' ? e.count : undefined,
+        selector: e.selector,
+        text: e.text,
+        x: e.x,
+        y: e.y,
+        count: e.type === 'rageclick' ? e.count : undefined,
       });
       break;
     case 'error':

@@ -1,18 +1,42 @@
 import { describe, expect, it } from 'vitest';
-import { countryOf, languageOf, parsePageUrl, pickTimestamp, referrerSource, screenOf, sourceName } from './normalize.js';
+import {
+  countryOf,
+  languageOf,
+  parsePageUrl,
+  pickTimestamp,
+  referrerSource,
+  screenOf,
+  sourceName,
+} from './normalize.js';
 
 describe('parsePageUrl', () => {
   it('keeps the query, drops fragments except #/ routes', () => {
-    expect(parsePageUrl('https://www.example.com/a/b?x=1#section')).toMatchObject({ hostname: 'www.example.com', path: '/a/b?x=1' });
-    expect(parsePageUrl('https://example.com/app#/settings/profile')).toMatchObject({ path: '/app#/settings/profile' });
+    expect(parsePageUrl('https://www.example.com/a/b?x=1#section')).toMatchObject({
+      hostname: 'www.example.com',
+      path: '/a/b?x=1',
+    });
+    expect(parsePageUrl('https://example.com/app#/settings/profile')).toMatchObject({
+      path: '/app#/settings/profile',
+    });
     expect(parsePageUrl('not a url')).toBeNull();
   });
 
   it('reads UTM parameters', () => {
-    expect(parsePageUrl('https://example.com/?utm_source=Twitter&utm_medium=social&utm_campaign=launch&utm_term=t&utm_content=c&x=1')).toMatchObject({
-      utmSource: 'Twitter', utmMedium: 'social', utmCampaign: 'launch', utmTerm: 't', utmContent: 'c',
+    expect(
+      parsePageUrl(
+        'https://example.com/?utm_source=Twitter&utm_medium=social&utm_campaign=launch&utm_term=t&utm_content=c&x=1',
+      ),
+    ).toMatchObject({
+      utmSource: 'Twitter',
+      utmMedium: 'social',
+      utmCampaign: 'launch',
+      utmTerm: 't',
+      utmContent: 'c',
     });
-    expect(parsePageUrl('https://example.com/?utm_source=')).toMatchObject({ utmSource: null, utmMedium: null });
+    expect(parsePageUrl('https://example.com/?utm_source=')).toMatchObject({
+      utmSource: null,
+      utmMedium: null,
+    });
   });
 });
 
@@ -44,7 +68,9 @@ describe('referrerSource', () => {
   });
 
   it('prefers utm_source, normalized', () => {
-    expect(referrerSource('https://www.google.com/', 'example.com', 'newsletter')).toBe('newsletter');
+    expect(referrerSource('https://www.google.com/', 'example.com', 'newsletter')).toBe(
+      'newsletter',
+    );
     expect(sourceName('www.Facebook.com')).toBe('facebook');
   });
 });

@@ -18,7 +18,13 @@ export interface PageUrl extends Utm {
   path: string;
 }
 
-const noUtm: Utm = { utmSource: null, utmMedium: null, utmCampaign: null, utmTerm: null, utmContent: null };
+const noUtm: Utm = {
+  utmSource: null,
+  utmMedium: null,
+  utmCampaign: null,
+  utmTerm: null,
+  utmContent: null,
+};
 
 /** Splits a page URL; `null` when it is not an absolute URL. */
 export function parsePageUrl(href: string): PageUrl | null {
@@ -46,14 +52,30 @@ function utmOf(u: URL): Utm {
 
 // Hosts (without `www.`) mapped to the names people search for; suffix match on a dot boundary.
 const knownSources: readonly [string, string][] = [
-  ['t.co', 'twitter'], ['twitter.com', 'twitter'], ['x.com', 'twitter'],
-  ['facebook.com', 'facebook'], ['fb.com', 'facebook'], ['fb.me', 'facebook'],
-  ['instagram.com', 'instagram'], ['linkedin.com', 'linkedin'], ['lnkd.in', 'linkedin'],
-  ['reddit.com', 'reddit'], ['github.com', 'github'], ['news.ycombinator.com', 'hacker news'],
-  ['youtube.com', 'youtube'], ['youtu.be', 'youtube'], ['bing.com', 'bing'],
-  ['duckduckgo.com', 'duckduckgo'], ['yahoo.com', 'yahoo'], ['baidu.com', 'baidu'],
-  ['yandex.ru', 'yandex'], ['yandex.com', 'yandex'], ['ecosia.org', 'ecosia'],
-  ['mastodon.social', 'mastodon'], ['pinterest.com', 'pinterest'], ['tiktok.com', 'tiktok'],
+  ['t.co', 'twitter'],
+  ['twitter.com', 'twitter'],
+  ['x.com', 'twitter'],
+  ['facebook.com', 'facebook'],
+  ['fb.com', 'facebook'],
+  ['fb.me', 'facebook'],
+  ['instagram.com', 'instagram'],
+  ['linkedin.com', 'linkedin'],
+  ['lnkd.in', 'linkedin'],
+  ['reddit.com', 'reddit'],
+  ['github.com', 'github'],
+  ['news.ycombinator.com', 'hacker news'],
+  ['youtube.com', 'youtube'],
+  ['youtu.be', 'youtube'],
+  ['bing.com', 'bing'],
+  ['duckduckgo.com', 'duckduckgo'],
+  ['yahoo.com', 'yahoo'],
+  ['baidu.com', 'baidu'],
+  ['yandex.ru', 'yandex'],
+  ['yandex.com', 'yandex'],
+  ['ecosia.org', 'ecosia'],
+  ['mastodon.social', 'mastodon'],
+  ['pinterest.com', 'pinterest'],
+  ['tiktok.com', 'tiktok'],
 ];
 
 /** `google.com`, `google.co.uk`, `google.de`, … */
@@ -73,7 +95,11 @@ export function sourceName(host: string): string {
  * The traffic source of a pageview: `utm_source` when present, else the referrer's host
  * (normalized), else `direct` (no referrer, an unparsable one, or the page's own host).
  */
-export function referrerSource(referrer: string | null | undefined, pageHost: string, utmSource: string | null): string {
+export function referrerSource(
+  referrer: string | null | undefined,
+  pageHost: string,
+  utmSource: string | null,
+): string {
   if (utmSource) return sourceName(utmSource);
   if (!referrer) return 'direct';
   let host: string;
@@ -101,14 +127,20 @@ export function pickTimestamp(client: number | undefined, now: number): number {
 }
 
 /** First language tag of the payload or of `Accept-Language` (`en-US,en;q=0.9` → `en-US`). */
-export function languageOf(fromPayload: string | undefined, acceptLanguage: string | undefined): string | null {
+export function languageOf(
+  fromPayload: string | undefined,
+  acceptLanguage: string | undefined,
+): string | null {
   const raw = fromPayload || acceptLanguage?.split(',')[0]?.split(';')[0];
   const tag = raw?.trim();
   return tag && /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(tag) ? tag : null;
 }
 
 /** Country from a trusted proxy's header (`CF-IPCountry`, `X-Country-Code`); `null` otherwise. */
-export function countryOf(header: (name: string) => string | undefined, trustProxy: boolean): string | null {
+export function countryOf(
+  header: (name: string) => string | undefined,
+  trustProxy: boolean,
+): string | null {
   if (!trustProxy) return null;
   const v = (header('cf-ipcountry') ?? header('x-country-code'))?.trim().toUpperCase();
   // XX = unknown, T1 = Tor (Cloudflare)
@@ -116,7 +148,10 @@ export function countryOf(header: (name: string) => string | undefined, trustPro
 }
 
 /** `"1920x1080"` from the payload's screen, else from its viewport. */
-export function screenOf(screen: string | undefined, viewport: { width: number; height: number } | undefined): string | null {
+export function screenOf(
+  screen: string | undefined,
+  viewport: { width: number; height: number } | undefined,
+): string | null {
   if (screen && /^\d{1,5}x\d{1,5}$/.test(screen)) return screen;
   if (viewport) return `${Math.round(viewport.width)}x${Math.round(viewport.height)}`;
   return null;

@@ -3,7 +3,15 @@ import { ApiError } from '../http/errors.js';
 import { createSqliteEventWriter } from '../storage/sqlite-writer.js';
 import type { EventRecord, EventWriter, SessionAttributes } from '../storage/types.js';
 import { analyticsRecord, derivedEventId, propsJson } from './event-records.js';
-import { languageOf, parsePageUrl, pickTimestamp, referrerSource, screenOf, utcDay, type PageUrl } from './normalize.js';
+import {
+  languageOf,
+  parsePageUrl,
+  pickTimestamp,
+  referrerSource,
+  screenOf,
+  utcDay,
+  type PageUrl,
+} from './normalize.js';
 import type { BatchBody, CollectBody } from './schema.js';
 import { createUserAgentParser, type UserAgentInfo } from './user-agent.js';
 import { createVisitorHasher } from './visitor-hash.js';
@@ -45,21 +53,39 @@ export function createIngestPipeline(deps: PipelineDeps) {
   );
 
   function requireWebsite(id: string): void {
-    if (!websites.has(id)) throw new ApiError('unknown_website', `website ${id} is unknown; nothing was stored`);
+    if (!websites.has(id))
+      throw new ApiError('unknown_website', `website ${id} is unknown; nothing was stored`);
   }
 
-  async function dropBot(websiteId: string, ua: UserAgentInfo, t: number): Promise<IngestResult | null> {
+  async function dropBot(
+    websiteId: string,
+    ua: UserAgentInfo,
+    t: number,
+  ): Promise<IngestResult | null> {
     if (!ua.bot) return null;
     await writer.countBotDrop({ websiteId, day: utcDay(t), reason: ua.bot });
     return { accepted: 0, duplicates: 0 };
   }
 
-  function attributes(page: PageUrl, ua: UserAgentInfo, req: RequestInfo, extra: Pick<SessionAttributes, 'referrer' | 'source' | 'screen' | 'language'>): SessionAttributes {
+  function attributes(
+    page: PageUrl,
+    ua: UserAgentInfo,
+    req: RequestInfo,
+    extra: Pick<SessionAttributes, 'referrer' | 'source' | 'screen' | 'language'>,
+  ): SessionAttributes {
     return {
-      hostname: page.hostname, utmSource: page.utmSource, utmMedium: page.utmMedium,
-      utmCampaign: page.utmCampaign, utmTerm: page.utmTerm, utmContent: page.utmContent,
-      browser: ua.browser, browserVersion: ua.browserVersion, os: ua.os, device: ua.device,
-      country: req.country, ...extra,
+      hostname: page.hostname,
+      utmSource: page.utmSource,
+      utmMedium: page.utmMedium,
+      utmCampaign: page.utmCampaign,
+      utmTerm: page.utmTerm,
+      utmContent: page.utmContent,
+      browser: ua.browser,
+      browserVersion: ua.browserVersion,
+      os: ua.os,
+      device: ua.device,
+      country: req.country,
+      ...extra,
     };
   }
 
@@ -74,10 +100,18 @@ export function createIngestPipeline(deps: PipelineDeps) {
     if (!page) throw new ApiError('invalid_fields', 'href: not an absolute URL');
     const referrer = body.referrer || null;
     const event: EventRecord = {
-      id: body.eventId ?? deps.randomId(), ts: pickTimestamp(body.timestamp ?? undefined, t),
-      type: body.type, name: null, path: page.path, hostname: page.hostname, title: body.title ?? null,
-      referrer: body.type === 'pageview' ? referrer : null, scrollDepth: null, engagedMs: null,
-      props: null, userId: null,
+      id: body.eventId ?? deps.randomId(),
+      ts: pickTimestamp(body.timestamp ?? undefined, t),
+      type: body.type,
+      name: null,
+      path: page.path,
+      hostname: page.hostname,
+      title: body.title ?? null,
+      referrer: body.type === 'pageview' ? referrer : null,
+      scrollDepth: null,
+      engagedMs: null,
+      props: null,
+      userId: null,
     };
     if (body.type === 'custom') {
       event.name = body.name;
@@ -107,11 +141,20 @@ export function createIngestPipeline(deps: PipelineDeps) {
   /** `POST /api/events`: a batch of analytics events (and rrweb events) of one session. */
   async function batch(body: BatchBody, req: RequestInfo): Promise<IngestResult> {
     const m = body.metadata;
-    const owner = m.sessionId && (!m.websiteId || !m.visitorId) ? sessionOwner.get(m.sessionId) : undefined;
+    const owner =
+      m.sessionId && (!m.websiteId || !m.visitorId) ? sessionOwner.get(m.sessionId) : undefined;
     let websiteId = m.websiteId;
     if (!websiteId) {
-      if (!m.sessionId) throw new ApiError('bad_request', 'metadata.websiteId is missing and there is no metadata.sessionId to attribute the batch by');
-      if (!owner) throw new ApiError('bad_request', `metadata.websiteId is missing and session ${m.sessionId} is unknown; send websiteId or a pageview first`);
+      if (!m.sessionId)
+        throw new ApiError(
+          'bad_request',
+          'metadata.websiteId is missing and there is no metadata.sessionId to attribute the batch by',
+        );
+      if (!owner)
+        throw new ApiError(
+          'bad_request',
+          `metadata.websiteId is missing and session ${m.sessionId} is unknown; send websiteId or a pageview first`,
+        );
       websiteId = owner.websiteId;
     }
     requireWebsite(websiteId);
@@ -121,7 +164,11 @@ export function createIngestPipeline(deps: PipelineDeps) {
     if (dropped) return dropped;
     const page = parsePageUrl(m.url);
     if (!page) throw new ApiError('invalid_fields', 'metadata.url: not an absolute URL');
-    const visitorId = m.visitorId ?? (owner?.websiteId === websiteId ? owner.visitorId : visitorHash(websiteId, req.ip(), req.userAgent, t));
+    const visitorId =
+      m.visitorId ??
+      (owner?.websiteId === websiteId
+        ? owner.visitorId
+        : visitorHash(websiteId, req.ip(), req.userAgent, t));
     const idOwner = `${websiteId}\n${m.sessionId ?? visitorId}`;
     let lastUrl = m.url;
     let lastPage = page;
@@ -135,7 +182,12 @@ export function createIngestPipeline(deps: PipelineDeps) {
         lastUrl = m.url;
         lastPage = page;
       }
-      return analyticsRecord(e, lastPage, pickTimestamp(e.timestamp, t), e.eventId ?? derivedEventId(idOwner, e));
+      return analyticsRecord(
+        e,
+        lastPage,
+        pickTimestamp(e.timestamp, t),
+        e.eventId ?? derivedEventId(idOwner, e),
+      );
     });
     const r = await writer.write({
       websiteId,

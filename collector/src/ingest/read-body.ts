@@ -12,16 +12,23 @@ const acceptedTypes = new Set(['application/json', 'text/plain', '']);
 export async function readJsonBody(c: Context, maxBytes: number): Promise<unknown> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (!acceptedTypes.has(type)) {
-    throw new ApiError('unsupported_media_type', `content type ${type} is not accepted; send application/json or text/plain`);
+    throw new ApiError(
+      'unsupported_media_type',
+      `content type ${type} is not accepted; send application/json or text/plain`,
+    );
   }
   const declared = c.req.header('content-length');
   if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(maxBytes);
   const text = declared !== undefined ? await c.req.text() : await readBounded(c.req.raw, maxBytes);
   // Each character is 1–3 bytes of UTF-8 (4 for a surrogate pair = 2 chars), so count only when unsure.
-  if (text.length > maxBytes || (text.length * 3 > maxBytes && Buffer.byteLength(text) > maxBytes)) {
+  if (
+    text.length > maxBytes ||
+    (text.length * 3 > maxBytes && Buffer.byteLength(text) > maxBytes)
+  ) {
     throw tooLarge(maxBytes);
   }
-  if (text.trim() === '') throw new ApiError('invalid_json', 'body is empty; expected a JSON object');
+  if (text.trim() === '')
+    throw new ApiError('invalid_json', 'body is empty; expected a JSON object');
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -17,7 +17,9 @@ export function ingestSchemas(limits: Limits) {
     domain: opt(str),
     href: str,
     referrer: opt(str),
-    viewport: opt(z.object({ width: z.number().min(0).max(1e5), height: z.number().min(0).max(1e5) })),
+    viewport: opt(
+      z.object({ width: z.number().min(0).max(1e5), height: z.number().min(0).max(1e5) }),
+    ),
     visitorId: opt(id),
     sessionId: opt(id),
     eventId: opt(id),
@@ -38,19 +40,39 @@ export function ingestSchemas(limits: Limits) {
   const target = { selector: opt(str), tag: opt(str), text: opt(str) };
   const analyticsEvent = z.discriminatedUnion('type', [
     z.object({
-      ...eventBase, ...point, type: z.literal('click'), tag: str, id: opt(str), class: opt(str),
-      text: opt(str), selector: opt(str), href: opt(str),
+      ...eventBase,
+      ...point,
+      type: z.literal('click'),
+      tag: str,
+      id: opt(str),
+      class: opt(str),
+      text: opt(str),
+      selector: opt(str),
+      href: opt(str),
     }),
     z.object({ ...eventBase, type: z.literal('outbound'), href: str, text: opt(str) }),
     z.object({
-      ...eventBase, type: z.literal('scroll'), depth: z.number().min(0).max(100),
+      ...eventBase,
+      type: z.literal('scroll'),
+      depth: z.number().min(0).max(100),
       engagedMs: z.number().min(0).max(1e10),
     }),
-    z.object({ ...eventBase, ...point, ...target, type: z.literal('rageclick'), count: z.number().int().min(1).max(1e6) }),
+    z.object({
+      ...eventBase,
+      ...point,
+      ...target,
+      type: z.literal('rageclick'),
+      count: z.number().int().min(1).max(1e6),
+    }),
     z.object({ ...eventBase, ...point, ...target, type: z.literal('deadclick') }),
     z.object({
-      ...eventBase, type: z.literal('error'), message: str, source: opt(str),
-      line: opt(z.number()), column: opt(z.number()), stack: opt(str),
+      ...eventBase,
+      type: z.literal('error'),
+      message: str,
+      source: opt(str),
+      line: opt(z.number()),
+      column: opt(z.number()),
+      stack: opt(str),
     }),
   ]);
   const batch = z.object({

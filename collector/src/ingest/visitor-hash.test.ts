@@ -26,6 +26,9 @@ describe('cookieless visitor hash', () => {
     expect(other('s', 'ip', 'ua', day1)).toBe(one('s', 'ip', 'ua', day1));
     one('s', 'ip', 'ua', day1 + dayMs);
     one('s', 'ip', 'ua', day1 + 2 * dayMs);
-    expect(sqlite.prepare('SELECT day FROM salts ORDER BY day').all()).toEqual([{ day: '2024-02-11' }, { day: '2024-02-12' }]);
+    expect(sqlite.prepare('SELECT day FROM salts ORDER BY day').all()).toEqual([
+      { day: '2024-02-11' },
+      { day: '2024-02-12' },
+    ]);
   });
 });

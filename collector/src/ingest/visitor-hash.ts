@@ -19,7 +19,9 @@ export interface VisitorHasherOptions {
 export function createVisitorHasher(sqlite: Database.Database, options: VisitorHasherOptions = {}) {
   const newSalt = options.newSalt ?? (() => randomBytes(32).toString('hex'));
   const select = sqlite.prepare<[string], { salt: string }>('SELECT salt FROM salts WHERE day = ?');
-  const insert = sqlite.prepare<[string, string]>('INSERT INTO salts (day, salt) VALUES (?, ?) ON CONFLICT DO NOTHING');
+  const insert = sqlite.prepare<[string, string]>(
+    'INSERT INTO salts (day, salt) VALUES (?, ?) ON CONFLICT DO NOTHING',
+  );
   const prune = sqlite.prepare<[string]>('DELETE FROM salts WHERE day < ?');
   // The salt of a day never changes once stored, so caching it is safe (it is not identity state).
   let current: { day: string; salt: string } | null = null;
@@ -36,7 +38,12 @@ export function createVisitorHasher(sqlite: Database.Database, options: VisitorH
   }
 
   /** The visitor id of (website, IP, UA) for the UTC day of `now`. */
-  return function visitorHash(websiteId: string, ip: string, userAgent: string, now: number): string {
+  return function visitorHash(
+    websiteId: string,
+    ip: string,
+    userAgent: string,
+    now: number,
+  ): string {
     return createHash('sha256')
       .update(`${saltOf(now)}\n${websiteId}\n${ip}\n${userAgent}`)
       .digest('hex')

@@ -20,7 +20,9 @@ function assetsDir() {
 describe('tracker assets', () => {
   it('serves script.js gzipped with an ETag, cacheable, and answers 304 to a matching If-None-Match', async () => {
     const f = ingestApp({ assetsDir: assetsDir() });
-    const res = await f.app.request('/script.js', { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    const res = await f.app.request('/script.js', {
+      headers: { 'accept-encoding': 'gzip, deflate, br' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/javascript; charset=utf-8');
     expect(res.headers.get('cache-control')).toBe('public, max-age=3600');
@@ -30,7 +32,9 @@ describe('tracker assets', () => {
     expect(gunzipSync(body).toString()).toBe(script);
     const etag = res.headers.get('etag')!;
     expect(etag).toMatch(/^".+-gz"$/);
-    const again = await f.app.request('/script.js', { headers: { 'accept-encoding': 'gzip', 'if-none-match': etag } });
+    const again = await f.app.request('/script.js', {
+      headers: { 'accept-encoding': 'gzip', 'if-none-match': etag },
+    });
     expect(again.status).toBe(304);
 
     const plain = await f.app.request('/script.js');
@@ -43,7 +47,9 @@ describe('tracker assets', () => {
     const f = ingestApp({ assetsDir: assetsDir() });
     const res = await f.app.request('/recorder.js');
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'recorder.js is not built (run the sdk build)' } });
+    expect(await res.json()).toEqual({
+      error: { code: 'not_found', message: 'recorder.js is not built (run the sdk build)' },
+    });
     const none = ingestApp();
     expect((await none.app.request('/script.js')).status).toBe(404);
   });
@@ -55,7 +61,9 @@ describe('tracker assets', () => {
     expect(res.headers.get('content-type')).toBe('application/javascript; charset=utf-8');
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(await res.text()).toBe('export const init = () => {};');
-    expect((await f.app.request('/sdk/index.js.map')).headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect((await f.app.request('/sdk/index.js.map')).headers.get('content-type')).toBe(
+      'application/json; charset=utf-8',
+    );
     expect((await f.app.request('/sdk/..%2Fsecret.txt')).status).toBe(404);
     expect((await f.app.request('/sdk/%2e%2e/secret.txt')).status).toBe(404);
   });

@@ -43,7 +43,10 @@ export function registerAssetRoutes(app: OpenAPIHono, ctx: AppContext): void {
     if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit;
     const raw = readFileSync(file);
     const asset = {
-      raw, gzip: gzipSync(raw, { level: 9 }), mtimeMs: st.mtimeMs, size: st.size,
+      raw,
+      gzip: gzipSync(raw, { level: 9 }),
+      mtimeMs: st.mtimeMs,
+      size: st.size,
       hash: createHash('sha1').update(raw).digest('base64url').slice(0, 16),
     };
     cache.set(file, asset);
@@ -52,7 +55,8 @@ export function registerAssetRoutes(app: OpenAPIHono, ctx: AppContext): void {
 
   function serve(c: Context, file: string | null, name: string) {
     const asset = file ? load(file) : null;
-    if (!asset || !file) throw new ApiError('not_found', `${name} is not built (run the sdk build)`);
+    if (!asset || !file)
+      throw new ApiError('not_found', `${name} is not built (run the sdk build)`);
     const gzip = /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
     const etag = `"${asset.hash}${gzip ? '-gz' : ''}"`;
     const headers: Record<string, string> = {
@@ -63,7 +67,8 @@ export function registerAssetRoutes(app: OpenAPIHono, ctx: AppContext): void {
       'Access-Control-Allow-Origin': '*',
     };
     const inm = c.req.header('if-none-match');
-    if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return c.body(null, 304, headers);
+    if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag))
+      return c.body(null, 304, headers);
     if (gzip) headers['Content-Encoding'] = 'gzip';
     return c.body(new Uint8Array(gzip ? asset.gzip : asset.raw), 200, headers);
   }

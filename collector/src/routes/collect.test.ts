@@ -7,9 +7,19 @@ describe('POST /collect', () => {
     const res = await f.post('/collect', seedCollect);
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ ok: true, accepted: 1, duplicates: 0 });
-    const rows = f.all('SELECT website_id, session_id, visitor_id, type, path, hostname, ts FROM events');
+    const rows = f.all(
+      'SELECT website_id, session_id, visitor_id, type, path, hostname, ts FROM events',
+    );
     expect(rows).toEqual([
-      { website_id: 'site-1', session_id: 'session-1', visitor_id: 'visitor-1', type: 'pageview', path: '/pricing?plan=pro', hostname: 'example.com', ts: noon },
+      {
+        website_id: 'site-1',
+        session_id: 'session-1',
+        visitor_id: 'visitor-1',
+        type: 'pageview',
+        path: '/pricing?plan=pro',
+        hostname: 'example.com',
+        ts: noon,
+      },
     ]);
   });
 
@@ -19,29 +29,62 @@ describe('POST /collect', () => {
       '{"type":"pageview","websiteId":"site-1","domain":"example.com","href":"https://example.com/","referrer":null,"viewport":{"width":1920,"height":1080},"visitorId":"v","sessionId":"s"}';
     const res = await f.post('/collect', body, { 'content-type': 'application/json' });
     expect(res.status).toBe(202);
-    expect(f.all('SELECT screen, source FROM sessions')).toEqual([{ screen: '1920x1080', source: 'direct' }]);
+    expect(f.all('SELECT screen, source FROM sessions')).toEqual([
+      { screen: '1920x1080', source: 'direct' },
+    ]);
   });
 
   it('stores custom events with props and identify with traits and the user id', async () => {
     const f = ingestApp();
-    await f.post('/collect', { ...seedCollect, type: 'custom', name: 'signup', props: { plan: 'pro' } });
-    await f.post('/collect', { ...seedCollect, type: 'identify', userId: 'user-42', traits: { email: 'a@b.c' } });
+    await f.post('/collect', {
+      ...seedCollect,
+      type: 'custom',
+      name: 'signup',
+      props: { plan: 'pro' },
+    });
+    await f.post('/collect', {
+      ...seedCollect,
+      type: 'identify',
+      userId: 'user-42',
+      traits: { email: 'a@b.c' },
+    });
     expect(f.all('SELECT type, name, props, user_id FROM events ORDER BY type')).toEqual([
       { type: 'custom', name: 'signup', props: '{"plan":"pro"}', user_id: null },
       { type: 'identify', name: null, props: '{"email":"a@b.c"}', user_id: 'user-42' },
     ]);
-    expect(f.all('SELECT user_id, events, pageviews FROM sessions')).toEqual([{ user_id: 'user-42', events: 2, pageviews: 0 }]);
+    expect(f.all('SELECT user_id, events, pageviews FROM sessions')).toEqual([
+      { user_id: 'user-42', events: 2, pageviews: 0 },
+    ]);
   });
 
   it('derives browser, OS, device, language, source and UTM', async () => {
     const f = ingestApp();
     await f.post(
       '/collect',
-      { ...seedCollect, href: 'https://example.com/?utm_source=newsletter&utm_medium=email&utm_campaign=jan#/pricing', referrer: 'https://www.google.co.uk/search?q=x' },
+      {
+        ...seedCollect,
+        href: 'https://example.com/?utm_source=newsletter&utm_medium=email&utm_campaign=jan#/pricing',
+        referrer: 'https://www.google.co.uk/search?q=x',
+      },
       { 'user-agent': iphoneUa, 'accept-language': 'de-CH,de;q=0.9' },
     );
-    expect(f.all('SELECT browser, os, device, language, source, referrer, utm_source, utm_medium, utm_campaign, entry_path FROM sessions')).toEqual([
-      { browser: 'Mobile Safari', os: 'iOS', device: 'mobile', language: 'de-CH', source: 'newsletter', referrer: 'https://www.google.co.uk/search?q=x', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'jan', entry_path: '/?utm_source=newsletter&utm_medium=email&utm_campaign=jan#/pricing' },
+    expect(
+      f.all(
+        'SELECT browser, os, device, language, source, referrer, utm_source, utm_medium, utm_campaign, entry_path FROM sessions',
+      ),
+    ).toEqual([
+      {
+        browser: 'Mobile Safari',
+        os: 'iOS',
+        device: 'mobile',
+        language: 'de-CH',
+        source: 'newsletter',
+        referrer: 'https://www.google.co.uk/search?q=x',
+        utm_source: 'newsletter',
+        utm_medium: 'email',
+        utm_campaign: 'jan',
+        entry_path: '/?utm_source=newsletter&utm_medium=email&utm_campaign=jan#/pricing',
+      },
     ]);
   });
 
@@ -58,7 +101,11 @@ describe('POST /collect', () => {
     const f = ingestApp();
     const res = await f.app.request('/collect', {
       method: 'OPTIONS',
-      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: 'https://shop.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
@@ -75,10 +122,23 @@ describe('POST /api/events', () => {
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ ok: true, accepted: 1, duplicates: 0 });
     expect(f.all("SELECT website_id, name, props FROM events WHERE type = 'click'")).toEqual([
-      { website_id: 'site-1', name: 'BUTTON', props: '{"id":"submit-btn","class":"btn","text":"Submit","x":100,"y":200}' },
+      {
+        website_id: 'site-1',
+        name: 'BUTTON',
+        props: '{"id":"submit-btn","class":"btn","text":"Submit","x":100,"y":200}',
+      },
     ]);
-    expect(f.all('SELECT pageviews, clicks, events, replay_events, started_at, ended_at FROM sessions')).toEqual([
-      { pageviews: 1, clicks: 1, events: 2, replay_events: 2, started_at: 1704067200000, ended_at: noon },
+    expect(
+      f.all('SELECT pageviews, clicks, events, replay_events, started_at, ended_at FROM sessions'),
+    ).toEqual([
+      {
+        pageviews: 1,
+        clicks: 1,
+        events: 2,
+        replay_events: 2,
+        started_at: 1704067200000,
+        ended_at: noon,
+      },
     ]);
   });
 
@@ -87,19 +147,65 @@ describe('POST /api/events', () => {
     const ts = noon - 1000;
     const analytics = [
       { type: 'outbound', href: 'https://other.example/x', text: 'Other', timestamp: ts },
-      { type: 'scroll', depth: 87.4, engagedMs: 12000, timestamp: ts, url: 'https://example.com/blog' },
+      {
+        type: 'scroll',
+        depth: 87.4,
+        engagedMs: 12000,
+        timestamp: ts,
+        url: 'https://example.com/blog',
+      },
       { type: 'rageclick', x: 1, y: 2, count: 4, selector: 'button.buy', timestamp: ts },
       { type: 'deadclick', x: 1, y: 2, tag: 'DIV', timestamp: ts },
       { type: 'error', message: 'boom', line: 3, timestamp: ts },
     ];
-    const res = await f.post('/api/events', { metadata: { websiteId: 'site-2', sessionId: 's2', url: 'https://example.com/' }, analytics });
+    const res = await f.post('/api/events', {
+      metadata: { websiteId: 'site-2', sessionId: 's2', url: 'https://example.com/' },
+      analytics,
+    });
     expect(await res.json()).toEqual({ ok: true, accepted: 5, duplicates: 0 });
-    expect(f.all('SELECT type, name, path, scroll_depth, engaged_ms, props FROM events ORDER BY type')).toEqual([
-      { type: 'deadclick', name: 'DIV', path: '/', scroll_depth: null, engaged_ms: null, props: '{"x":1,"y":2}' },
-      { type: 'error', name: 'boom', path: '/', scroll_depth: null, engaged_ms: null, props: '{"line":3}' },
-      { type: 'outbound', name: 'https://other.example/x', path: '/', scroll_depth: null, engaged_ms: null, props: '{"href":"https://other.example/x","text":"Other"}' },
-      { type: 'rageclick', name: null, path: '/', scroll_depth: null, engaged_ms: null, props: '{"selector":"button.buy","x":1,"y":2,"count":4}' },
-      { type: 'scroll', name: null, path: '/blog', scroll_depth: 87, engaged_ms: 12000, props: null },
+    expect(
+      f.all('SELECT type, name, path, scroll_depth, engaged_ms, props FROM events ORDER BY type'),
+    ).toEqual([
+      {
+        type: 'deadclick',
+        name: 'DIV',
+        path: '/',
+        scroll_depth: null,
+        engaged_ms: null,
+        props: '{"x":1,"y":2}',
+      },
+      {
+        type: 'error',
+        name: 'boom',
+        path: '/',
+        scroll_depth: null,
+        engaged_ms: null,
+        props: '{"line":3}',
+      },
+      {
+        type: 'outbound',
+        name: 'https://other.example/x',
+        path: '/',
+        scroll_depth: null,
+        engaged_ms: null,
+        props: '{"href":"https://other.example/x","text":"Other"}',
+      },
+      {
+        type: 'rageclick',
+        name: null,
+        path: '/',
+        scroll_depth: null,
+        engaged_ms: null,
+        props: '{"selector":"button.buy","x":1,"y":2,"count":4}',
+      },
+      {
+        type: 'scroll',
+        name: null,
+        path: '/blog',
+        scroll_depth: 87,
+        engaged_ms: 12000,
+        props: null,
+      },
     ]);
   });
 
@@ -108,7 +214,11 @@ describe('POST /api/events', () => {
     const res = await f.post('/api/events', seedBatch);
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({
-      error: { code: 'bad_request', message: 'metadata.websiteId is missing and session session-1 is unknown; send websiteId or a pageview first' },
+      error: {
+        code: 'bad_request',
+        message:
+          'metadata.websiteId is missing and session session-1 is unknown; send websiteId or a pageview first',
+      },
     });
     expect(f.all('SELECT * FROM events')).toEqual([]);
   });
@@ -121,7 +231,10 @@ describe('POST /api/events', () => {
       { ...click, eventId: 'future', timestamp: noon + 11 * 60000 },
       { ...click, eventId: 'ok', timestamp: noon + 9 * 60000 },
     ];
-    await f.post('/api/events', { metadata: { ...seedBatch.metadata, websiteId: 'site-1' }, analytics });
+    await f.post('/api/events', {
+      metadata: { ...seedBatch.metadata, websiteId: 'site-1' },
+      analytics,
+    });
     expect(f.all('SELECT id, ts FROM events ORDER BY id')).toEqual([
       { id: 'future', ts: noon },
       { id: 'ok', ts: noon + 9 * 60000 },
@@ -134,13 +247,34 @@ describe('idempotency', () => {
   it('stores an eventId once and does not double the session counts', async () => {
     const f = ingestApp();
     const pv = { ...seedCollect, eventId: 'e-1', timestamp: noon - 5000 };
-    expect(await (await f.post('/collect', pv)).json()).toEqual({ ok: true, accepted: 1, duplicates: 0 });
-    expect(await (await f.post('/collect', pv)).json()).toEqual({ ok: true, accepted: 0, duplicates: 1 });
-    const batch = { ...seedBatch, analytics: [...seedBatch.analytics, { ...seedBatch.analytics[0]!, eventId: 'c-2' }] };
-    expect(await (await f.post('/api/events', batch)).json()).toEqual({ ok: true, accepted: 2, duplicates: 0 });
-    expect(await (await f.post('/api/events', batch)).json()).toEqual({ ok: true, accepted: 0, duplicates: 2 });
+    expect(await (await f.post('/collect', pv)).json()).toEqual({
+      ok: true,
+      accepted: 1,
+      duplicates: 0,
+    });
+    expect(await (await f.post('/collect', pv)).json()).toEqual({
+      ok: true,
+      accepted: 0,
+      duplicates: 1,
+    });
+    const batch = {
+      ...seedBatch,
+      analytics: [...seedBatch.analytics, { ...seedBatch.analytics[0]!, eventId: 'c-2' }],
+    };
+    expect(await (await f.post('/api/events', batch)).json()).toEqual({
+      ok: true,
+      accepted: 2,
+      duplicates: 0,
+    });
+    expect(await (await f.post('/api/events', batch)).json()).toEqual({
+      ok: true,
+      accepted: 0,
+      duplicates: 2,
+    });
     expect(f.all('SELECT count(*) AS n FROM events')).toEqual([{ n: 3 }]);
-    expect(f.all('SELECT pageviews, clicks, events FROM sessions')).toEqual([{ pageviews: 1, clicks: 2, events: 3 }]);
+    expect(f.all('SELECT pageviews, clicks, events FROM sessions')).toEqual([
+      { pageviews: 1, clicks: 2, events: 3 },
+    ]);
   });
 });
 
@@ -149,10 +283,17 @@ describe('unknown website', () => {
     const f = ingestApp();
     const res = await f.post('/collect', { ...seedCollect, websiteId: 'nope' });
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: { code: 'unknown_website', message: 'website nope is unknown; nothing was stored' } });
-    const batch = await f.post('/api/events', { ...seedBatch, metadata: { ...seedBatch.metadata, websiteId: 'nope' } });
+    expect(await res.json()).toEqual({
+      error: { code: 'unknown_website', message: 'website nope is unknown; nothing was stored' },
+    });
+    const batch = await f.post('/api/events', {
+      ...seedBatch,
+      metadata: { ...seedBatch.metadata, websiteId: 'nope' },
+    });
     expect(batch.status).toBe(404);
-    expect(f.all('SELECT (SELECT count(*) FROM events) AS e, (SELECT count(*) FROM sessions) AS s')).toEqual([{ e: 0, s: 0 }]);
+    expect(
+      f.all('SELECT (SELECT count(*) FROM events) AS e, (SELECT count(*) FROM sessions) AS s'),
+    ).toEqual([{ e: 0, s: 0 }]);
   });
 });
 
@@ -160,15 +301,26 @@ describe('bots', () => {
   it.each([
     ['Googlebot/2.1 (+http://www.google.com/bot.html)', 'ua_bot'],
     ['', 'ua_empty'],
-    ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.0.0 Safari/537.36', 'headless'],
+    [
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.0.0 Safari/537.36',
+      'headless',
+    ],
   ])('answers 2xx, stores nothing and counts the drop for %j', async (ua, reason) => {
     const f = ingestApp();
     const res = await f.post('/collect', seedCollect, { 'user-agent': ua });
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ ok: true, accepted: 0, duplicates: 0 });
-    await f.post('/api/events', { ...seedBatch, metadata: { ...seedBatch.metadata, websiteId: 'site-1' } }, { 'user-agent': ua });
-    expect(f.all('SELECT (SELECT count(*) FROM events) AS e, (SELECT count(*) FROM sessions) AS s')).toEqual([{ e: 0, s: 0 }]);
-    expect(f.all('SELECT website_id, day, reason, count FROM bot_drops')).toEqual([{ website_id: 'site-1', day: '2024-01-01', reason, count: 2 }]);
+    await f.post(
+      '/api/events',
+      { ...seedBatch, metadata: { ...seedBatch.metadata, websiteId: 'site-1' } },
+      { 'user-agent': ua },
+    );
+    expect(
+      f.all('SELECT (SELECT count(*) FROM events) AS e, (SELECT count(*) FROM sessions) AS s'),
+    ).toEqual([{ e: 0, s: 0 }]);
+    expect(f.all('SELECT website_id, day, reason, count FROM bot_drops')).toEqual([
+      { website_id: 'site-1', day: '2024-01-01', reason, count: 2 },
+    ]);
   });
 
   it('lets a normal browser through', async () => {

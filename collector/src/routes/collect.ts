@@ -7,7 +7,12 @@ import type { IngestSchemas } from '../ingest/schema.js';
 import { requestInfo } from './request-info.js';
 
 /** `POST /collect` (one event) and `POST /api/events` (a batch); both answer 202 after commit. */
-export function registerCollectRoutes(app: OpenAPIHono, ctx: AppContext, pipeline: IngestPipeline, schemas: IngestSchemas): void {
+export function registerCollectRoutes(
+  app: OpenAPIHono,
+  ctx: AppContext,
+  pipeline: IngestPipeline,
+  schemas: IngestSchemas,
+): void {
   app.post('/collect', async (c) => {
     const raw = await readJsonBody(c, ctx.limits.collectBodyBytes);
     const body = validate(schemas.collect, raw);
@@ -19,7 +24,10 @@ export function registerCollectRoutes(app: OpenAPIHono, ctx: AppContext, pipelin
     const raw = await readJsonBody(c, ctx.limits.batchBodyBytes);
     const n = analyticsLength(raw);
     if (n > ctx.limits.batchEvents) {
-      throw new ApiError('payload_too_large', `analytics has ${n} events; at most ${ctx.limits.batchEvents} per batch`);
+      throw new ApiError(
+        'payload_too_large',
+        `analytics has ${n} events; at most ${ctx.limits.batchEvents} per batch`,
+      );
     }
     const body = validate(schemas.batch, raw);
     const r = await pipeline.batch(body, requestInfo(c, ctx));

@@ -24,19 +24,28 @@ describe('group commit through the app', () => {
     const visible = f.database.sqlite.prepare('SELECT count(*) AS n FROM events WHERE id = ?');
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, i) => {
-        const body = i % 2
-          ? { ...seedCollect, eventId: `e${i}`, sessionId: `s${i % 7}` }
-          : { ...seedBatch, metadata: { ...seedBatch.metadata, websiteId: 'site-1', sessionId: `s${i % 7}` }, analytics: [{ ...seedBatch.analytics[0]!, eventId: `e${i}` }] };
-        return Promise.resolve(f.post(i % 2 ? '/collect' : '/api/events', body)).then((r: Response) => ({
-          status: r.status,
-          stored: (visible.get(`e${i}`) as { n: number }).n,
-        }));
+        const body =
+          i % 2
+            ? { ...seedCollect, eventId: `e${i}`, sessionId: `s${i % 7}` }
+            : {
+                ...seedBatch,
+                metadata: { ...seedBatch.metadata, websiteId: 'site-1', sessionId: `s${i % 7}` },
+                analytics: [{ ...seedBatch.analytics[0]!, eventId: `e${i}` }],
+              };
+        return Promise.resolve(f.post(i % 2 ? '/collect' : '/api/events', body)).then(
+          (r: Response) => ({
+            status: r.status,
+            stored: (visible.get(`e${i}`) as { n: number }).n,
+          }),
+        );
       }),
     );
     expect(answers.filter((a) => a.status === 202 && a.stored === 1)).toHaveLength(50);
     expect(transactions.n).toBeGreaterThan(0);
     expect(transactions.n).toBeLessThan(50);
     expect(f.all('SELECT count(*) AS n FROM sessions')).toEqual([{ n: 7 }]);
-    expect(f.all('SELECT sum(events) AS n, sum(replay_events) AS r FROM sessions')).toEqual([{ n: 50, r: 50 }]);
+    expect(f.all('SELECT sum(events) AS n, sum(replay_events) AS r FROM sessions')).toEqual([
+      { n: 50, r: 50 },
+    ]);
   });
 });

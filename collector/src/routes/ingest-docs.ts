@@ -5,10 +5,19 @@ import type { IngestSchemas } from '../ingest/schema.js';
 export function registerIngestDocs(app: OpenAPIHono, s: IngestSchemas): void {
   const json = (schema: IngestSchemas[keyof IngestSchemas]) => ({ 'application/json': { schema } });
   const errors = {
-    400: { description: '`invalid_json`, `invalid_fields` (names the field path) or `bad_request`', content: json(s.error) },
+    400: {
+      description: '`invalid_json`, `invalid_fields` (names the field path) or `bad_request`',
+      content: json(s.error),
+    },
     404: { description: '`unknown_website`: nothing was stored', content: json(s.error) },
-    413: { description: '`payload_too_large`: body or batch over the limits', content: json(s.error) },
-    415: { description: '`unsupported_media_type`: send application/json or text/plain', content: json(s.error) },
+    413: {
+      description: '`payload_too_large`: body or batch over the limits',
+      content: json(s.error),
+    },
+    415: {
+      description: '`unsupported_media_type`: send application/json or text/plain',
+      content: json(s.error),
+    },
   };
   const accepted = {
     description: 'Committed. Bots are answered the same way with `accepted: 0` and dropped.',
@@ -23,8 +32,14 @@ export function registerIngestDocs(app: OpenAPIHono, s: IngestSchemas): void {
       path,
       tags: ['ingest'],
       summary,
-      description: 'Public (CORS, any origin). The body is JSON sent as `application/json` or `text/plain` (no preflight). Answered only after the events are committed.',
-      request: { body: { required: true, content: { 'application/json': { schema }, 'text/plain': { schema } } } },
+      description:
+        'Public (CORS, any origin). The body is JSON sent as `application/json` or `text/plain` (no preflight). Answered only after the events are committed.',
+      request: {
+        body: {
+          required: true,
+          content: { 'application/json': { schema }, 'text/plain': { schema } },
+        },
+      },
       responses: { 202: accepted, ...errors },
     });
   }

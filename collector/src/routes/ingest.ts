@@ -15,7 +15,12 @@ import { registerIngestDocs } from './ingest-docs.js';
 export function registerIngestRoutes(app: OpenAPIHono, ctx: AppContext): void {
   const pipeline = createIngestPipeline(ctx);
   const schemas = ingestSchemas(ctx.limits);
-  const publicCors = cors({ origin: '*', allowMethods: ['POST', 'OPTIONS'], allowHeaders: ['Content-Type'], maxAge: 86400 });
+  const publicCors = cors({
+    origin: '*',
+    allowMethods: ['POST', 'OPTIONS'],
+    allowHeaders: ['Content-Type'],
+    maxAge: 86400,
+  });
   app.use('/collect', publicCors);
   app.use('/api/events', publicCors);
   registerCollectRoutes(app, ctx, pipeline, schemas);

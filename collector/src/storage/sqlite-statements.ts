@@ -3,8 +3,36 @@ import type Database from 'better-sqlite3';
 type Str = string | null;
 /** Positional parameters of the session upsert: the 28 columns, then entry ts and exit ts. */
 export type SessionParams = [
-  string, string, string, Str, number, number, number, number, number, Str, Str, Str, Str, Str,
-  Str, Str, Str, Str, Str, Str, Str, Str, Str, Str, Str, Str, number, number, number, number,
+  string,
+  string,
+  string,
+  Str,
+  number,
+  number,
+  number,
+  number,
+  number,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  number,
+  number,
+  number,
+  number,
 ];
 
 /** SQL of the ingest hot path, prepared once per writer (Drizzle's builder is too slow here). */
@@ -12,8 +40,21 @@ export function prepareIngestStatements(sqlite: Database.Database) {
   return {
     insertEvent: sqlite.prepare<
       [
-        string, number, string, string, string, string | null, string, string | null, string | null,
-        string | null, string | null, string | null, number | null, number | null, string | null,
+        string,
+        number,
+        string,
+        string,
+        string,
+        string | null,
+        string,
+        string | null,
+        string | null,
+        string | null,
+        string | null,
+        string | null,
+        number | null,
+        number | null,
+        string | null,
       ]
     >(
       `INSERT INTO events (website_id, ts, id, session_id, visitor_id, user_id, type, name, path,

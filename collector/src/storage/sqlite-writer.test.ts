@@ -7,14 +7,49 @@ const t0 = Date.parse('2024-03-01T10:00:00Z');
 const minute = 60_000;
 
 function event(id: string, ts: number, type = 'click', path: string | null = '/'): EventRecord {
-  return { id, ts, type, name: null, path, hostname: 'example.com', title: null, referrer: null, scrollDepth: null, engagedMs: null, props: null, userId: null };
+  return {
+    id,
+    ts,
+    type,
+    name: null,
+    path,
+    hostname: 'example.com',
+    title: null,
+    referrer: null,
+    scrollDepth: null,
+    engagedMs: null,
+    props: null,
+    userId: null,
+  };
 }
 
 function batch(events: EventRecord[], over: Partial<WriteBatch> = {}): WriteBatch {
   const none = null;
   return {
-    websiteId: 'w', sessionId: 's', visitorId: 'v', cookieless: false, userId: null, events, replay: [],
-    attributes: { hostname: 'example.com', referrer: none, source: 'direct', utmSource: none, utmMedium: none, utmCampaign: none, utmTerm: none, utmContent: none, browser: 'Chrome', browserVersion: '120', os: 'Linux', device: 'desktop', screen: none, language: none, country: none },
+    websiteId: 'w',
+    sessionId: 's',
+    visitorId: 'v',
+    cookieless: false,
+    userId: null,
+    events,
+    replay: [],
+    attributes: {
+      hostname: 'example.com',
+      referrer: none,
+      source: 'direct',
+      utmSource: none,
+      utmMedium: none,
+      utmCampaign: none,
+      utmTerm: none,
+      utmContent: none,
+      browser: 'Chrome',
+      browserVersion: '120',
+      os: 'Linux',
+      device: 'desktop',
+      screen: none,
+      language: none,
+      country: none,
+    },
     ...over,
   };
 }
@@ -30,7 +65,9 @@ describe('SQLite event writer', () => {
   it('commits concurrent writes in one transaction (group commit)', async () => {
     const { writer, all } = setup();
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => writer.write(batch([event(`e${i}`, t0 + i)], { sessionId: `s${i % 5}` }))),
+      Array.from({ length: 50 }, (_, i) =>
+        writer.write(batch([event(`e${i}`, t0 + i)], { sessionId: `s${i % 5}` })),
+      ),
     );
     expect(results.every((r) => r.accepted === 1)).toBe(true);
     expect(writer.stats).toEqual({ flushes: 1, requests: 50, events: 50 });
@@ -52,11 +89,30 @@ describe('SQLite event writer', () => {
   it('upserts sessions: counts, start/end, entry and exit paths, user id, insert-only attributes', async () => {
     const { writer, all } = setup();
     await writer.write(batch([event('p1', t0, 'pageview', '/a'), event('c1', t0 + minute)]));
-    await writer.write(batch([event('p2', t0 + 2 * minute, 'pageview', '/b')], { userId: 'u1', attributes: { ...batch([]).attributes, browser: 'Firefox' } }));
+    await writer.write(
+      batch([event('p2', t0 + 2 * minute, 'pageview', '/b')], {
+        userId: 'u1',
+        attributes: { ...batch([]).attributes, browser: 'Firefox' },
+      }),
+    );
     await writer.write(batch([event('p0', t0 - minute, 'pageview', '/start')]));
     await writer.write(batch([event('p1', t0, 'pageview', '/a')]));
-    expect(all('SELECT started_at, ended_at, pageviews, clicks, events, entry_path, exit_path, user_id, browser FROM sessions')).toEqual([
-      { started_at: t0 - minute, ended_at: t0 + 2 * minute, pageviews: 3, clicks: 1, events: 4, entry_path: '/start', exit_path: '/b', user_id: 'u1', browser: 'Chrome' },
+    expect(
+      all(
+        'SELECT started_at, ended_at, pageviews, clicks, events, entry_path, exit_path, user_id, browser FROM sessions',
+      ),
+    ).toEqual([
+      {
+        started_at: t0 - minute,
+        ended_at: t0 + 2 * minute,
+        pageviews: 3,
+        clicks: 1,
+        events: 4,
+        entry_path: '/start',
+        exit_path: '/b',
+        user_id: 'u1',
+        browser: 'Chrome',
+      },
     ]);
   });
 
@@ -64,7 +120,9 @@ describe('SQLite event writer', () => {
     const { writer, all } = setup();
     await writer.write(batch([], { replay: [{}, {}, {}] }));
     await writer.write(batch([], { replay: [{}] }));
-    expect(all('SELECT replay_events, events FROM sessions')).toEqual([{ replay_events: 4, events: 0 }]);
+    expect(all('SELECT replay_events, events FROM sessions')).toEqual([
+      { replay_events: 4, events: 0 },
+    ]);
   });
 
   it('continues a visitor session within 30 minutes, else starts a new one', async () => {
@@ -86,10 +144,17 @@ describe('SQLite event writer', () => {
 
   it('rejects every waiting write when the transaction fails and stores nothing', async () => {
     const { database, writer, all } = setup();
-    database.sqlite.exec(`CREATE TRIGGER fail BEFORE INSERT ON events WHEN NEW.id = 'bad' BEGIN SELECT RAISE(ABORT, 'bad row'); END`);
-    const settled = await Promise.allSettled([writer.write(batch([event('good', t0)])), writer.write(batch([event('bad', t0)]))]);
+    database.sqlite.exec(
+      `CREATE TRIGGER fail BEFORE INSERT ON events WHEN NEW.id = 'bad' BEGIN SELECT RAISE(ABORT, 'bad row'); END`,
+    );
+    const settled = await Promise.allSettled([
+      writer.write(batch([event('good', t0)])),
+      writer.write(batch([event('bad', t0)])),
+    ]);
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
-    expect(all('SELECT (SELECT count(*) FROM events) AS e, (SELECT count(*) FROM sessions) AS s')).toEqual([{ e: 0, s: 0 }]);
+    expect(
+      all('SELECT (SELECT count(*) FROM events) AS e, (SELECT count(*) FROM sessions) AS s'),
+    ).toEqual([{ e: 0, s: 0 }]);
     await writer.write(batch([event('good', t0)]));
     expect(all('SELECT count(*) AS n FROM events')).toEqual([{ n: 1 }]);
   });

@@ -1,6 +1,12 @@
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { mergeDelta, newDelta, sessionParams, type Inserted, type SessionDelta } from './session-delta.js';
+import {
+  mergeDelta,
+  newDelta,
+  sessionParams,
+  type Inserted,
+  type SessionDelta,
+} from './session-delta.js';
 import { prepareIngestStatements, type IngestStatements } from './sqlite-statements.js';
 import type { BotDrop, EventWriter, WriteBatch, WriteResult, WriterStats } from './types.js';
 
@@ -17,7 +23,12 @@ export interface SqliteWriterOptions {
 }
 
 type Pending =
-  | { kind: 'batch'; batch: WriteBatch; resolve: (r: WriteResult) => void; reject: (e: unknown) => void }
+  | {
+      kind: 'batch';
+      batch: WriteBatch;
+      resolve: (r: WriteResult) => void;
+      reject: (e: unknown) => void;
+    }
   | { kind: 'drop'; drop: BotDrop; resolve: (r: undefined) => void; reject: (e: unknown) => void };
 
 /**
@@ -122,16 +133,36 @@ class FlushState {
     if (b.events.length === 0) minTs = maxTs = this.now();
     const sessionId = b.sessionId ?? this.pickSession(b, minTs, maxTs);
     const ins: Inserted = {
-      startedAt: Infinity, endedAt: -Infinity, pageviews: 0, clicks: 0, events: 0,
-      entryPath: null, entryTs: Infinity, exitPath: null, exitTs: -Infinity,
+      startedAt: Infinity,
+      endedAt: -Infinity,
+      pageviews: 0,
+      clicks: 0,
+      events: 0,
+      entryPath: null,
+      entryTs: Infinity,
+      exitPath: null,
+      exitTs: -Infinity,
       // Seam for the replay work: compress b.replay into a replay_chunks row here.
       replayEvents: b.replay.length,
     };
     let duplicates = 0;
     for (const e of b.events) {
       const r = this.st.insertEvent.run(
-        b.websiteId, e.ts, e.id, sessionId, b.visitorId, e.userId, e.type, e.name, e.path,
-        e.hostname, e.title, e.referrer, e.scrollDepth, e.engagedMs, e.props,
+        b.websiteId,
+        e.ts,
+        e.id,
+        sessionId,
+        b.visitorId,
+        e.userId,
+        e.type,
+        e.name,
+        e.path,
+        e.hostname,
+        e.title,
+        e.referrer,
+        e.scrollDepth,
+        e.engagedMs,
+        e.props,
       );
       if (r.changes === 0) {
         duplicates++;
@@ -143,12 +174,12 @@ class FlushState {
       if (e.type === 'click') ins.clicks++;
       else if (e.type === 'pageview') {
         ins.pageviews++;
-        if (e.ts < ins.entryTs) (ins.entryTs = e.ts), (ins.entryPath = e.path);
-        if (e.ts >= ins.exitTs) (ins.exitTs = e.ts), (ins.exitPath = e.path);
+        if (e.ts < ins.entryTs) ((ins.entryTs = e.ts), (ins.entryPath = e.path));
+        if (e.ts >= ins.exitTs) ((ins.exitTs = e.ts), (ins.exitPath = e.path));
       }
     }
     if (ins.events > 0 || ins.replayEvents > 0 || b.userId !== null) {
-      if (ins.events === 0) (ins.startedAt = minTs), (ins.endedAt = maxTs);
+      if (ins.events === 0) ((ins.startedAt = minTs), (ins.endedAt = maxTs));
       const key = `${b.websiteId}\n${sessionId}`;
       const d = this.deltas.get(key);
       if (d) mergeDelta(d, b, ins);
@@ -164,15 +195,22 @@ class FlushState {
   /** The visitor's latest session when it saw activity within the timeout, else a new one. */
   private pickSession(b: WriteBatch, minTs: number, maxTs: number): string {
     const key = `${b.websiteId}\n${b.visitorId}`;
-    const prev = this.latest.get(key) ?? this.st.latestSessionOfVisitor.get(b.websiteId, b.visitorId);
+    const prev =
+      this.latest.get(key) ?? this.st.latestSessionOfVisitor.get(b.websiteId, b.visitorId);
     let id: string;
     if (prev && minTs - prev.endedAt <= this.timeout && prev.endedAt - maxTs <= this.timeout) {
       id = prev.id;
     } else {
       // Deterministic: the same visitor starting at the same moment gets the same session id.
-      id = createHash('sha256').update(`${b.websiteId}\n${b.visitorId}\n${minTs}`).digest('hex').slice(0, 32);
+      id = createHash('sha256')
+        .update(`${b.websiteId}\n${b.visitorId}\n${minTs}`)
+        .digest('hex')
+        .slice(0, 32);
     }
-    this.latest.set(key, { id, endedAt: Math.max(maxTs, prev && prev.id === id ? prev.endedAt : maxTs) });
+    this.latest.set(key, {
+      id,
+      endedAt: Math.max(maxTs, prev && prev.id === id ? prev.endedAt : maxTs),
+    });
     return id;
   }
 }
