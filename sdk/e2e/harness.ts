@@ -100,6 +100,13 @@ export function snippet(c: Collector, attrs: Record<string, string> = {}): strin
   return `<script defer src="${c.url}/script.js" ${list}></script>`;
 }
 
+/**
+ * A desktop Chrome user agent: the collector's server-side bot filter drops `HeadlessChrome`,
+ * so pages that stand for real visitors use this one (the client check still needs the override).
+ */
+export const desktopUserAgent =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+
 /** Debian Chromium, headless, with the flags that keep it off the closed network. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -113,6 +120,8 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      // Beacons sent while a page unloads bypass per-page UA overrides, so set it browser-wide.
+      `--user-agent=${desktopUserAgent}`,
     ],
   });
 }

@@ -108,12 +108,7 @@ export interface ErrorEvent extends AnalyticsBase {
 }
 
 export type AnalyticsEvent =
-  | ClickEvent
-  | OutboundEvent
-  | ScrollEvent
-  | RageClickEvent
-  | DeadClickEvent
-  | ErrorEvent;
+  ClickEvent | OutboundEvent | ScrollEvent | RageClickEvent | DeadClickEvent | ErrorEvent;
 
 /** Body of `POST /api/events` (batch; `text/plain` JSON or `application/json`). */
 export interface BatchPayload {

@@ -1,0 +1,40 @@
+// Builds the tracker: `sdk/dist/script.js` (IIFE for the script tag, size-budgeted) and
+// `sdk/dist/npm/` (ESM + types for SPAs; the recorder is a separate chunk loaded by import()).
+import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+const sdk = (p) => new URL(`./sdk/${p}`, import.meta.url).pathname;
+
+const ts = (extra = {}) =>
+  typescript({
+    tsconfig: sdk('tsconfig.json'),
+    include: [sdk('src/**/*.ts')],
+    exclude: [sdk('src/**/*.test.ts')],
+    noEmit: false,
+    ...extra,
+  });
+
+const minify = terser({
+  ecma: 2020,
+  toplevel: true,
+  compress: { passes: 3, unsafe_arrows: true, unsafe_methods: true, pure_getters: true },
+  mangle: { properties: { regex: /^_/ } },
+  format: { comments: false },
+});
+
+export default [
+  {
+    input: sdk('src/script.ts'),
+    output: { file: sdk('dist/script.js'), format: 'iife', sourcemap: false },
+    plugins: [resolve(), ts(), minify],
+  },
+  {
+    input: { index: sdk('src/index.ts') },
+    output: { dir: sdk('dist/npm'), format: 'es', sourcemap: true, chunkFileNames: '[name].js' },
+    plugins: [
+      resolve(),
+      ts({ declaration: true, declarationDir: sdk('dist/npm'), outDir: sdk('dist/npm') }),
+    ],
+  },
+];

@@ -1,0 +1,43 @@
+/**
+ * npm entry: `import { init } from '@sightline/sdk'`. Importing has no side effects; outside a
+ * browser (SSR) `init` returns a tracker whose methods do nothing.
+ */
+import { parseConfig, type Options } from './config.js';
+import { browserEnv } from './env.js';
+import type { Recorder } from './replay/loader.js';
+import { createTracker, type Tracker } from './tracker.js';
+
+export type { Options } from './config.js';
+export type { Tracker } from './tracker.js';
+export type * from './protocol.js';
+
+const noop = () => {};
+
+/** A tracker that does nothing: what `init` returns outside a browser. */
+export const noopTracker: Tracker = {
+  track: noop,
+  identify: noop,
+  pageview: noop,
+  flush: noop,
+  optOut: noop,
+  optIn: noop,
+  startReplay: noop,
+  stopReplay: noop,
+};
+
+/** Starts tracking this page with `options`; returns the tracker API. */
+export function init(options: Options): Tracker {
+  if (typeof window === 'undefined' || typeof document === 'undefined') return noopTracker;
+  try {
+    const c = parseConfig((k) => options[k], window.location.origin);
+    // The recorder is a separate chunk: only sessions sampled in ever download rrweb.
+    const load = (): Promise<Recorder | undefined> =>
+      import('./replay/recorder-entry.js').then(
+        (m) => m.recorder,
+        () => undefined,
+      );
+    return createTracker(c, browserEnv(window), window, load);
+  } catch {
+    return noopTracker;
+  }
+}

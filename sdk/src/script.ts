@@ -1,0 +1,40 @@
+/**
+ * Script-tag entry (IIFE `script.js`): reads the `data-*` attributes of its own tag, installs
+ * `window.sightline` and replays calls queued by the snippet stub before it loaded.
+ */
+import { parseConfig, attributeName } from './config.js';
+import { browserEnv } from './env.js';
+import type { Recorder } from './replay/loader.js';
+import { createTracker, type Tracker } from './tracker.js';
+
+type Call = [keyof Tracker, ...unknown[]];
+type Api = ((...call: Call) => void) & Partial<Tracker> & { q?: ArrayLike<unknown>[] };
+type Win = Window & { sightline?: Api; __sightlineRecorder?: Recorder };
+
+try {
+  const w = window as Win;
+  const script = document.currentScript as HTMLScriptElement | null;
+  if (script && !w.sightline?.track) {
+    const c = parseConfig(
+      (k) => script.getAttribute(attributeName(k)),
+      script.src ? new URL(script.src).origin : '',
+    );
+    const load = () =>
+      new Promise<Recorder | undefined>((ok) => {
+        const s = document.createElement('script');
+        s.src = c.apiUrl + '/recorder.js';
+        s.onload = s.onerror = () => ok(w.__sightlineRecorder);
+        document.head.appendChild(s);
+      });
+    const t = createTracker(c, browserEnv(w), w, load);
+    const queued = w.sightline?.q ?? [];
+    const api = ((name, ...args) => {
+      const fn = t[name] as ((...a: unknown[]) => void) | undefined;
+      fn?.(...args);
+    }) as Api;
+    w.sightline = Object.assign(api, t);
+    for (const call of Array.from(queued)) api(...(Array.from(call) as Call));
+  }
+} catch {
+  /* never throw into the host page */
+}
