@@ -1,5 +1,7 @@
 import type { AppContext } from '../context.js';
 import { ApiError } from '../http/errors.js';
+import { prepareReplayChunks } from '../replay/decode.js';
+import type { ReplayStoreResult } from '../replay/store.js';
 import { createSqliteEventWriter } from '../storage/sqlite-writer.js';
 import type { EventRecord, EventWriter, SessionAttributes } from '../storage/types.js';
 import { analyticsRecord, derivedEventId, propsJson } from './event-records.js';
@@ -31,6 +33,10 @@ export interface RequestInfo {
 export interface IngestResult {
   accepted: number;
   duplicates: number;
+  /** the batch's replay chunks: stored, or capped (with the error to report) */
+  replay?: ReplayStoreResult | null;
+  /** analytics events the request carried */
+  events?: number;
 }
 
 export type PipelineDeps = Pick<AppContext, 'database' | 'now' | 'randomId' | 'limits'> & {
@@ -44,7 +50,8 @@ export type PipelineDeps = Pick<AppContext, 'database' | 'now' | 'randomId' | 'l
  */
 export function createIngestPipeline(deps: PipelineDeps) {
   const { database, now, limits } = deps;
-  const writer = deps.writer ?? createSqliteEventWriter(database.sqlite, { now });
+  const writer =
+    deps.writer ?? createSqliteEventWriter(database.sqlite, { now, replayCaps: limits });
   const websites = websiteCacheFor(database, now);
   const parseUa = createUserAgentParser();
   const visitorHash = createVisitorHasher(database.sqlite);
@@ -133,7 +140,7 @@ export function createIngestPipeline(deps: PipelineDeps) {
         language: languageOf(body.language ?? undefined, req.acceptLanguage),
       }),
       events: [event],
-      replay: [],
+      replayChunks: [],
     });
     return { accepted: r.accepted, duplicates: r.duplicates };
   }
@@ -164,6 +171,11 @@ export function createIngestPipeline(deps: PipelineDeps) {
     if (dropped) return dropped;
     const page = parsePageUrl(m.url);
     if (!page) throw new ApiError('invalid_fields', 'metadata.url: not an absolute URL');
+    // Decoded before the write: a bad chunk rejects the request with nothing stored.
+    const replayChunks = prepareReplayChunks(
+      { replay: body.replay, replayChunks: body.replayChunks },
+      limits,
+    );
     const visitorId =
       m.visitorId ??
       (owner?.websiteId === websiteId
@@ -202,9 +214,14 @@ export function createIngestPipeline(deps: PipelineDeps) {
         language: languageOf(m.language ?? undefined, req.acceptLanguage),
       }),
       events,
-      replay: body.replay ?? [],
+      replayChunks,
     });
-    return { accepted: r.accepted, duplicates: r.duplicates };
+    return {
+      accepted: r.accepted,
+      duplicates: r.duplicates,
+      replay: r.replay,
+      events: events.length,
+    };
   }
 
   return { collect, batch, writer };

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { chromeUa, ingestApp, iphoneUa, noon, seedBatch, seedCollect } from './ingest-fixtures.js';
 
@@ -120,7 +121,12 @@ describe('POST /api/events', () => {
     await f.post('/collect', seedCollect);
     const res = await f.post('/api/events', seedBatch, { 'content-type': 'application/json' });
     expect(res.status).toBe(202);
-    expect(await res.json()).toEqual({ ok: true, accepted: 1, duplicates: 0 });
+    expect(await res.json()).toEqual({
+      ok: true,
+      accepted: 1,
+      duplicates: 0,
+      replay: { status: 'stored', chunks: 1, duplicates: 0 },
+    });
     expect(f.all("SELECT website_id, name, props FROM events WHERE type = 'click'")).toEqual([
       {
         website_id: 'site-1',
@@ -265,12 +271,15 @@ describe('idempotency', () => {
       ok: true,
       accepted: 2,
       duplicates: 0,
+      replay: { status: 'stored', chunks: 1, duplicates: 0 },
     });
     expect(await (await f.post('/api/events', batch)).json()).toEqual({
       ok: true,
       accepted: 0,
       duplicates: 2,
+      replay: { status: 'stored', chunks: 0, duplicates: 1 },
     });
+    expect(f.all('SELECT count(*) AS n FROM replay_chunks')).toEqual([{ n: 1 }]);
     expect(f.all('SELECT count(*) AS n FROM events')).toEqual([{ n: 3 }]);
     expect(f.all('SELECT pageviews, clicks, events FROM sessions')).toEqual([
       { pageviews: 1, clicks: 2, events: 3 },
@@ -327,5 +336,77 @@ describe('bots', () => {
     const f = ingestApp();
     await f.post('/collect', seedCollect, { 'user-agent': chromeUa });
     expect(f.all('SELECT count(*) AS n FROM bot_drops')).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('replay chunks through /api/events', () => {
+  const chunk = (id: string, startTs: number, events: unknown[]) => {
+    const json = JSON.stringify(events);
+    return {
+      id,
+      seq: 0,
+      encoding: 'gzip+base64',
+      data: gzipSync(json).toString('base64'),
+      count: events.length,
+      startTs,
+      endTs: startTs + events.length,
+      rawBytes: Buffer.byteLength(json),
+    };
+  };
+  const body = (chunks: unknown[], analytics = seedBatch.analytics) => ({
+    metadata: { ...seedBatch.metadata, websiteId: 'site-1' },
+    analytics,
+    replayChunks: chunks,
+  });
+  const t = 1704067200000;
+  const events = [
+    { type: 4, data: { href: 'https://example.com/', width: 800, height: 600 }, timestamp: t },
+    { type: 2, data: { node: {} }, timestamp: t + 1 },
+  ];
+
+  it('stores compressed chunks as sent, once, and counts them on the session', async () => {
+    const f = ingestApp();
+    const c = chunk('11111111-1111-4111-8111-111111111111', t, events);
+    const first = await f.post('/api/events', body([c]));
+    expect(await first.json()).toMatchObject({ replay: { status: 'stored', chunks: 1 } });
+    const again = await f.post('/api/events', body([c], []));
+    expect(await again.json()).toMatchObject({
+      replay: { status: 'stored', chunks: 0, duplicates: 1 },
+    });
+    const [row] = f.all<{ data: Buffer; event_count: number }>(
+      'SELECT data, event_count FROM replay_chunks',
+    );
+    expect(row?.event_count).toBe(2);
+    expect(Buffer.compare(row!.data, Buffer.from(c.data, 'base64'))).toBe(0);
+    expect(f.all('SELECT replay_chunks, replay_events FROM sessions')).toEqual([
+      { replay_chunks: 1, replay_events: 2 },
+    ]);
+  });
+
+  it('rejects a corrupt chunk with 400 and stores nothing of the batch', async () => {
+    const f = ingestApp();
+    const bad = { ...chunk('22222222-2222-4222-8222-222222222222', t, events), data: 'not-gzip' };
+    const res = await f.post('/api/events', body([bad]));
+    expect(res.status).toBe(400);
+    expect(f.all('SELECT count(*) AS n FROM events')).toEqual([{ n: 0 }]);
+  });
+
+  it('over the session cap: keeps the analytics, reports the replay as capped', async () => {
+    const f = ingestApp({ limits: { replaySessionBytes: 10 } });
+    const res = await f.post(
+      '/api/events',
+      body([chunk('33333333-3333-4333-8333-333333333333', t, events)]),
+    );
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({
+      accepted: 1,
+      replay: { status: 'capped', code: 'payload_too_large' },
+    });
+    const only = await f.post(
+      '/api/events',
+      body([chunk('44444444-4444-4444-8444-444444444444', t + 5, events)], []),
+    );
+    expect(only.status).toBe(413);
+    expect(f.all('SELECT count(*) AS n FROM replay_chunks')).toEqual([{ n: 0 }]);
   });
 });

@@ -4,6 +4,7 @@ import { ApiError } from '../http/errors.js';
 import type { IngestPipeline } from '../ingest/pipeline.js';
 import { readJsonBody, validate } from '../ingest/read-body.js';
 import type { IngestSchemas } from '../ingest/schema.js';
+import { replayAnswer } from '../replay/store.js';
 import { requestInfo } from './request-info.js';
 
 /** `POST /collect` (one event) and `POST /api/events` (a batch); both answer 202 after commit. */
@@ -31,7 +32,18 @@ export function registerCollectRoutes(
     }
     const body = validate(schemas.batch, raw);
     const r = await pipeline.batch(body, requestInfo(c, ctx));
-    return c.json({ ok: true, accepted: r.accepted, duplicates: r.duplicates }, 202);
+    // A capped replay never costs the analytics: they are stored and the answer says so. A
+    // batch of nothing but replay gets the cap's own error (413, or 429 with Retry-After).
+    if (r.replay?.error && !r.events) throw r.replay.error;
+    return c.json(
+      {
+        ok: true,
+        accepted: r.accepted,
+        duplicates: r.duplicates,
+        ...(r.replay && { replay: replayAnswer(r.replay) }),
+      },
+      202,
+    );
   });
 }
 

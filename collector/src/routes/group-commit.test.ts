@@ -31,6 +31,8 @@ describe('group commit through the app', () => {
                 ...seedBatch,
                 metadata: { ...seedBatch.metadata, websiteId: 'site-1', sessionId: `s${i % 7}` },
                 analytics: [{ ...seedBatch.analytics[0]!, eventId: `e${i}` }],
+                // distinct recordings: identical legacy arrays are one chunk (retry-safe)
+                replay: seedBatch.replay.map((r) => ({ ...r, timestamp: r.timestamp + i })),
               };
         return Promise.resolve(f.post(i % 2 ? '/collect' : '/api/events', body)).then(
           (r: Response) => ({
@@ -47,5 +49,7 @@ describe('group commit through the app', () => {
     expect(f.all('SELECT sum(events) AS n, sum(replay_events) AS r FROM sessions')).toEqual([
       { n: 50, r: 50 },
     ]);
+    expect(f.all('SELECT count(*) AS n FROM replay_chunks')).toEqual([{ n: 25 }]);
+    expect(f.all('SELECT sum(replay_chunks) AS n FROM sessions')).toEqual([{ n: 25 }]);
   });
 });

@@ -18,6 +18,8 @@ export interface SessionDelta extends SessionAttributes {
   exitTs: number;
   cookieless: number;
   replayEvents: number;
+  replayChunks: number;
+  replayBytes: number;
 }
 
 /** Counts of the events of one request that were actually inserted (duplicates excluded). */
@@ -32,6 +34,8 @@ export interface Inserted {
   exitPath: string | null;
   exitTs: number;
   replayEvents: number;
+  replayChunks: number;
+  replayBytes: number;
 }
 
 export function newDelta(b: WriteBatch, sessionId: string, ins: Inserted): SessionDelta {
@@ -53,6 +57,8 @@ export function newDelta(b: WriteBatch, sessionId: string, ins: Inserted): Sessi
     exitPath: ins.exitPath,
     exitTs: ins.exitTs,
     replayEvents: ins.replayEvents,
+    replayChunks: ins.replayChunks,
+    replayBytes: ins.replayBytes,
     hostname: a.hostname,
     referrer: a.referrer,
     source: a.source,
@@ -102,6 +108,8 @@ export function sessionParams(d: SessionDelta): SessionParams {
     d.country,
     d.cookieless,
     d.replayEvents,
+    d.replayChunks,
+    d.replayBytes,
     d.entryTs,
     d.exitTs,
   ];
@@ -133,6 +141,8 @@ export function mergeDelta(d: SessionDelta, batch: WriteBatch, ins: Inserted): v
   d.clicks += ins.clicks;
   d.events += ins.events;
   d.replayEvents += ins.replayEvents;
+  d.replayChunks += ins.replayChunks;
+  d.replayBytes += ins.replayBytes;
   if (batch.userId !== null) d.userId = batch.userId;
   if (ins.entryPath !== null && (d.entryPath === null || ins.entryTs < d.entryTs)) {
     d.entryPath = ins.entryPath;

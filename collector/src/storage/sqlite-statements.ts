@@ -33,6 +33,8 @@ export type SessionParams = [
   number,
   number,
   number,
+  number,
+  number,
 ];
 
 /** SQL of the ingest hot path, prepared once per writer (Drizzle's builder is too slow here). */
@@ -72,8 +74,8 @@ export function prepareIngestStatements(sqlite: Database.Database) {
       `INSERT INTO sessions (website_id, id, visitor_id, user_id, started_at, ended_at, pageviews,
          clicks, events, entry_path, exit_path, hostname, referrer, source, utm_source, utm_medium,
          utm_campaign, utm_term, utm_content, browser, browser_version, os, device, screen,
-         language, country, cookieless, replay_events)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         language, country, cookieless, replay_events, replay_chunks, replay_bytes)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (website_id, id) DO UPDATE SET
          user_id = coalesce(excluded.user_id, sessions.user_id),
          started_at = min(sessions.started_at, excluded.started_at),
@@ -102,7 +104,9 @@ export function prepareIngestStatements(sqlite: Database.Database) {
          screen = coalesce(sessions.screen, excluded.screen),
          language = coalesce(sessions.language, excluded.language),
          country = coalesce(sessions.country, excluded.country),
-         replay_events = sessions.replay_events + excluded.replay_events`,
+         replay_events = sessions.replay_events + excluded.replay_events,
+         replay_chunks = sessions.replay_chunks + excluded.replay_chunks,
+         replay_bytes = sessions.replay_bytes + excluded.replay_bytes`,
     ),
     bumpBotDrop: sqlite.prepare<[string, string, string]>(
       `INSERT INTO bot_drops (website_id, day, reason, count) VALUES (?, ?, ?, 1)

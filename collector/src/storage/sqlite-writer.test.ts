@@ -1,3 +1,4 @@
+import { prepareReplayChunks } from '../replay/decode.js';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/client.js';
 import { createSqliteEventWriter } from './sqlite-writer.js';
@@ -32,7 +33,7 @@ function batch(events: EventRecord[], over: Partial<WriteBatch> = {}): WriteBatc
     cookieless: false,
     userId: null,
     events,
-    replay: [],
+    replayChunks: [],
     attributes: {
       hostname: 'example.com',
       referrer: none,
@@ -116,13 +117,22 @@ describe('SQLite event writer', () => {
     ]);
   });
 
-  it('counts replay events on the session', async () => {
+  it('stores replay chunks with the batch and counts them on the session, once', async () => {
     const { writer, all } = setup();
-    await writer.write(batch([], { replay: [{}, {}, {}] }));
-    await writer.write(batch([], { replay: [{}] }));
-    expect(all('SELECT replay_events, events FROM sessions')).toEqual([
-      { replay_events: 4, events: 0 },
+    const legacy = (n: number, t0: number) =>
+      prepareReplayChunks(
+        { replay: Array.from({ length: n }, (_, i) => ({ type: 3, timestamp: t0 + i, data: {} })) },
+        { replayChunkRawBytes: 1 << 20 },
+      );
+    const first = await writer.write(batch([], { replayChunks: legacy(3, 1_700_000_000_000) }));
+    await writer.write(batch([], { replayChunks: legacy(1, 1_700_000_001_000) }));
+    const retry = await writer.write(batch([], { replayChunks: legacy(1, 1_700_000_001_000) }));
+    expect(first.replay).toMatchObject({ status: 'stored', chunks: 1, events: 3 });
+    expect(retry.replay).toMatchObject({ status: 'stored', chunks: 0, duplicates: 1 });
+    expect(all('SELECT replay_events, replay_chunks, events FROM sessions')).toEqual([
+      { replay_events: 4, replay_chunks: 2, events: 0 },
     ]);
+    expect(all('SELECT count(*) AS n FROM replay_chunks')).toEqual([{ n: 2 }]);
   });
 
   it('continues a visitor session within 30 minutes, else starts a new one', async () => {

@@ -7,6 +7,7 @@ import {
   type Inserted,
   type SessionDelta,
 } from './session-delta.js';
+import { createReplayWriter, type ReplayCaps, type ReplayWriter } from '../replay/store.js';
 import { prepareIngestStatements, type IngestStatements } from './sqlite-statements.js';
 import type { BotDrop, EventWriter, WriteBatch, WriteResult, WriterStats } from './types.js';
 
@@ -20,6 +21,8 @@ export interface SqliteWriterOptions {
   maxQueuedEvents?: number;
   /** a visitor's session continues when its last event is at most this old (ms) */
   sessionTimeoutMs?: number;
+  /** replay storage caps (per session, per website and UTC day), in stored bytes */
+  replayCaps?: ReplayCaps;
 }
 
 type Pending =
@@ -46,13 +49,20 @@ export function createSqliteEventWriter(
   const maxEvents = options.maxQueuedEvents ?? 20_000;
   const timeout = options.sessionTimeoutMs ?? 30 * 60 * 1000;
   const st = prepareIngestStatements(sqlite);
+  const replay = createReplayWriter(
+    sqlite,
+    options.replayCaps ?? {
+      replaySessionBytes: 20 * 2 ** 20,
+      replayWebsiteDailyBytes: 2 * 2 ** 30,
+    },
+  );
   const stats: WriterStats = { flushes: 0, requests: 0, events: 0 };
   let queue: Pending[] = [];
   let queuedEvents = 0;
   let scheduled = false;
 
   const commit = sqlite.transaction((items: Pending[]) => {
-    const flush = new FlushState(st, now, timeout);
+    const flush = new FlushState(st, replay, now, timeout);
     const results = items.map((item) => {
       if (item.kind === 'drop') {
         st.bumpBotDrop.run(item.drop.websiteId, item.drop.day, item.drop.reason);
@@ -119,6 +129,7 @@ class FlushState {
 
   constructor(
     private readonly st: IngestStatements,
+    private readonly replay: ReplayWriter,
     private readonly now: () => number,
     private readonly timeout: number,
   ) {}
@@ -142,9 +153,20 @@ class FlushState {
       entryTs: Infinity,
       exitPath: null,
       exitTs: -Infinity,
-      // Seam for the replay work: compress b.replay into a replay_chunks row here.
-      replayEvents: b.replay.length,
+      replayEvents: 0,
+      replayChunks: 0,
+      replayBytes: 0,
     };
+    // Replay chunks commit with the events (a savepoint inside this transaction); a capped
+    // replay writes nothing and is reported, never costing the batch its analytics.
+    const replay = b.replayChunks.length
+      ? this.replay.store({ websiteId: b.websiteId, sessionId }, b.replayChunks, this.now())
+      : null;
+    if (replay) {
+      ins.replayEvents = replay.events;
+      ins.replayChunks = replay.chunks;
+      ins.replayBytes = replay.bytes;
+    }
     let duplicates = 0;
     for (const e of b.events) {
       const r = this.st.insertEvent.run(
@@ -185,7 +207,7 @@ class FlushState {
       if (d) mergeDelta(d, b, ins);
       else this.deltas.set(key, newDelta(b, sessionId, ins));
     }
-    return { accepted: ins.events, duplicates, sessionId };
+    return { accepted: ins.events, duplicates, sessionId, replay };
   }
 
   upsertSessions(): void {

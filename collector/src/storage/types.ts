@@ -42,6 +42,9 @@ export interface SessionAttributes {
   country: string | null;
 }
 
+import type { PreparedChunk } from '../replay/decode.js';
+import type { ReplayStoreResult } from '../replay/store.js';
+
 /** Everything one request wants committed. */
 export interface WriteBatch {
   websiteId: string;
@@ -53,11 +56,8 @@ export interface WriteBatch {
   userId: string | null;
   attributes: SessionAttributes;
   events: EventRecord[];
-  /**
-   * Raw rrweb events of the batch. Issue 2 only counts them (sessions.replay_events); the replay
-   * work stores them as compressed chunks in replay_chunks at the marked seam in the writer.
-   */
-  replay: readonly unknown[];
+  /** Replay chunks of the batch, decoded and checked (`prepareReplayChunks`), stored in the same transaction. */
+  replayChunks: readonly PreparedChunk[];
 }
 
 /** What a write committed. */
@@ -68,6 +68,8 @@ export interface WriteResult {
   duplicates: number;
   /** the session the events were attributed to */
   sessionId: string;
+  /** what happened to the batch's replay chunks (null when it had none) */
+  replay: ReplayStoreResult | null;
 }
 
 /** A bot request the filter dropped, counted per website, UTC day and reason. */
