@@ -135,7 +135,10 @@ export function registerReplayRoutes(app: OpenAPIHono, ctx: AppContext): void {
     const body = replayStream(reader, s.websiteId, s.id);
     if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
       // the DOM typings of CompressionStream take BufferSource; the stream only carries Uint8Array
-      const gzip = new CompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>;
+      const gzip = new CompressionStream('gzip') as unknown as TransformStream<
+        Uint8Array,
+        Uint8Array
+      >;
       return c.body(body.pipeThrough(gzip), 200, {
         ...headers,
         'Content-Encoding': 'gzip',
