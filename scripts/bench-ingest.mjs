@@ -3,11 +3,10 @@
 // each server in its own child process, side by side in one run.
 // Usage: node scripts/bench-ingest.mjs [--duration 10] [--connections 50]
 import autocannon from 'autocannon';
+import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,6 +33,11 @@ const pages = ['/', '/pricing', '/blog/hello-world', '/docs/install', '/about', 
 const referrers = [null, 'https://www.google.com/', 'https://news.ycombinator.com/', 'https://twitter.com/'];
 const sessions = Array.from({ length: 2000 }, () => ({ sessionId: randomUUID(), visitorId: randomUUID() }));
 const pick = (a) => a[Math.floor(Math.random() * a.length)];
+// Unique event ids from a per-run prefix and a counter: cheap for the load generator, so it
+// measures the server rather than its own UUID generation.
+const runId = randomUUID().slice(0, 8);
+let counter = 0;
+const nextId = () => `${runId}-${(counter++).toString(36)}`;
 
 function collectBody() {
   const s = pick(sessions);
@@ -46,7 +50,7 @@ function collectBody() {
     viewport: { width: 1920, height: 1080 },
     visitorId: s.visitorId,
     sessionId: s.sessionId,
-    eventId: randomUUID(),
+    eventId: nextId(),
     timestamp: Date.now(),
   });
 }
@@ -54,33 +58,39 @@ function collectBody() {
 function batchBody() {
   const s = pick(sessions);
   const now = Date.now();
-  const analytics = Array.from({ length: batchSize }, (_, i) => ({
-    type: 'click',
-    tag: 'BUTTON',
-    id: 'submit-btn',
-    class: 'btn',
-    text: 'Submit',
-    x: 100 + i,
-    y: 200,
-    timestamp: now - (batchSize - i) * 10,
-    eventId: randomUUID(),
-  }));
-  return JSON.stringify({
-    metadata: {
-      sessionId: s.sessionId,
-      visitorId: s.visitorId,
-      websiteId: 'bench-site',
-      url: `https://bench.example${pick(pages)}`,
-      screen: '1920x1080',
-      timestamp: new Date(now).toISOString(),
-    },
-    analytics,
+  let analytics = '';
+  for (let i = 0; i < batchSize; i++) {
+    analytics += `${i ? ',' : ''}{"type":"click","tag":"BUTTON","id":"submit-btn","class":"btn","text":"Submit","x":${100 + i},"y":200,"timestamp":${now - (batchSize - i) * 10},"eventId":"${nextId()}"}`;
+  }
+  const metadata = JSON.stringify({
+    sessionId: s.sessionId,
+    visitorId: s.visitorId,
+    websiteId: 'bench-site',
+    url: `https://bench.example${pick(pages)}`,
+    screen: '1920x1080',
+    timestamp: new Date(now).toISOString(),
   });
+  return `{"metadata":${metadata},"analytics":[${analytics}]}`;
+}
+
+/** The bench server bundled to plain JavaScript, so no TypeScript loader weighs on its memory. */
+async function bundleServer(dir) {
+  const outfile = join(dir, 'bench-server.mjs');
+  await build({
+    entryPoints: [join(root, 'scripts/bench/server.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return outfile;
 }
 
 function startServer(mode, dbFile) {
-  const tsx = createRequire(import.meta.url).resolve('tsx');
-  const child = spawn(process.execPath, ['--import', tsx, join(root, 'scripts/bench/server.ts'), mode, dbFile], {
+  const child = spawn(process.execPath, [serverFile, mode, dbFile, join(root, 'collector/drizzle')], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -136,12 +146,15 @@ async function measure(mode, path, body, dbFile) {
   return { reqPerSec: r.requests.average, p99: r.latency.p99, bad, total: r.requests.total, peakRssMb: peak };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'sightline-bench-'));
+// inside collector/ so the bundle's external packages resolve from the collector's node_modules
+const dir = mkdtempSync(join(root, 'collector/.bench-'));
+const serverFile = await bundleServer(dir);
 console.log('Sightline ingest benchmark');
 console.log(`method: autocannon on loopback, ${connections} connections, ${duration}s measured after a 2s warm-up;`);
 console.log('each server runs alone in its own child process (2 cores: load generator + server);');
 console.log(`/collect bodies: original pageview payloads, random pages/referrers, ${userAgents.length} real user agents, 2000 sessions;`);
-console.log(`/api/events bodies: batches of ${batchSize} click events; SQLite file in a temp dir (WAL, synchronous=NORMAL).\n`);
+console.log(`/api/events bodies: batches of ${batchSize} click events; SQLite file in a temp dir (WAL, synchronous=NORMAL);`);
+console.log('servers are bundled with esbuild and run on plain node (no TypeScript loader).\n');
 
 try {
   const bare = await measure('bare', '/collect', collectBody, ':memory:');

@@ -8,7 +8,7 @@ import { createApp } from '../../collector/src/app.js';
 import { openDatabase } from '../../collector/src/db/client.js';
 import { websites } from '../../collector/src/db/schema.js';
 
-const [mode = 'collector', dbFile = ':memory:'] = process.argv.slice(2);
+const [mode = 'collector', dbFile = ':memory:', migrationsFolder] = process.argv.slice(2);
 
 function bareApp() {
   // The floor we compare against: parse the same JSON body and answer, no storage, no enrichment.
@@ -21,7 +21,7 @@ function bareApp() {
 }
 
 function collectorApp() {
-  const database = openDatabase(dbFile);
+  const database = openDatabase(dbFile, { migrationsFolder });
   database.db
     .insert(websites)
     .values({ id: 'bench-site', name: 'Bench', domain: 'bench.example', createdAt: Date.now() })

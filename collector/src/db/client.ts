@@ -15,13 +15,20 @@ export interface OpenDatabase {
   close(): void;
 }
 
-const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+/** The committed migrations (`collector/drizzle`), next to this source file. */
+export const defaultMigrationsFolder = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../drizzle',
+);
 
 /**
  * Opens (creating if needed) a SQLite database, sets WAL + synchronous=NORMAL and applies the
  * committed migrations. `path` is a file path or `:memory:`.
  */
-export function openDatabase(path: string): OpenDatabase {
+export function openDatabase(
+  path: string,
+  { migrationsFolder = defaultMigrationsFolder }: { migrationsFolder?: string } = {},
+): OpenDatabase {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
