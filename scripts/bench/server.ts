@@ -34,4 +34,5 @@ const app = mode === 'bare' ? bareApp() : collectorApp();
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
   console.log(`port=${info.port}`);
 });
+process.on('SIGINT', () => process.exit(0));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

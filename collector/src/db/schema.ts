@@ -125,10 +125,9 @@ export const events = sqliteTable(
     /** everything else: click fields, custom props, identify traits, … */
     props: text('props', { mode: 'json' }).$type<Record<string, unknown>>(),
   },
-  (t) => [
-    primaryKey({ columns: [t.websiteId, t.ts, t.id] }),
-    index('events_session_idx').on(t.sessionId, t.ts),
-  ],
+  // No index on session_id: random-order inserts into it cost most of the ingest time. A
+  // session's events are read through the primary key over its [started_at, ended_at] range.
+  (t) => [primaryKey({ columns: [t.websiteId, t.ts, t.id] })],
 );
 
 /**

@@ -1,5 +1,5 @@
 /** Session listing (keyset paging) and one session with its events (SQLite). */
-import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, between, desc, eq, gt, gte, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { events, sessions, type SessionRow } from '../db/schema.js';
 import type {
@@ -115,7 +115,13 @@ export function sessionDetail(db: Db, row: SessionRow): SessionDetail {
   const rows = db
     .select()
     .from(events)
-    .where(and(eq(events.sessionId, row.id), eq(events.websiteId, row.websiteId)))
+    .where(
+      and(
+        eq(events.websiteId, row.websiteId),
+        between(events.ts, row.startedAt, row.endedAt),
+        eq(events.sessionId, row.id),
+      ),
+    )
     .orderBy(asc(events.ts), asc(events.id))
     .limit(SESSION_EVENTS_LIMIT + 1)
     .all();
