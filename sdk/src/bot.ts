@@ -1,23 +1,16 @@
-/** Automation globals left by headless drivers and test runners. */
-const automation = [
-  '_phantom',
-  'callPhantom',
-  '__nightmare',
-  'Cypress',
-  'domAutomation',
-  'domAutomationController',
-  '__selenium_unwrapped',
-  '__webdriver_evaluate',
-  '__driver_evaluate',
-  '_Selenium_IDE_Recorder',
-];
+/**
+ * Automation globals left by headless drivers and test runners. The collector checks the user
+ * agent again (isbot), so this list only needs what a user agent does not show.
+ */
+const AUTOMATION =
+  '_phantom callPhantom __nightmare Cypress domAutomation domAutomationController __selenium_unwrapped __webdriver_evaluate';
 
 /** True when the page shows automation: webdriver flag, headless or bot UA, driver globals. */
 export function isBot(w: Window): boolean {
   const n = w.navigator;
   return (
     !!n.webdriver ||
-    /headless|bot\b|crawl|spider|slurp|lighthouse|phantom|prerender/i.test(n.userAgent) ||
-    automation.some((k) => k in w)
+    /headless|bot\b|crawl|spider|lighthouse|prerender/i.test(n.userAgent) ||
+    AUTOMATION.split(' ').some((k) => k in w)
   );
 }

@@ -1,7 +1,19 @@
 /**
  * Tracker configuration: script-tag `data-*` attributes and npm `init()` options share one list
- * of camelCase keys (`hashRouting` ⇄ `data-hash-routing`). Pure: no DOM access here.
+ * of camelCase keys (`hashRouting` ⇄ `data-hash-routing`), parsed in one loop. Pure: no DOM access.
  */
+
+/** `'a b c'` → `'a' | 'b' | 'c'`: the key lists below are space-separated strings. */
+type Words<S extends string> = S extends `${infer A} ${infer B}` ? A | Words<B> : S;
+
+/** Boolean options that default to true, then those that default to false. */
+const ON = 'autoTrack trackClicks trackScroll trackOutbound maskAllInputs';
+const OFF =
+  'allowLocalhost allowFileProtocol debug disableConsole hashRouting excludeSearch respectDnt cookieless replay allowBots';
+/** Numeric options: [default, min, max]; values out of range or not numbers fall back. */
+const NUMBERS = { replaySampleRate: [1, 0, 1], flushInterval: [1e4, 500, 36e5] } as const;
+
+type Flag = Words<typeof ON> | Words<typeof OFF>;
 
 /** Options of `init()`; each mirrors a `data-*` attribute of the script tag. */
 export interface Options {
@@ -41,78 +53,54 @@ export interface Options {
   replaySampleRate?: number;
   /** mask every input's value in recordings (default true; passwords are always masked) */
   maskAllInputs?: boolean;
-  /** ms between batch sends (default 10000) */
+  /** ms between batch sends, 500–3600000 (default 10000) */
   flushInterval?: number;
   /** turn the client bot check off, for your own browser tests (default false) */
   allowBots?: boolean;
 }
 
-export interface Config {
-  websiteId: string;
-  apiUrl: string;
-  domains: string[];
-  allowLocalhost: boolean;
-  allowFileProtocol: boolean;
-  debug: boolean;
-  disableConsole: boolean;
-  autoTrack: boolean;
-  trackClicks: boolean;
-  trackScroll: boolean;
-  trackOutbound: boolean;
-  hashRouting: boolean;
-  excludeSearch: boolean;
-  respectDnt: boolean;
-  cookieless: boolean;
-  replay: boolean;
-  replaySampleRate: number;
-  maskAllInputs: boolean;
-  flushInterval: number;
-  allowBots: boolean;
-}
+export type Config = Record<Flag, boolean> &
+  Record<keyof typeof NUMBERS, number> & {
+    websiteId: string;
+    /** without a trailing slash */
+    apiUrl: string;
+    /** lower-case hostnames; empty means any */
+    domains: string[];
+  };
 
 /** Reads one option by its camelCase key: an attribute value (string/null) or an option value. */
 export type Reader = (key: keyof Options) => unknown;
 
-/** `hashRouting` → `data-hash-routing` */
+/** `hashRouting` → `data-hash-routing` (the script tag reads them through `dataset`, which maps the same way) */
 export const attributeName = (key: string): string =>
   'data-' + key.replace(/[A-Z]/g, (m) => '-' + m.toLowerCase());
 
-function flag(v: unknown, dflt: boolean): boolean {
-  if (v == null) return dflt;
-  return v !== false && !/^(false|off|0|no)$/i.test(String(v));
-}
-
-function num(v: unknown, dflt: number, min: number, max: number): number {
-  const n = v == null || v === '' ? NaN : Number(v);
-  return n >= min && n <= max ? n : dflt;
-}
-
-/** Builds the Config; `fallbackApiUrl` is the script's own origin (or '' for npm). */
+/**
+ * Builds the Config; `fallbackApiUrl` is the script's own origin (or the page's for npm).
+ * Flags: missing → default; `false`, `off`, `0`, `no` → false; anything else (even `""`) → true.
+ */
 export function parseConfig(read: Reader, fallbackApiUrl = ''): Config {
-  const domain = read('domain');
-  const api = read('apiUrl');
-  return {
-    websiteId: String(read('websiteId') ?? ''),
-    apiUrl: String(api || fallbackApiUrl).replace(/\/+$/, ''),
-    domains: (Array.isArray(domain) ? domain : String(domain ?? '').split(','))
-      .map((d: string) => d.trim().toLowerCase())
+  const c = {
+    websiteId: read('websiteId') as string,
+    apiUrl: String(read('apiUrl') || fallbackApiUrl).replace(/\/+$/, ''),
+    // String() of an array joins it with commas, so both forms split the same way
+    domains: String(read('domain') ?? '')
+      .split(',')
+      .map((d) => d.trim().toLowerCase())
       .filter(Boolean),
-    allowLocalhost: flag(read('allowLocalhost'), false),
-    allowFileProtocol: flag(read('allowFileProtocol'), false),
-    debug: flag(read('debug'), false),
-    disableConsole: flag(read('disableConsole'), false),
-    autoTrack: flag(read('autoTrack'), true),
-    trackClicks: flag(read('trackClicks'), true),
-    trackScroll: flag(read('trackScroll'), true),
-    trackOutbound: flag(read('trackOutbound'), true),
-    hashRouting: flag(read('hashRouting'), false),
-    excludeSearch: flag(read('excludeSearch'), false),
-    respectDnt: flag(read('respectDnt'), false),
-    cookieless: flag(read('cookieless'), false),
-    replay: flag(read('replay'), false),
-    replaySampleRate: num(read('replaySampleRate'), 1, 0, 1),
-    maskAllInputs: flag(read('maskAllInputs'), true),
-    flushInterval: num(read('flushInterval'), 10000, 500, 3600000),
-    allowBots: flag(read('allowBots'), false),
-  };
+  } as Config;
+  [ON, OFF].forEach((list, off) => {
+    for (const k of list.split(' ') as Flag[]) {
+      const v = read(k);
+      // test() reads its argument as a string: `false` → "false"
+      c[k] = v == null ? !off : !/^(false|off|0|no)$/i.test(v as string);
+    }
+  });
+  let k: keyof typeof NUMBERS;
+  for (k in NUMBERS) {
+    const [dflt, min, max] = NUMBERS[k];
+    const n = parseFloat(read(k) as string);
+    c[k] = n >= min && n <= max ? n : dflt;
+  }
+  return c;
 }

@@ -7,11 +7,11 @@ export interface Env {
   uuid(): string;
   /** localStorage get; null when missing or unavailable */
   get(key: string): string | null;
-  /** localStorage set (null removes); silently ignored when unavailable */
-  set(key: string, value: string | null): void;
+  /** localStorage set; silently ignored when unavailable */
+  set(key: string, value: string): void;
   /**
-   * POSTs a text/plain body. Resolves to the HTTP status, 0 on a network error; with `beacon`,
-   * uses `sendBeacon` and resolves 200 when the browser queued it, 0 when it refused.
+   * POSTs a text/plain body; never rejects. Resolves to the HTTP status, 0 on a network error;
+   * with `beacon`, uses `sendBeacon` and resolves 200 when the browser queued it, 0 when it refused.
    */
   post(url: string, body: string, beacon?: boolean): Promise<number>;
   timeout(fn: () => void, ms: number): void;
@@ -22,54 +22,31 @@ const rnd = (c: string): string =>
 
 /** The real browser environment. */
 export function browserEnv(w: Window): Env {
-  const ls = (): Storage | null => {
+  const store = <T>(fn: (s: Storage) => T): T | null => {
     try {
-      return w.localStorage;
+      return fn(w.localStorage);
     } catch {
-      return null;
+      return null; // private mode or quota: tracking goes on without persistence
     }
   };
   return {
-    now: () => Date.now(),
+    now: Date.now,
     // RFC 4122 v4 from getRandomValues: randomUUID only exists in secure contexts.
     uuid: () => '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, rnd),
-    get: (k) => {
+    get: (k) => store((s) => s.getItem(k)),
+    set: (k, v) => void store((s) => s.setItem(k, v)),
+    async post(url, body, beacon) {
       try {
-        return ls()?.getItem(k) ?? null;
+        // without sendBeacon this throws: the request then waits in the outbox for a fetch retry
+        return beacon
+          ? w.navigator.sendBeacon(url, body)
+            ? 200
+            : 0
+          : // a string body is sent as text/plain: a "simple" request, no CORS preflight
+            (await w.fetch(url, { method: 'POST', body, keepalive: true })).status;
       } catch {
-        return null;
+        return 0;
       }
-    },
-    set: (k, v) => {
-      try {
-        if (v == null) ls()?.removeItem(k);
-        else ls()?.setItem(k, v);
-      } catch {
-        /* quota or private mode: tracking goes on without persistence */
-      }
-    },
-    post: (url, body, beacon) => {
-      if (beacon && w.navigator.sendBeacon) {
-        let queued = false;
-        try {
-          queued = w.navigator.sendBeacon(url, body);
-        } catch {
-          /* refused */
-        }
-        return Promise.resolve(queued ? 200 : 0);
-      }
-      return w
-        .fetch(url, {
-          method: 'POST',
-          body,
-          keepalive: true,
-          credentials: 'omit',
-          headers: { 'Content-Type': 'text/plain' },
-        })
-        .then(
-          (r) => r.status,
-          () => 0,
-        );
     },
     timeout: (fn, ms) => void w.setTimeout(fn, ms),
   };

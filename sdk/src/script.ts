@@ -2,13 +2,13 @@
  * Script-tag entry (IIFE `script.js`): reads the `data-*` attributes of its own tag, installs
  * `window.sightline` and replays calls queued by the snippet stub before it loaded.
  */
-import { parseConfig, attributeName } from './config.js';
+import { parseConfig } from './config.js';
 import { browserEnv } from './env.js';
 import type { Recorder } from './replay/loader.js';
 import { createTracker, type Tracker } from './tracker.js';
 
 type Call = [keyof Tracker, ...unknown[]];
-type Api = ((...call: Call) => void) & Partial<Tracker> & { q?: ArrayLike<unknown>[] };
+type Api = ((...call: Call) => void) & Partial<Tracker> & { q?: IArguments[] };
 type Win = Window & { sightline?: Api; __sightlineRecorder?: Recorder };
 
 try {
@@ -16,9 +16,10 @@ try {
   const script = document.currentScript as HTMLScriptElement | null;
   if (script && !w.sightline?.track) {
     const c = parseConfig(
-      (k) => script.getAttribute(attributeName(k)),
-      script.src ? new URL(script.src).origin : '',
+      (k) => script.dataset[k], // dataset maps data-hash-routing to hashRouting
+      new URL(script.src).origin,
     );
+    // recorder.js sets window.__sightlineRecorder; only sessions sampled in ever load it
     const load = () =>
       new Promise<Recorder | undefined>((ok) => {
         const s = document.createElement('script');
@@ -28,12 +29,9 @@ try {
       });
     const t = createTracker(c, browserEnv(w), w, load);
     const queued = w.sightline?.q ?? [];
-    const api = ((name, ...args) => {
-      const fn = t[name] as ((...a: unknown[]) => void) | undefined;
-      fn?.(...args);
-    }) as Api;
+    const api = ((name, ...args) => (t[name] as (...a: unknown[]) => void)?.(...args)) as Api;
     w.sightline = Object.assign(api, t);
-    for (const call of Array.from(queued)) api(...(Array.from(call) as Call));
+    for (const call of queued) api(...(call as unknown as Call));
   }
 } catch {
   /* never throw into the host page */

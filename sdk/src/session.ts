@@ -20,7 +20,7 @@ export function createIds(env: Env, cookieless: boolean): () => Ids {
     let visitorId = env.get('sl_v');
     if (!visitorId) env.set('sl_v', (visitorId = env.uuid()));
     const [id, last] = (env.get('sl_s') ?? '').split('|');
-    const sessionId = id && now - Number(last) < SESSION_IDLE_MS ? id : env.uuid();
+    const sessionId = id && now - +last! < SESSION_IDLE_MS ? id : env.uuid();
     env.set('sl_s', sessionId + '|' + now);
     return { visitorId, sessionId };
   };

@@ -1,11 +1,11 @@
 import { isBot } from './bot.js';
 import type { Config } from './config.js';
 import type { Env } from './env.js';
-import type { CollectPayload, CollectType } from './protocol.js';
+import type { AnalyticsEvent, CollectPayload } from './protocol.js';
 import { createReplay, type LoadRecorder } from './replay/loader.js';
 import { createIds } from './session.js';
 import { trackClicks } from './trackers/click.js';
-import type { Core } from './trackers/core.js';
+import type { Core, NewEvent } from './trackers/core.js';
 import { trackErrors } from './trackers/errors.js';
 import { trackPageviews } from './trackers/pageview.js';
 import { trackScroll } from './trackers/scroll.js';
@@ -33,67 +33,68 @@ export interface Tracker {
   stopReplay(): void;
 }
 
-/** Why nothing is sent on this page, or '' when tracking is allowed. */
-export function blockedReason(c: Config, w: Window): string {
+/**
+ * Why nothing is sent on this page, as a short code for the debug log, or 0 when tracking is
+ * allowed: 1 no website id, 2 a `file:` page, 3 localhost, 4 host not in `domain`,
+ * 5 Do-Not-Track / Global Privacy Control, 6 automation (bot).
+ */
+export function blockedReason(c: Config, w: Window): number {
   const { location: l, navigator: n } = w;
-  if (!c.websiteId) return 'no website id';
-  if (l.protocol === 'file:' && !c.allowFileProtocol) return 'file: page';
-  if (/^(localhost|127\.|\[::1\]$)/.test(l.hostname) && !c.allowLocalhost) return 'localhost';
-  if (c.domains.length && !c.domains.includes(l.hostname)) return 'domain not listed';
-  if (
-    c.respectDnt &&
-    (n.doNotTrack === '1' ||
-      (n as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl)
-  )
-    return 'do not track';
-  if (!c.allowBots && isBot(w)) return 'automation';
-  return '';
+  const h = l.hostname;
+  return (
+    [
+      !c.websiteId,
+      l.protocol == 'file:' && !c.allowFileProtocol,
+      /^(localhost|127\.|\[::1\]$)/.test(h) && !c.allowLocalhost,
+      c.domains[0] && !c.domains.includes(h),
+      c.respectDnt &&
+        (n.doNotTrack == '1' || (n as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl),
+      !c.allowBots && isBot(w),
+    ].indexOf(true) + 1
+  );
 }
 
 /** Wires config, identity, transport and the trackers together for one page. */
 export function createTracker(c: Config, env: Env, w: Window, load: LoadRecorder): Tracker {
   const d = w.document;
+  const l = w.location;
   const say = (...a: unknown[]) => c.debug && !c.disableConsole && console.log('[sightline]', ...a);
   const reason = blockedReason(c, w);
-  if (reason) say('not tracking:', reason);
-  const active = () => !reason && env.get('sl_opt') !== '1';
+  if (reason) say('off', reason);
+  const active = () => !reason && !env.get('sl_opt');
   const ids = createIds(env, c.cookieless);
-  const screen = `${w.screen?.width}x${w.screen?.height}`;
   let current = '';
 
-  const transport = createTransport(env, c.apiUrl, c.flushInterval, !c.cookieless, () => ({
-    ...ids(),
+  /** fields shared by `/collect` payloads and batch metadata (reading the ids touches the session) */
+  const base = () => ({
     websiteId: c.websiteId,
-    url: current || w.location.href,
-    screen,
-    timestamp: new Date(env.now()).toISOString(),
-    ...(c.cookieless && { cookieless: true }),
+    screen: w.screen.width + 'x' + w.screen.height,
+    cookieless: c.cookieless || undefined,
+    ...ids(),
+  });
+
+  const transport = createTransport(env, c.apiUrl, c.flushInterval, !c.cookieless, () => ({
+    ...base(),
+    url: current || l.href,
   }));
 
-  const send = (type: CollectType, extra: Partial<CollectPayload>) => {
+  /** Stamps an event with id and time; pageview, custom and identify go out at once, the rest wait. */
+  const emit = (e: NewEvent | Partial<CollectPayload>, immediate?: boolean) => {
     if (!active()) return;
-    const p: CollectPayload = {
-      type,
-      websiteId: c.websiteId,
-      domain: w.location.hostname,
-      href: current || w.location.href,
-      referrer: null,
-      viewport: { width: w.innerWidth, height: w.innerHeight },
-      screen,
-      language: w.navigator.language,
-      title: d.title,
-      ...ids(),
-      eventId: env.uuid(),
-      timestamp: env.now(),
-      ...(c.cookieless && { cookieless: true }),
-      ...extra,
-    };
-    say(p);
-    void transport.collect(p);
+    const full = { ...e, eventId: env.uuid(), timestamp: env.now() };
+    say(full);
+    if (immediate)
+      void transport.collect({
+        ...base(),
+        href: current || l.href,
+        title: d.title,
+        ...full,
+      } as CollectPayload);
+    else ids(), transport.push({ ...full, url: current } as AnalyticsEvent); // activity keeps the session alive
   };
 
   const guard =
-    <A extends unknown[]>(fn: (...a: A) => void) =>
+    <A extends unknown[]>(fn: (...a: A) => unknown) =>
     (...a: A) => {
       try {
         fn(...a);
@@ -104,25 +105,16 @@ export function createTracker(c: Config, env: Env, w: Window, load: LoadRecorder
 
   const core: Core = {
     w,
-    now: env.now,
-    page: () => current,
-    push: (e) => {
-      if (!active()) return;
-      ids(); // activity keeps the session alive
-      const full = { ...e, eventId: env.uuid(), timestamp: env.now(), url: current } as Parameters<
-        typeof transport.push
-      >[0];
-      say(full);
-      transport.push(full);
-    },
-    on: (t, type, fn) => t.addEventListener(type, guard(fn), { capture: true, passive: true }),
+    env,
+    push: emit,
+    on: (t, type, fn) => t.addEventListener(type, guard(fn), true),
   };
 
   const scroll = c.trackScroll ? trackScroll(core) : undefined;
-  const pages = trackPageviews(core, c, (href, referrer) => {
+  const view = trackPageviews(core, c, (href, referrer) => {
     scroll?.end();
     current = href;
-    send('pageview', { href, referrer });
+    emit({ type: 'pageview', href, referrer }, true);
     scroll?.start();
   });
   if (c.trackClicks) trackClicks(core, c.trackOutbound);
@@ -141,21 +133,23 @@ export function createTracker(c: Config, env: Env, w: Window, load: LoadRecorder
     replay.drain();
     transport.flush(true);
   };
-  core.on(d, 'visibilitychange', () => (d.visibilityState === 'hidden' ? hide() : scroll?.start()));
+  core.on(d, 'visibilitychange', () => (d.visibilityState == 'hidden' ? hide() : scroll?.start()));
   core.on(w, 'pagehide', hide);
 
-  if (active()) void replay.auto()?.catch(say);
+  if (active()) replay.auto()?.catch(say);
 
-  return {
-    track: guard((name: string, props?: Props) => send('custom', { name: String(name), props })),
-    identify: guard((userId: string, traits?: Props) =>
-      send('identify', { userId: String(userId), traits }),
-    ),
-    pageview: guard((url?: string) => pages.view(url)),
-    flush: guard(() => transport.flush()),
-    optOut: guard(() => env.set('sl_opt', '1')),
-    optIn: guard(() => env.set('sl_opt', null)),
-    startReplay: guard(() => void replay.start().catch(say)),
-    stopReplay: guard(() => replay.stop()),
+  const api: Tracker = {
+    track: (name, props) => emit({ type: 'custom', name, props }, true),
+    identify: (userId, traits) => emit({ type: 'identify', userId, traits }, true),
+    pageview: view,
+    flush: transport.flush,
+    optOut: () => env.set('sl_opt', '1'),
+    optIn: () => env.set('sl_opt', ''),
+    startReplay: () => replay.start().catch(say),
+    stopReplay: () => replay.stop(),
   };
+  // every entry point is guarded: the tracker never throws into the host page
+  const methods = api as unknown as Record<string, (...a: unknown[]) => unknown>;
+  for (const k in methods) methods[k] = guard(methods[k]!);
+  return api;
 }

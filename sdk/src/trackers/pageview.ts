@@ -1,18 +1,11 @@
 import type { Config } from '../config.js';
 import type { Core } from './core.js';
 
-/** The URL as counted: without the query string with `excludeSearch`, without the hash unless hash routing. */
-export function countedUrl(href: string, c: Pick<Config, 'excludeSearch' | 'hashRouting'>): string {
-  const u = new URL(href);
-  if (c.excludeSearch) u.search = '';
-  if (!c.hashRouting) u.hash = '';
-  return u.href;
-}
-
 /**
  * Pageviews (SPEC §2.3): on load; `pushState`; `replaceState` only when the path changes;
  * `popstate`; `hashchange` with hash routing; bfcache restore. The same URL twice in a row is
- * counted once. `onView(href, referrer)` is called for each counted pageview.
+ * counted once. The URL as counted has no query string with `excludeSearch` and no hash unless
+ * hash routing. `onView(href, referrer)` is called for each counted pageview.
  */
 export function trackPageviews(
   core: Core,
@@ -22,24 +15,32 @@ export function trackPageviews(
   const { w } = core;
   const h = w.history;
   let last = '';
-  let referrer: string | null = w.document.referrer || null;
+  let referrer = w.document.referrer || null;
 
+  /** counts `url` (default: the current location); `force` counts it even when unchanged */
   const view = (url?: string, force?: boolean) => {
-    const href = countedUrl(url ? new URL(url, w.location.href).href : w.location.href, c);
-    if (href === last && !force) return;
+    const u = new URL(url ?? w.location.href, w.location.href);
+    if (c.excludeSearch) u.search = '';
+    if (!c.hashRouting) u.hash = '';
+    if (u.href == last && !force) return;
     if (last) referrer = last;
-    last = href;
-    onView(href, referrer);
+    onView((last = u.href), referrer);
   };
 
   if (c.autoTrack) {
-    const auto = () => view();
+    const auto = () => {
+      try {
+        view();
+      } catch {
+        /* the page's own history call must never fail because of us */
+      }
+    };
     for (const name of ['pushState', 'replaceState'] as const) {
       const original = h[name];
       h[name] = function (this: History, ...args: Parameters<History['pushState']>) {
         const path = w.location.pathname;
         original.apply(this, args);
-        if (name === 'pushState' || w.location.pathname !== path) auto();
+        if (name == 'pushState' || w.location.pathname != path) auto();
       };
     }
     core.on(w, 'popstate', auto);
@@ -47,5 +48,5 @@ export function trackPageviews(
     core.on(w, 'pageshow', (e) => (e as PageTransitionEvent).persisted && view(undefined, true));
     view();
   }
-  return { view };
+  return view;
 }

@@ -2,46 +2,37 @@ import type { Core } from './core.js';
 
 /**
  * Max scroll depth (%) and visible (engaged) time of a pageview, queued as one `scroll` event
- * when the pageview ends: at the next pageview or when the page is hidden. Returning to a hidden
- * page opens a new measuring span.
+ * when the pageview ends. The tracker calls `start` at each pageview and when the page becomes
+ * visible again, `end` at the next pageview and when the page is hidden, so a span never
+ * includes hidden time.
  */
 export function trackScroll(core: Core) {
-  const { w, now } = core;
+  const { w, env } = core;
   const d = w.document;
-  let open = false;
-  let max = 0;
-  let engaged = 0;
-  let since = 0;
+  let max = -1; // < 0: no span open
+  let since = 0; // when the visible span began, 0 when the page was hidden
 
-  const depth = () => {
-    const el = d.documentElement;
-    const h = Math.max(el.scrollHeight, d.body?.scrollHeight ?? 0);
-    return h ? Math.min(100, Math.round(((w.scrollY + w.innerHeight) / h) * 100)) : 100;
-  };
   const measure = () => {
-    if (open) max = Math.max(max, depth());
+    if (max >= 0)
+      max = Math.max(
+        max,
+        // a page without height counts as fully seen
+        Math.min(100, Math.round(((w.scrollY + w.innerHeight) * 100) / d.documentElement.scrollHeight)) ||
+          100,
+      );
   };
-  const visible = () => d.visibilityState !== 'hidden';
-
   core.on(w, 'scroll', measure);
-  core.on(d, 'visibilitychange', () => {
-    if (visible()) since = now();
-    else if (since) ((engaged += now() - since), (since = 0));
-  });
 
   return {
     start() {
-      open = true;
       max = 0;
-      engaged = 0;
-      since = visible() ? now() : 0;
+      since = d.visibilityState == 'hidden' ? 0 : env.now();
       measure();
     },
     end() {
-      if (!open) return;
       measure();
-      open = false;
-      core.push({ type: 'scroll', depth: max, engagedMs: engaged + (since ? now() - since : 0) });
+      if (max >= 0) core.push({ type: 'scroll', depth: max, engagedMs: since && env.now() - since });
+      max = -1;
     },
   };
 }

@@ -1,90 +1,98 @@
-import type {
-  AnalyticsEvent,
-  BatchPayload,
-  CollectPayload,
-  ReplayChunkPayload,
-} from '../protocol.js';
+import type { AnalyticsEvent, BatchPayload, CollectPayload, ReplayChunkPayload } from '../protocol.js';
 import type { Env } from '../env.js';
-import { createOutbox } from './outbox.js';
 
-/** sendBeacon and keepalive fetch carry at most 64 KB; 20k UTF-16 chars stay under it in UTF-8. */
+/**
+ * sendBeacon and keepalive fetch carry at most 64 KB: a body stays under 20k UTF-16 chars
+ * (≤ 60 KB of UTF-8); a larger batch is halved until it fits.
+ */
 export const MAX_BODY_CHARS = 20000;
 /** Send early once this many events wait. */
 export const QUEUE_HIGH_WATER = 50;
+/** Bound of the offline queue as JSON (SPEC §2.6: bounded); the oldest requests go first. */
+export const OUTBOX_MAX_CHARS = 256 * 1024;
+/** Backoff cap: a failing outbox is retried at most every 2^6 = 64 flush ticks. */
+export const MAX_BACKOFF = 6;
 
-export type Metadata = BatchPayload['metadata'];
+/** A request that could not be delivered yet: [path, body]. */
+export type Pending = [path: string, body: string];
 
 /**
- * Transport (SPEC §2.6): immediate events go to `/collect` at once; analytics events wait in a
+ * Transport (SPEC §2.6). Immediate events go to `/collect` at once; analytics events wait in a
  * queue sent to `/api/events` every `interval` ms, sooner when large, and by beacon on page hide.
- * Trackers only call `collect` and `push`; nothing else calls the network.
+ *
+ * Undelivered requests (network error, 5xx, 429) wait in the outbox, kept in localStorage
+ * (`sl_q`) so they survive a reload, and are resent by the same tick with exponential backoff:
+ * after n failed rounds the outbox waits 2^n - 1 ticks (1, 2, 4 … 64 ticks apart); any delivery
+ * resets it. Other 4xx answers drop the request: it would fail again. Every event carries a
+ * client id, so a request delivered twice is still counted once.
  */
 export function createTransport(
   env: Env,
   apiUrl: string,
   interval: number,
   persist: boolean,
-  meta: () => Metadata,
+  /** batch metadata, built only when there is something to send */
+  meta: () => BatchPayload['metadata'],
 ) {
-  const outbox = createOutbox(env, apiUrl, persist);
+  let outbox: Pending[] = [];
   let queue: AnalyticsEvent[] = [];
   let chunks: ReplayChunkPayload[] = [];
+  let attempt = 0;
+  let wait = 0;
+  try {
+    outbox = (persist && JSON.parse(env.get('sl_q')!)) || [];
+  } catch {
+    /* corrupt: start empty */
+  }
 
-  /** Splits the queue into batch bodies under the size limit. */
-  const bodies = (events: AnalyticsEvent[]): string[] => {
-    const out: string[] = [];
-    const m = JSON.stringify(meta());
-    let part: string[] = [];
-    let size = m.length;
-    const close = () => {
-      if (part.length) out.push(`{"metadata":${m},"analytics":[${part.join(',')}]}`);
-      part = [];
-      size = m.length;
-    };
-    for (const e of events) {
-      const s = JSON.stringify(e);
-      if (s.length + m.length > MAX_BODY_CHARS) continue; // a single oversized event is dropped
-      if (size + s.length > MAX_BODY_CHARS) close();
-      part.push(s);
-      size += s.length + 1;
-    }
-    close();
-    return out;
-  };
+  const send = (path: string, body: string, beacon?: boolean) =>
+    env.post(apiUrl + path, body, beacon).then((status) => {
+      if (status > 0 && status < 500 && status != 429) attempt = wait = 0;
+      else outbox.push([path, body]);
+      // keep the newest requests that fit the bound
+      while (JSON.stringify(outbox).length > OUTBOX_MAX_CHARS) outbox.shift();
+      if (persist) env.set('sl_q', JSON.stringify(outbox));
+    });
 
   const flush = (beacon?: boolean) => {
-    const events = queue;
-    const replay = chunks;
+    if (!queue.length && !chunks.length) return;
+    const metadata = meta();
+    const batch = (analytics: AnalyticsEvent[], replayChunks?: ReplayChunkPayload[]) => {
+      const body = JSON.stringify({ metadata, analytics, replayChunks } satisfies BatchPayload);
+      const half = analytics.length >> 1;
+      if (body.length > MAX_BODY_CHARS && half) {
+        batch(analytics.slice(0, half));
+        batch(analytics.slice(half));
+      } else void send('/api/events', body, beacon);
+    };
+    if (queue.length) batch(queue);
+    // each replay chunk travels in its own batch: the recorder keeps chunks under the size limit
+    for (const r of chunks) batch([], [r]);
     queue = [];
     chunks = [];
-    const all = bodies(events);
-    // each replay chunk travels in its own batch: the recorder keeps chunks under the size limit
-    for (const r of replay)
-      all.push(
-        `{"metadata":${JSON.stringify(meta())},"analytics":[],"replayChunks":[${JSON.stringify(r)}]}`,
-      );
-    for (const b of all) void outbox.send('/api/events', b, beacon);
   };
 
   const tick = () => {
-    flush();
     env.timeout(tick, interval);
+    if (outbox.length && --wait < 0) {
+      wait = 2 ** Math.min(attempt++, MAX_BACKOFF) - 1;
+      // stored until the first answer: a reload meanwhile resends them, and event ids dedupe
+      for (const [path, body] of outbox.splice(0)) void send(path, body);
+    }
+    flush();
   };
   env.timeout(tick, interval);
 
   return {
-    collect: (p: CollectPayload) => outbox.send('/collect', JSON.stringify(p)),
+    collect: (p: CollectPayload) => send('/collect', JSON.stringify(p)),
     push(e: AnalyticsEvent) {
-      queue.push(e);
-      if (queue.length >= QUEUE_HIGH_WATER) flush();
+      if (queue.push(e) >= QUEUE_HIGH_WATER) flush();
     },
     /** queues a replay chunk for the next batch */
     replay(r: ReplayChunkPayload) {
       chunks.push(r);
     },
     flush,
-    size: () => queue.length + chunks.length,
-    pending: outbox.pending,
   };
 }
 
