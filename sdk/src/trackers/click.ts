@@ -32,7 +32,7 @@ export function trackClicks(core: Core, outbound: boolean) {
   let changed = 0;
   let prev = { el: null as Element | null, t: 0, n: 0 };
   try {
-    new MutationObserver(() => (changed = env.now())).observe(d, {
+    new (w as Window & typeof globalThis).MutationObserver(() => (changed = env.now())).observe(d, {
       childList: true,
       subtree: true,
       attributes: true,

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { startTracker } from '../../test/fakes.js';
+import { selectorOf, textOf } from './click.js';
+
+function page(html: string, options = {}) {
+  const s = startTracker(options);
+  s.d.body.innerHTML = html;
+  const click = (sel: string) =>
+    s.d.querySelector(sel)!.dispatchEvent(new s.w.MouseEvent('click', { bubbles: true }));
+  const flushed = async () => {
+    s.t.flush();
+    await s.env.settle();
+    return s.env.events();
+  };
+  return { ...s, click, flushed };
+}
+
+describe('clicks', () => {
+  it('records tag, id, class, trimmed text, selector, x/y and href', async () => {
+    const p = page('<nav id="top"><a class="nav link extra" href="/about"><span>  About\n  us </span></a></nav>');
+    p.click('span');
+    const [click] = await p.flushed();
+    expect(click).toMatchObject({
+      type: 'click',
+      tag: 'A',
+      class: 'nav link extra',
+      text: 'About us',
+      selector: '#top>a.nav.link',
+      href: 'https://site.example/about',
+      x: expect.any(Number),
+      y: expect.any(Number),
+      url: 'https://site.example/',
+    });
+    expect(click?.eventId).toBeTruthy();
+  });
+
+  it('keeps text to 100 chars and never reads a form field', async () => {
+    const p = page(`<button id="b">${'x'.repeat(300)}</button><textarea id="t">secret</textarea><input id="i" value="secret2">`);
+    p.click('#b');
+    p.click('#t');
+    p.click('#i');
+    const [b, t, i] = await p.flushed();
+    expect((b as { text: string }).text).toHaveLength(100);
+    expect(JSON.stringify([t, i])).not.toMatch(/secret/);
+    expect(t).toMatchObject({ tag: 'TEXTAREA', id: 't' });
+  });
+
+  it('records outbound only for links to another host', async () => {
+    const p = page('<a id="in" href="/x">in</a><a id="out" href="https://other.example/">Elsewhere</a><a id="mail" href="mailto:a@b.c">mail</a>');
+    p.click('#in');
+    p.click('#out');
+    p.click('#mail');
+    const outbound = (await p.flushed()).filter((e) => e.type == 'outbound');
+    expect(outbound).toEqual([expect.objectContaining({ href: 'https://other.example/', text: 'Elsewhere' })]);
+    const off = page('<a id="out" href="https://other.example/">x</a>', { trackOutbound: false });
+    off.click('#out');
+    expect((await off.flushed()).map((e) => e.type)).toEqual(['click']);
+  });
+
+  it('a 3rd quick click on one element is a rage click; slow clicks are not', async () => {
+    const p = page('<div id="d">Buy</div>');
+    for (let i = 0; i < 3; i++) {
+      p.click('#d');
+      await p.env.advance(900);
+    }
+    await p.env.advance(1100);
+    p.click('#d');
+    await p.env.advance(1100);
+    p.click('#d');
+    const types = (await p.flushed()).map((e) => e.type);
+    expect(types.filter((t) => t == 'rageclick')).toHaveLength(1);
+    expect(types.filter((t) => t == 'click')).toHaveLength(5);
+  });
+
+  it('a button click with no DOM change and no navigation within a second is a dead click', async () => {
+    const p = page('<button id="dead">Nothing</button><button id="live">Open</button>');
+    p.d.getElementById('live')!.addEventListener('click', () => p.d.body.append(p.d.createElement('p')));
+    p.click('#dead');
+    p.click('#live');
+    await p.env.advance(1000);
+    const dead = (await p.flushed()).filter((e) => e.type == 'deadclick');
+    expect(dead).toEqual([expect.objectContaining({ tag: 'BUTTON', text: 'Nothing' })]);
+  });
+
+  it('trackClicks off records nothing', async () => {
+    const p = page('<button>b</button>', { trackClicks: false });
+    p.click('button');
+    expect(await p.flushed()).toEqual([]);
+  });
+});
+
+describe('textOf / selectorOf', () => {
+  it('collapse whitespace, stop at an id, keep two classes, three levels', () => {
+    document.body.innerHTML = '<main><section class="a b c"><div><p><b>  hi \n there </b></p></div></section></main>';
+    const b = document.querySelector('b')!;
+    expect(textOf(b)).toBe('hi there');
+    expect(selectorOf(b)).toBe('div>p>b');
+    expect(selectorOf(document.querySelector('div'))).toBe('main>section.a.b>div');
+    document.body.innerHTML = '<div id="root"><span>x</span></div>';
+    expect(selectorOf(document.querySelector('span'))).toBe('#root>span');
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * Test doubles for the tracker's injected world: a manual clock and timers, counter uuids, Map
+ * storage and recorded posts with scripted statuses. Nothing here sleeps for real time.
+ */
+import { Window as HappyWindow } from 'happy-dom';
+import { parseConfig, type Options } from '../src/config.js';
+import type { Env } from '../src/env.js';
+import type { AnalyticsEvent, BatchPayload, CollectPayload } from '../src/protocol.js';
+import type { LoadRecorder } from '../src/replay/loader.js';
+import { createTracker } from '../src/tracker.js';
+
+export interface Post {
+  url: string;
+  body: string;
+  beacon: boolean;
+}
+
+export function fakeEnv(storage = new Map<string, string>(), start = 1_700_000_000_000) {
+  let time = start;
+  let ids = 0;
+  const timers: { at: number; fn: () => void }[] = [];
+  const posts: Post[] = [];
+  /** statuses answered in order; `status` after they run out */
+  const script: number[] = [];
+  const env = {
+    storage,
+    posts,
+    script,
+    status: 200,
+    now: () => time,
+    uuid: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
+    get: (k: string) => storage.get(k) ?? null,
+    set: (k: string, v: string) => void storage.set(k, v),
+    post(url: string, body: string, beacon?: boolean) {
+      posts.push({ url, body, beacon: !!beacon });
+      return Promise.resolve(script.length ? script.shift()! : env.status);
+    },
+    timeout: (fn: () => void, ms: number) => void timers.push({ at: time + ms, fn }),
+    /** lets pending promise callbacks run */
+    async settle() {
+      for (let i = 0; i < 20; i++) await Promise.resolve();
+    },
+    /** moves the clock, running due timers in order */
+    async advance(ms: number) {
+      const end = time + ms;
+      for (;;) {
+        timers.sort((a, b) => a.at - b.at);
+        if (!timers[0] || timers[0].at > end) break;
+        const t = timers.shift()!;
+        time = t.at;
+        t.fn();
+        await env.settle();
+      }
+      time = end;
+      await env.settle();
+    },
+    /** bodies sent to a path, parsed */
+    sent<T = unknown>(path: string): T[] {
+      return posts.filter((p) => p.url.endsWith(path)).map((p) => JSON.parse(p.body) as T);
+    },
+    collects: () => env.sent<CollectPayload>('/collect'),
+    batches: () => env.sent<BatchPayload>('/api/events'),
+    events: (): AnalyticsEvent[] => env.batches().flatMap((b) => b.analytics),
+  };
+  return env satisfies Env;
+}
+export type FakeEnv = ReturnType<typeof fakeEnv>;
+
+/** A fresh browser window (its own document, history and listeners) that is not automated. */
+export function fakeWindow(url = 'https://site.example/', userAgent?: string): Window {
+  const w = new HappyWindow({ url, width: 1280, height: 800 });
+  Object.defineProperty(w.navigator, 'webdriver', { value: false, configurable: true });
+  if (userAgent) Object.defineProperty(w.navigator, 'userAgent', { value: userAgent, configurable: true });
+  return w as unknown as Window;
+}
+
+/** Starts a tracker on a fake page with options (websiteId defaults to `site-1`). */
+export function startTracker(
+  options: Partial<Options> = {},
+  { w = fakeWindow(), env = fakeEnv(), load }: { w?: Window; env?: FakeEnv; load?: LoadRecorder } = {},
+) {
+  const all: Partial<Options> = { websiteId: 'site-1', ...options };
+  const c = parseConfig((k) => all[k], 'https://stats.example');
+  const t = createTracker(c, env, w, load ?? (() => Promise.resolve(undefined)));
+  return { w, env, t, c, d: w.document };
+}
+
+export function setVisibility(w: Window, state: 'visible' | 'hidden') {
+  Object.defineProperty(w.document, 'visibilityState', { value: state, configurable: true });
+  w.document.dispatchEvent(new w.Event('visibilitychange'));
+}
