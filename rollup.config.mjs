@@ -22,7 +22,13 @@ const ts = (extra = {}) =>
 const minify = terser({
   ecma: 2020,
   module: true,
-  compress: { passes: 3, unsafe: true, unsafe_arrows: true, unsafe_methods: true, pure_getters: true },
+  compress: {
+    passes: 3,
+    unsafe: true,
+    unsafe_arrows: true,
+    unsafe_methods: true,
+    pure_getters: true,
+  },
   format: { comments: false },
 });
 

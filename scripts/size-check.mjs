@@ -28,7 +28,11 @@ for (const { file, budget, goal, optional } of bundles) {
   const over = size > budget;
   failed ||= over;
   const limits = goal ? `budget ${budget}, goal ${goal}` : `budget ${budget}`;
-  const verdict = over ? `OVER by ${size - budget}` : goal && size > goal ? 'ok (above goal)' : 'ok';
+  const verdict = over
+    ? `OVER by ${size - budget}`
+    : goal && size > goal
+      ? 'ok (above goal)'
+      : 'ok';
   console.log(`${file}: ${size} bytes gzip (${limits}) ${verdict}`);
 }
 process.exit(failed ? 1 : 0);

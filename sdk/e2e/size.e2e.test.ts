@@ -7,9 +7,13 @@ import { distDir, repoRoot } from './harness.js';
 
 /** Runs scripts/size-check.mjs; builds nothing (CI builds before testing). */
 const check = (dir?: string) =>
-  spawnSync(process.execPath, [join(repoRoot, 'scripts', 'size-check.mjs'), ...(dir ? [dir] : [])], {
-    encoding: 'utf8',
-  });
+  spawnSync(
+    process.execPath,
+    [join(repoRoot, 'scripts', 'size-check.mjs'), ...(dir ? [dir] : [])],
+    {
+      encoding: 'utf8',
+    },
+  );
 
 describe('bundle size budget', () => {
   it('the built script.js (and recorder.js when present) is within budget', () => {
@@ -22,7 +26,9 @@ describe('bundle size budget', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sightline-size-'));
     try {
       // random bytes do not compress: 4 KB stays > 2560 bytes gzip
-      const noise = Array.from({ length: 4096 }, () => String.fromCharCode(33 + Math.floor(Math.random() * 90)));
+      const noise = Array.from({ length: 4096 }, () =>
+        String.fromCharCode(33 + Math.floor(Math.random() * 90)),
+      );
       writeFileSync(join(dir, 'script.js'), noise.join(''));
       const r = check(dir);
       expect(r.stdout).toMatch(/script\.js: \d+ bytes gzip .* OVER by \d+/);

@@ -5,12 +5,15 @@
 const AUTOMATION =
   '_phantom callPhantom __nightmare Cypress domAutomation domAutomationController __selenium_unwrapped __webdriver_evaluate';
 
-/** True when the page shows automation: webdriver flag, headless or bot UA, driver globals. */
+/**
+ * True when the page shows automation: webdriver flag, headless or crawler UA (`…bot/1.0`, so a
+ * Cubot phone is not one), driver globals.
+ */
 export function isBot(w: Window): boolean {
   const n = w.navigator;
   return (
     !!n.webdriver ||
-    /headless|bot\b|crawl|spider|lighthouse|prerender/i.test(n.userAgent) ||
+    /headless|bot\/|crawl|spider|lighthouse|prerender/i.test(n.userAgent) ||
     AUTOMATION.split(' ').some((k) => k in w)
   );
 }

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { attributeName, parseConfig, type Options } from './config.js';
 
-const parse = (o: Record<string, unknown>, fallback?: string) =>
-  parseConfig((k) => o[k], fallback);
+const parse = (o: Record<string, unknown>, fallback?: string) => parseConfig((k) => o[k], fallback);
 
 describe('parseConfig', () => {
   it('has the documented defaults', () => {
@@ -31,13 +30,26 @@ describe('parseConfig', () => {
   });
 
   const flags = [
-    'allowLocalhost', 'allowFileProtocol', 'debug', 'disableConsole', 'autoTrack', 'trackClicks',
-    'trackScroll', 'trackOutbound', 'hashRouting', 'excludeSearch', 'respectDnt', 'cookieless',
-    'replay', 'maskAllInputs', 'allowBots',
+    'allowLocalhost',
+    'allowFileProtocol',
+    'debug',
+    'disableConsole',
+    'autoTrack',
+    'trackClicks',
+    'trackScroll',
+    'trackOutbound',
+    'hashRouting',
+    'excludeSearch',
+    'respectDnt',
+    'cookieless',
+    'replay',
+    'maskAllInputs',
+    'allowBots',
   ] as const;
   it.each(flags)('reads the flag %s from attribute strings and option booleans', (k) => {
     for (const v of ['true', '', 'on', '1', 'yes', true]) expect(parse({ [k]: v })[k]).toBe(true);
-    for (const v of ['false', 'FALSE', 'off', '0', 'no', false]) expect(parse({ [k]: v })[k]).toBe(false);
+    for (const v of ['false', 'FALSE', 'off', '0', 'no', false])
+      expect(parse({ [k]: v })[k]).toBe(false);
   });
 
   it('reads numbers within bounds and falls back on bad values', () => {
@@ -68,7 +80,10 @@ describe('parseConfig', () => {
       'shop.example',
       'www.example',
     ]);
-    expect(parse({ domain: ['A.example', 'b.example'] }).domains).toEqual(['a.example', 'b.example']);
+    expect(parse({ domain: ['A.example', 'b.example'] }).domains).toEqual([
+      'a.example',
+      'b.example',
+    ]);
     expect(parse({ domain: '' }).domains).toEqual([]);
   });
 

@@ -48,7 +48,8 @@ export function blockedReason(c: Config, w: Window): number {
       /^(localhost|127\.|\[::1\]$)/.test(h) && !c.allowLocalhost,
       c.domains[0] && !c.domains.includes(h),
       c.respectDnt &&
-        (n.doNotTrack == '1' || (n as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl),
+        (n.doNotTrack == '1' ||
+          (n as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl),
       !c.allowBots && isBot(w),
     ].indexOf(true) + 1
   );
@@ -90,7 +91,7 @@ export function createTracker(c: Config, env: Env, w: Window, load: LoadRecorder
         title: d.title,
         ...full,
       } as CollectPayload);
-    else ids(), transport.push({ ...full, url: current } as AnalyticsEvent); // activity keeps the session alive
+    else (ids(), transport.push({ ...full, url: current } as AnalyticsEvent)); // activity keeps the session alive
   };
 
   const guard =

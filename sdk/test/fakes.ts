@@ -66,18 +66,26 @@ export function fakeEnv(storage = new Map<string, string>(), start = 1_700_000_0
 }
 export type FakeEnv = ReturnType<typeof fakeEnv>;
 
+/** A window with its own constructors (`w.Event`, `w.MouseEvent` …), as in a browser. */
+export type TestWindow = Window & typeof globalThis;
+
 /** A fresh browser window (its own document, history and listeners) that is not automated. */
-export function fakeWindow(url = 'https://site.example/', userAgent?: string): Window {
+export function fakeWindow(url = 'https://site.example/', userAgent?: string): TestWindow {
   const w = new HappyWindow({ url, width: 1280, height: 800 });
   Object.defineProperty(w.navigator, 'webdriver', { value: false, configurable: true });
-  if (userAgent) Object.defineProperty(w.navigator, 'userAgent', { value: userAgent, configurable: true });
-  return w as unknown as Window;
+  if (userAgent)
+    Object.defineProperty(w.navigator, 'userAgent', { value: userAgent, configurable: true });
+  return w as unknown as TestWindow;
 }
 
 /** Starts a tracker on a fake page with options (websiteId defaults to `site-1`). */
 export function startTracker(
   options: Partial<Options> = {},
-  { w = fakeWindow(), env = fakeEnv(), load }: { w?: Window; env?: FakeEnv; load?: LoadRecorder } = {},
+  {
+    w = fakeWindow(),
+    env = fakeEnv(),
+    load,
+  }: { w?: TestWindow; env?: FakeEnv; load?: LoadRecorder } = {},
 ) {
   const all: Partial<Options> = { websiteId: 'site-1', ...options };
   const c = parseConfig((k) => all[k], 'https://stats.example');
@@ -85,7 +93,7 @@ export function startTracker(
   return { w, env, t, c, d: w.document };
 }
 
-export function setVisibility(w: Window, state: 'visible' | 'hidden') {
+export function setVisibility(w: TestWindow, state: 'visible' | 'hidden') {
   Object.defineProperty(w.document, 'visibilityState', { value: state, configurable: true });
   w.document.dispatchEvent(new w.Event('visibilitychange'));
 }

@@ -17,7 +17,9 @@ function page(html: string, options = {}) {
 
 describe('clicks', () => {
   it('records tag, id, class, trimmed text, selector, x/y and href', async () => {
-    const p = page('<nav id="top"><a class="nav link extra" href="/about"><span>  About\n  us </span></a></nav>');
+    const p = page(
+      '<nav id="top"><a class="nav link extra" href="/about"><span>  About\n  us </span></a></nav>',
+    );
     p.click('span');
     const [click] = await p.flushed();
     expect(click).toMatchObject({
@@ -35,7 +37,9 @@ describe('clicks', () => {
   });
 
   it('keeps text to 100 chars and never reads a form field', async () => {
-    const p = page(`<button id="b">${'x'.repeat(300)}</button><textarea id="t">secret</textarea><input id="i" value="secret2">`);
+    const p = page(
+      `<button id="b">${'x'.repeat(300)}</button><textarea id="t">secret</textarea><input id="i" value="secret2">`,
+    );
     p.click('#b');
     p.click('#t');
     p.click('#i');
@@ -46,12 +50,16 @@ describe('clicks', () => {
   });
 
   it('records outbound only for links to another host', async () => {
-    const p = page('<a id="in" href="/x">in</a><a id="out" href="https://other.example/">Elsewhere</a><a id="mail" href="mailto:a@b.c">mail</a>');
+    const p = page(
+      '<a id="in" href="/x">in</a><a id="out" href="https://other.example/">Elsewhere</a><a id="mail" href="mailto:a@b.c">mail</a>',
+    );
     p.click('#in');
     p.click('#out');
     p.click('#mail');
     const outbound = (await p.flushed()).filter((e) => e.type == 'outbound');
-    expect(outbound).toEqual([expect.objectContaining({ href: 'https://other.example/', text: 'Elsewhere' })]);
+    expect(outbound).toEqual([
+      expect.objectContaining({ href: 'https://other.example/', text: 'Elsewhere' }),
+    ]);
     const off = page('<a id="out" href="https://other.example/">x</a>', { trackOutbound: false });
     off.click('#out');
     expect((await off.flushed()).map((e) => e.type)).toEqual(['click']);
@@ -74,7 +82,9 @@ describe('clicks', () => {
 
   it('a button click with no DOM change and no navigation within a second is a dead click', async () => {
     const p = page('<button id="dead">Nothing</button><button id="live">Open</button>');
-    p.d.getElementById('live')!.addEventListener('click', () => p.d.body.append(p.d.createElement('p')));
+    p.d
+      .getElementById('live')!
+      .addEventListener('click', () => p.d.body.append(p.d.createElement('p')));
     p.click('#dead');
     p.click('#live');
     await p.env.advance(1000);
@@ -91,7 +101,8 @@ describe('clicks', () => {
 
 describe('textOf / selectorOf', () => {
   it('collapse whitespace, stop at an id, keep two classes, three levels', () => {
-    document.body.innerHTML = '<main><section class="a b c"><div><p><b>  hi \n there </b></p></div></section></main>';
+    document.body.innerHTML =
+      '<main><section class="a b c"><div><p><b>  hi \n there </b></p></div></section></main>';
     const b = document.querySelector('b')!;
     expect(textOf(b)).toBe('hi there');
     expect(selectorOf(b)).toBe('div>p>b');

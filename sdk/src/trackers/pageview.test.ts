@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { fakeWindow, startTracker } from '../../test/fakes.js';
 
 const paths = (env: ReturnType<typeof startTracker>['env']) =>
-  env.collects().filter((p) => p.type == 'pageview').map((p) => new URL(p.href).pathname + new URL(p.href).search + new URL(p.href).hash);
+  env
+    .collects()
+    .filter((p) => p.type == 'pageview')
+    .map((p) => new URL(p.href).pathname + new URL(p.href).search + new URL(p.href).hash);
 
 describe('pageviews', () => {
   it('counts the load, pushState, path-changing replaceState and popstate, never twice in a row', async () => {
@@ -24,7 +27,10 @@ describe('pageviews', () => {
     w.history.pushState({}, '', '/next');
     const [first, second] = env.collects();
     expect(first?.referrer).toBeNull();
-    expect(second).toMatchObject({ href: 'https://site.example/next', referrer: 'https://site.example/' });
+    expect(second).toMatchObject({
+      href: 'https://site.example/next',
+      referrer: 'https://site.example/',
+    });
   });
 
   it('counts #/route changes only with hash routing', () => {
@@ -51,9 +57,13 @@ describe('pageviews', () => {
 
   it('drops the query string with excludeSearch, keeps it otherwise', () => {
     const w1 = fakeWindow('https://site.example/p?utm_source=x');
-    expect(startTracker({ excludeSearch: true }, { w: w1 }).env.collects()[0]?.href).toBe('https://site.example/p');
+    expect(startTracker({ excludeSearch: true }, { w: w1 }).env.collects()[0]?.href).toBe(
+      'https://site.example/p',
+    );
     const w2 = fakeWindow('https://site.example/p?utm_source=x');
-    expect(startTracker({}, { w: w2 }).env.collects()[0]?.href).toBe('https://site.example/p?utm_source=x');
+    expect(startTracker({}, { w: w2 }).env.collects()[0]?.href).toBe(
+      'https://site.example/p?utm_source=x',
+    );
   });
 
   it('with autoTrack off counts only manual pageviews, relative or absolute', () => {

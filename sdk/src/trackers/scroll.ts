@@ -17,8 +17,10 @@ export function trackScroll(core: Core) {
       max = Math.max(
         max,
         // a page without height counts as fully seen
-        Math.min(100, Math.round(((w.scrollY + w.innerHeight) * 100) / d.documentElement.scrollHeight)) ||
+        Math.min(
           100,
+          Math.round(((w.scrollY + w.innerHeight) * 100) / d.documentElement.scrollHeight),
+        ) || 100,
       );
   };
   core.on(w, 'scroll', measure);
@@ -31,7 +33,8 @@ export function trackScroll(core: Core) {
     },
     end() {
       measure();
-      if (max >= 0) core.push({ type: 'scroll', depth: max, engagedMs: since && env.now() - since });
+      if (max >= 0)
+        core.push({ type: 'scroll', depth: max, engagedMs: since && env.now() - since });
       max = -1;
     },
   };

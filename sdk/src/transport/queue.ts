@@ -1,4 +1,9 @@
-import type { AnalyticsEvent, BatchPayload, CollectPayload, ReplayChunkPayload } from '../protocol.js';
+import type {
+  AnalyticsEvent,
+  BatchPayload,
+  CollectPayload,
+  ReplayChunkPayload,
+} from '../protocol.js';
 import type { Env } from '../env.js';
 
 /**

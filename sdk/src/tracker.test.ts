@@ -1,0 +1,240 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  fakeEnv,
+  fakeWindow,
+  setVisibility,
+  startTracker,
+  type TestWindow,
+} from '../test/fakes.js';
+import { parseConfig } from './config.js';
+import { browserEnv } from './env.js';
+import type { Recorder, RecorderOptions } from './replay/loader.js';
+import { createTracker } from './tracker.js';
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('where the tracker sends nothing', () => {
+  const sends = (options: Parameters<typeof startTracker>[0], w: TestWindow) => {
+    const { env, t } = startTracker(options, { w });
+    t.track('x');
+    return env.posts.length > 0;
+  };
+
+  it('automation: webdriver, headless/bot user agents and driver globals — unless allowBots', () => {
+    const webdriver = () => {
+      const w = fakeWindow();
+      Object.defineProperty(w.navigator, 'webdriver', { value: true });
+      return w;
+    };
+    expect(sends({}, webdriver())).toBe(false);
+    expect(sends({ allowBots: true }, webdriver())).toBe(true);
+    for (const ua of [
+      'Mozilla/5.0 HeadlessChrome/120',
+      'Googlebot/2.1',
+      'Mozilla/5.0 (compatible; Chrome-Lighthouse)',
+    ])
+      expect(sends({}, fakeWindow(undefined, ua))).toBe(false);
+    for (const g of ['_phantom', 'callPhantom', '__nightmare', 'Cypress', 'domAutomation']) {
+      const w = fakeWindow();
+      (w as unknown as Record<string, unknown>)[g] = {};
+      expect(sends({}, w)).toBe(false);
+    }
+    expect(
+      sends({}, fakeWindow(undefined, 'Mozilla/5.0 (Linux; Android 13; Cubot X) Chrome/120')),
+    ).toBe(true);
+  });
+
+  it('Do-Not-Track and Global Privacy Control only with respectDnt', () => {
+    const dnt = (k: string, v: unknown) => {
+      const w = fakeWindow();
+      Object.defineProperty(w.navigator, k, { value: v });
+      return w;
+    };
+    expect(sends({ respectDnt: true }, dnt('doNotTrack', '1'))).toBe(false);
+    expect(sends({ respectDnt: true }, dnt('globalPrivacyControl', true))).toBe(false);
+    expect(sends({}, dnt('doNotTrack', '1'))).toBe(true);
+    expect(sends({ respectDnt: true }, dnt('doNotTrack', '0'))).toBe(true);
+  });
+
+  it('hosts not listed in domain', () => {
+    expect(sends({ domain: 'shop.example,site.example' }, fakeWindow())).toBe(true);
+    expect(sends({ domain: 'shop.example' }, fakeWindow())).toBe(false);
+  });
+
+  it('localhost and file: pages unless allowed', () => {
+    for (const url of ['http://localhost:3000/', 'http://127.0.0.1/', 'http://[::1]/']) {
+      expect(sends({}, fakeWindow(url))).toBe(false);
+      expect(sends({ allowLocalhost: true }, fakeWindow(url))).toBe(true);
+    }
+    expect(sends({}, fakeWindow('http://localhost.shop.example/'))).toBe(false);
+    expect(sends({}, fakeWindow('file:///home/me/page.html'))).toBe(false);
+    expect(sends({ allowFileProtocol: true }, fakeWindow('file:///home/me/page.html'))).toBe(true);
+  });
+
+  it('without a website id', () => {
+    expect(sends({ websiteId: '' }, fakeWindow())).toBe(false);
+  });
+
+  it('after optOut (remembered across page loads) until optIn', async () => {
+    const storage = new Map<string, string>();
+    const a = startTracker({}, { env: fakeEnv(storage) });
+    a.t.optOut();
+    a.t.track('x');
+    a.d.body.innerHTML = '<button>b</button>';
+    a.d.querySelector('button')!.dispatchEvent(new a.w.MouseEvent('click', { bubbles: true }));
+    a.t.flush();
+    expect(a.env.posts).toHaveLength(1); // only the pageview before opting out
+    const b = startTracker({}, { env: fakeEnv(storage) });
+    expect(b.env.posts).toEqual([]);
+    b.t.optIn();
+    b.t.track('y');
+    expect(b.env.collects().map((p) => p.name)).toEqual(['y']);
+  });
+});
+
+describe('API', () => {
+  it('custom events with props and identify with traits go to /collect at once', () => {
+    const { env, t } = startTracker();
+    t.track('signup', { plan: 'pro' });
+    t.identify('user-42', { company: 'Acme' });
+    const [, custom, identify] = env.collects();
+    expect(custom).toMatchObject({
+      type: 'custom',
+      name: 'signup',
+      props: { plan: 'pro' },
+      websiteId: 'site-1',
+    });
+    expect(identify).toMatchObject({
+      type: 'identify',
+      userId: 'user-42',
+      traits: { company: 'Acme' },
+    });
+    expect(new Set(env.collects().map((p) => p.eventId)).size).toBe(3);
+  });
+
+  it('records uncaught errors and rejections, deduplicated, at most 10', async () => {
+    const { w, env, t } = startTracker();
+    const error = (message: string) =>
+      w.dispatchEvent(
+        new w.ErrorEvent('error', {
+          message,
+          filename: 'app.js',
+          lineno: 3,
+          colno: 7,
+          error: new Error(message),
+        }),
+      );
+    error('boom');
+    error('boom');
+    const rejection = new w.Event('unhandledrejection');
+    Object.defineProperty(rejection, 'reason', { value: new Error('nope') });
+    w.dispatchEvent(rejection);
+    for (let i = 0; i < 20; i++) error('e' + i);
+    t.flush();
+    await env.settle();
+    const errors = env.events().filter((e) => e.type == 'error');
+    expect(errors).toHaveLength(10);
+    expect(errors[0]).toMatchObject({
+      message: 'boom',
+      source: 'app.js',
+      line: 3,
+      column: 7,
+      stack: expect.stringContaining('boom'),
+    });
+    expect(errors[1]).toMatchObject({ message: 'nope' });
+  });
+
+  it('debug logs what is sent and why nothing is; disableConsole silences it', () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    startTracker({ debug: true });
+    expect(log).toHaveBeenCalledWith('[sightline]', expect.objectContaining({ type: 'pageview' }));
+    log.mockClear();
+    startTracker({ debug: true }, { w: fakeWindow('http://localhost/') });
+    expect(log).toHaveBeenCalledWith('[sightline]', 'off', 3);
+    log.mockClear();
+    startTracker({ debug: true, disableConsole: true });
+    startTracker({ debug: true, disableConsole: true }, { w: fakeWindow('http://localhost/') });
+    startTracker();
+    expect(log).not.toHaveBeenCalled();
+  });
+
+  it('never throws into the page: throwing storage and network (real browserEnv)', async () => {
+    const w = fakeWindow();
+    const fail = () => {
+      throw new Error('SecurityError');
+    };
+    Object.defineProperty(w, 'localStorage', { get: fail });
+    Object.defineProperty(w, 'fetch', { value: () => Promise.reject(new TypeError('offline')) });
+    Object.defineProperty(w.navigator, 'sendBeacon', { value: fail });
+    const c = parseConfig((k) => ({ websiteId: 'site-1' })[k as 'websiteId']);
+    const t = createTracker(c, browserEnv(w), w, () => Promise.resolve(undefined));
+    for (const call of [
+      () => t.track('x'),
+      () => t.identify('u'),
+      () => t.pageview('/p'),
+      () => t.flush(),
+      () => t.optOut(),
+      () => t.optIn(),
+      () => t.startReplay(),
+      () => t.stopReplay(),
+    ])
+      expect(call).not.toThrow();
+    expect(() => t.pageview('http://[bad')).not.toThrow();
+    expect(() => w.history.pushState({}, '', '/x')).not.toThrow();
+    w.document.body.innerHTML = '<button>b</button>';
+    expect(() =>
+      w.document
+        .querySelector('button')!
+        .dispatchEvent(new w.MouseEvent('click', { bubbles: true })),
+    ).not.toThrow();
+    expect(() => setVisibility(w, 'hidden')).not.toThrow();
+    await new Promise<void>((ok) => queueMicrotask(ok));
+  });
+});
+
+describe('replay seam', () => {
+  const recorder = () => {
+    const r = {
+      start: vi.fn<(o: RecorderOptions) => void>(),
+      stop: vi.fn(),
+      drain: vi.fn(),
+    } satisfies Recorder;
+    return { r, load: vi.fn(() => Promise.resolve(r)) };
+  };
+
+  it('loads nothing unless replay is on; startReplay/stopReplay drive the recorder', async () => {
+    const { r, load } = recorder();
+    const { t, env } = startTracker({}, { load });
+    await env.settle();
+    expect(load).not.toHaveBeenCalled();
+    t.startReplay();
+    await env.settle();
+    expect(r.start).toHaveBeenCalledWith(expect.objectContaining({ maskAllInputs: true }));
+    t.stopReplay();
+    expect(r.stop).toHaveBeenCalled();
+  });
+
+  it('recorder chunks go into batches; drain runs on hide before the beacon', async () => {
+    const { r, load } = recorder();
+    const { w, env } = startTracker({ replay: 'on' }, { load });
+    await env.settle();
+    const opts = r.start.mock.calls[0]![0];
+    const chunk = {
+      id: 'c1',
+      seq: 0,
+      encoding: 'json' as const,
+      data: '[]',
+      count: 0,
+      startTs: 1,
+      endTs: 2,
+      rawBytes: 2,
+    };
+    r.drain.mockImplementation(() => opts.emit(chunk));
+    setVisibility(w, 'hidden');
+    await env.settle();
+    expect(r.drain).toHaveBeenCalled();
+    const beacon = env.posts.filter((p) => p.beacon).map((p) => JSON.parse(p.body));
+    expect(beacon).toContainEqual(expect.objectContaining({ replayChunks: [chunk] }));
+    expect(opts.session()).toBe(env.collects()[0]?.sessionId);
+  });
+});
