@@ -47,4 +47,17 @@ export default [
       ts({ declaration: true, declarationDir: sdk('dist/npm'), outDir: sdk('dist/npm') }),
     ],
   },
+  // recorder.js: @rrweb/record and the chunker as their own IIFE (budget 24 KB gzip), injected by
+  // script.js only for sessions sampled in; it sets window.__sightlineRecorder. rrweb gets
+  // terser's safe defaults, not the tracker's unsafe compress options. (The npm build gets the
+  // same recorder as its own chunk, dist/npm/recorder-entry.js, through index.ts's import().)
+  {
+    input: sdk('src/replay/recorder-script.ts'),
+    output: { file: sdk('dist/recorder.js'), format: 'iife', sourcemap: false },
+    plugins: [
+      resolve(),
+      ts(),
+      terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } }),
+    ],
+  },
 ];

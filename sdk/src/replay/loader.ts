@@ -5,6 +5,8 @@ import type { ReplayChunkPayload } from '../protocol.js';
 /** What the tracker hands a recorder when it starts. */
 export interface RecorderOptions {
   maskAllInputs: boolean;
+  /** ms between the tracker's batches: the recorder compresses what it buffered this often */
+  interval?: number;
   /** queue an encoded chunk for the next batch (each chunk ≤ 60 KB of JSON) */
   emit(chunk: ReplayChunkPayload): void;
   /** ask the transport to send now (e.g. after a full snapshot, or on page hide) */
@@ -55,7 +57,13 @@ export function createReplay(
     return load().then((r) => {
       rec = r;
       if (on)
-        r?.start({ maskAllInputs: c.maskAllInputs, emit, flush, session: () => session() ?? '' });
+        r?.start({
+          maskAllInputs: c.maskAllInputs,
+          interval: c.flushInterval,
+          emit,
+          flush,
+          session: () => session() ?? '',
+        });
     });
   };
 

@@ -1,7 +1,8 @@
 import type { Recorder } from './loader.js';
+import { createRecorder } from './recorder.js';
 
 /**
- * The recorder chunk the npm build loads with `import()` for sessions sampled in.
- * The rrweb recording itself lands with the session-replay work; until then it records nothing.
+ * The recorder chunk: the npm build loads it with `import()` only for sessions sampled in, so
+ * pages that never record never download rrweb. Creating it touches nothing until `start()`.
  */
-export const recorder: Recorder | undefined = undefined;
+export const recorder: Recorder = createRecorder();
