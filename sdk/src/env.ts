@@ -42,8 +42,9 @@ export function browserEnv(w: Window): Env {
           ? w.navigator.sendBeacon(url, body)
             ? 200
             : 0
-          : // a string body is sent as text/plain: a "simple" request, no CORS preflight
-            (await w.fetch(url, { method: 'POST', body, keepalive: true })).status;
+          : // a string body is sent as text/plain: a "simple" request, no CORS preflight;
+            // keepalive refuses bodies over 64 KB (a large replay snapshot): those go without it
+            (await w.fetch(url, { method: 'POST', body, keepalive: body.length < 6e4 })).status;
       } catch {
         return 0;
       }
