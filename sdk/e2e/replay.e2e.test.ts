@@ -242,6 +242,34 @@ describe('session replay with the script tag', () => {
     expect(stored).not.toContain(PASSWORD);
   });
 
+  it('delivers a full snapshot larger than the 64 KB beacon/keepalive limit', async () => {
+    // random text barely compresses: this snapshot stays over 64 KB even gzipped and in base64
+    const noise = Array.from(
+      { length: 300 },
+      (_, i) =>
+        `<p>${i} ${Buffer.from(Array.from({ length: 300 }, () => Math.floor(Math.random() * 256))).toString('base64')}</p>`,
+    ).join('');
+    const big = await startSite({
+      '/big': page(snippet(c, { 'data-replay': 'on', 'data-flush-interval': '1000' })).replace(
+        '</body>',
+        noise + '</body>',
+      ),
+    });
+    const before = chunks(c).length;
+    const p = await newPage();
+    try {
+      await p.goto(`${big.url}/big`);
+      const rows = await waitFor(() => {
+        const fresh = chunks(c).slice(before);
+        return fresh.some((r) => inflate([r])[0]!.includes('"type":2,')) && fresh;
+      }, 'the big full snapshot');
+      expect(Math.max(...rows.map((r) => r.stored_bytes))).toBeGreaterThan(64 * 1024 * 0.75);
+    } finally {
+      await p.close();
+      await big.close();
+    }
+  });
+
   it('loads no recorder without data-replay, and records nothing at sample rate 0', async () => {
     const c2 = await startCollector();
     const site2 = await startSite({
