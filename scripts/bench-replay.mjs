@@ -20,7 +20,7 @@ const arg = (name, dflt) => {
 const seconds = arg('seconds', 60);
 const runs = arg('runs', 1);
 
-// ---- the page: ~500 nodes, a stylesheet, text, data-URI images, a form, live updates ----
+// ---- the page: ~600 nodes, a stylesheet, text, data-URI images, a form, live updates ----
 const words =
   'analytics session replay privacy visitor conversion funnel retention cohort dashboard event page scroll click signal metric'.split(
     ' ',
@@ -126,103 +126,95 @@ async function main() {
   // the e2e harness (collector on loopback, static site, Chromium), loaded through tsx
   register();
   const h = await import(pathToFileURL(join(root, 'sdk/e2e/harness.ts')).href);
-  {
-    const browser = await h.launchChromium();
-    const results = { on: [], off: [], sizes: [] };
-    // warm-up: one throwaway load per mode, so neither mode pays for a cold browser
-    for (const mode of ['off', 'on']) {
+  const browser = await h.launchChromium();
+  const results = { on: [], off: [], sizes: [] };
+  // warm-up: one throwaway load per mode, so neither mode pays for a cold browser
+  for (const mode of ['off', 'on']) {
+    const c = await h.startCollector();
+    const site = await h.startSite({
+      '/shop': pageHtml(h.snippet(c, mode === 'on' ? { 'data-replay': 'on' } : {})),
+    });
+    const p = await browser.newPage();
+    await p.goto(`${site.url}/shop`);
+    await p.waitForTimeout(1500);
+    await p.close();
+    await site.close();
+    await c.close();
+  }
+  for (let r = 0; r < runs; r++) {
+    // alternate the order between runs
+    for (const mode of r % 2 ? ['on', 'off'] : ['off', 'on']) {
       const c = await h.startCollector();
-      const site = await h.startSite({
-        '/shop': pageHtml(h.snippet(c, mode === 'on' ? { 'data-replay': 'on' } : {})),
-      });
-      const p = await browser.newPage();
-      await p.goto(`${site.url}/shop`);
-      await p.waitForTimeout(1500);
-      await p.close();
+      const attrs = mode === 'on' ? { 'data-replay': 'on' } : {};
+      const site = await h.startSite({ '/shop': pageHtml(h.snippet(c, attrs)) });
+      results[mode].push(await session(h, browser, c, site, '/shop'));
+      if (mode === 'on') {
+        // the tail leaves by beacon on close: wait until no new chunk arrives for 1.5 s
+        let rows = [];
+        for (let last = -1; rows.length !== last; await new Promise((ok) => setTimeout(ok, 1500))) {
+          last = rows.length;
+          rows = c.all('select * from replay_chunks order by start_ts, seq');
+        }
+        const events = rows.flatMap((x) => JSON.parse(gunzipSync(x.data).toString('utf8')));
+        results.sizes.push({
+          chunks: rows.length,
+          events: events.length,
+          snapshots: events.filter((e) => e.type === 2).length,
+          firstSnapshot: Buffer.byteLength(JSON.stringify(events.find((e) => e.type === 2) ?? {})),
+          raw: rows.reduce((n, x) => n + x.raw_bytes, 0),
+          stored: rows.reduce((n, x) => n + x.stored_bytes, 0),
+          maxChunk: Math.max(...rows.map((x) => x.stored_bytes)),
+          oneBlob: gzipSync(JSON.stringify(events), { level: 9 }).length,
+        });
+      }
       await site.close();
       await c.close();
     }
-    for (let r = 0; r < runs; r++) {
-      // alternate the order between runs
-      for (const mode of r % 2 ? ['on', 'off'] : ['off', 'on']) {
-        const c = await h.startCollector();
-        const attrs = mode === 'on' ? { 'data-replay': 'on' } : {};
-        const site = await h.startSite({ '/shop': pageHtml(h.snippet(c, attrs)) });
-        results[mode].push(await session(h, browser, c, site, '/shop'));
-        if (mode === 'on') {
-          // the tail leaves by beacon on close: wait until no new chunk arrives for 1.5 s
-          let rows = [];
-          for (
-            let last = -1;
-            rows.length !== last;
-            await new Promise((ok) => setTimeout(ok, 1500))
-          ) {
-            last = rows.length;
-            rows = c.all('select * from replay_chunks order by start_ts, seq');
-          }
-          const events = rows.flatMap((x) => JSON.parse(gunzipSync(x.data).toString('utf8')));
-          results.sizes.push({
-            chunks: rows.length,
-            events: events.length,
-            snapshots: events.filter((e) => e.type === 2).length,
-            firstSnapshot: Buffer.byteLength(
-              JSON.stringify(events.find((e) => e.type === 2) ?? {}),
-            ),
-            raw: rows.reduce((n, x) => n + x.raw_bytes, 0),
-            stored: rows.reduce((n, x) => n + x.stored_bytes, 0),
-            maxChunk: Math.max(...rows.map((x) => x.stored_bytes)),
-            oneBlob: gzipSync(JSON.stringify(events), { level: 9 }).length,
-          });
-        }
-        await site.close();
-        await c.close();
-      }
-    }
-    await browser.close();
-
-    const s = results.sizes[results.sizes.length - 1];
-    const on = results.on;
-    const off = results.off;
-    const perMin = (k) =>
-      (median(on.map((x) => x[k])) - median(off.map((x) => x[k]))) * (60 / seconds);
-    console.log(
-      `bench-replay: ${seconds} s scripted session in real time (not accelerated), ${runs} run(s) per mode, Chromium headless, 1280x800`,
-    );
-    console.log(
-      `page: ${Buffer.byteLength(pageHtml(''))} B of HTML, 40 cards with SVG data-URI images, 12 text sections, ~${kb(css.length)} extra CSS; live ticker every 1 s, class toggles and card moves every 2 s`,
-    );
-    console.log(
-      `interactions: mouse path every second (12 steps), wheel scroll every 3 s, typing every 5 s, clicks every 7 s`,
-    );
-    console.log('');
-    console.log(`chunks stored:           ${s.chunks} (largest ${s.maxChunk} B stored)`);
-    console.log(
-      `rrweb events:            ${s.events} (${s.snapshots} full snapshots; first one ${kb(s.firstSnapshot)} raw)`,
-    );
-    console.log(`raw rrweb JSON:          ${s.raw} B (${kb(s.raw)})`);
-    console.log(`stored by the collector: ${s.stored} B (${kb(s.stored)})`);
-    console.log(`stored / raw:            ${(s.stored / s.raw).toFixed(3)} (goal <= 0.15)`);
-    console.log(
-      `for reference, gzip -9 of all events as one blob: ${s.oneBlob} B, ratio ${(s.oneBlob / s.raw).toFixed(3)}`,
-    );
-    console.log('');
-    console.log(
-      `main thread, replay off: ScriptDuration ${ms(median(off.map((x) => x.script)))}, TaskDuration ${ms(median(off.map((x) => x.task)))} over ${seconds} s`,
-    );
-    console.log(
-      `main thread, replay on:  ScriptDuration ${ms(median(on.map((x) => x.script)))}, TaskDuration ${ms(median(on.map((x) => x.task)))} over ${seconds} s`,
-    );
-    console.log(
-      `recorder cost per minute of recording: ScriptDuration +${ms(perMin('script'))}, TaskDuration +${ms(perMin('task'))} (on - off, medians)`,
-    );
-    const med = (list, k) => median(list.map((x) => x[k]));
-    console.log(
-      `startup until 2 s after load (replay on adds recorder.js and the first full snapshot): ScriptDuration off ${ms(med(off, 'startScript'))}, on ${ms(med(on, 'startScript'))}; TaskDuration off ${ms(med(off, 'startTask'))}, on ${ms(med(on, 'startTask'))}`,
-    );
-    console.log(
-      `long tasks (> 50 ms) over the whole page life: off ${med(off, 'long')} (${med(off, 'longMs').toFixed(0)} ms), on ${med(on, 'long')} (${med(on, 'longMs').toFixed(0)} ms)`,
-    );
   }
+  await browser.close();
+
+  const s = results.sizes[results.sizes.length - 1];
+  const on = results.on;
+  const off = results.off;
+  const perMin = (k) =>
+    (median(on.map((x) => x[k])) - median(off.map((x) => x[k]))) * (60 / seconds);
+  console.log(
+    `bench-replay: ${seconds} s scripted session in real time (not accelerated), ${runs} run(s) per mode, Chromium headless, 1280x800`,
+  );
+  console.log(
+    `page: ${Buffer.byteLength(pageHtml(''))} B of HTML, 40 cards with SVG data-URI images, 12 text sections, ~${kb(css.length)} extra CSS; live ticker every 1 s, class toggles and card moves every 2 s`,
+  );
+  console.log(
+    `interactions: mouse path every second (12 steps), wheel scroll every 3 s, typing every 5 s, clicks every 7 s`,
+  );
+  console.log('');
+  console.log(`chunks stored:           ${s.chunks} (largest ${s.maxChunk} B stored)`);
+  console.log(
+    `rrweb events:            ${s.events} (${s.snapshots} full snapshots; first one ${kb(s.firstSnapshot)} raw)`,
+  );
+  console.log(`raw rrweb JSON:          ${s.raw} B (${kb(s.raw)})`);
+  console.log(`stored by the collector: ${s.stored} B (${kb(s.stored)})`);
+  console.log(`stored / raw:            ${(s.stored / s.raw).toFixed(3)} (goal <= 0.15)`);
+  console.log(
+    `for reference, gzip -9 of all events as one blob: ${s.oneBlob} B, ratio ${(s.oneBlob / s.raw).toFixed(3)}`,
+  );
+  console.log('');
+  console.log(
+    `main thread, replay off: ScriptDuration ${ms(median(off.map((x) => x.script)))}, TaskDuration ${ms(median(off.map((x) => x.task)))} over ${seconds} s`,
+  );
+  console.log(
+    `main thread, replay on:  ScriptDuration ${ms(median(on.map((x) => x.script)))}, TaskDuration ${ms(median(on.map((x) => x.task)))} over ${seconds} s`,
+  );
+  console.log(
+    `recorder cost per minute of recording: ScriptDuration +${ms(perMin('script'))}, TaskDuration +${ms(perMin('task'))} (on - off, medians)`,
+  );
+  const med = (list, k) => median(list.map((x) => x[k]));
+  console.log(
+    `startup until 2 s after load (replay on adds recorder.js and the first full snapshot): ScriptDuration off ${ms(med(off, 'startScript'))}, on ${ms(med(on, 'startScript'))}; TaskDuration off ${ms(med(off, 'startTask'))}, on ${ms(med(on, 'startTask'))}`,
+  );
+  console.log(
+    `long tasks (> 50 ms) over the whole page life: off ${med(off, 'long')} (${med(off, 'longMs').toFixed(0)} ms), on ${med(on, 'long')} (${med(on, 'longMs').toFixed(0)} ms)`,
+  );
 }
 
 await main();
