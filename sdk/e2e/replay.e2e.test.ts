@@ -263,7 +263,7 @@ describe('session replay with the script tag', () => {
         const fresh = chunks(c).slice(before);
         return fresh.some((r) => inflate([r])[0]!.includes('"type":2,')) ? fresh : undefined;
       }, 'the big full snapshot');
-      expect(Math.max(...rows.map((r) => r.stored_bytes))).toBeGreaterThan(64 * 1024 * 0.75);
+      expect(Math.max(...rows!.map((r) => r.stored_bytes))).toBeGreaterThan(64 * 1024 * 0.75);
     } finally {
       await p.close();
       await big.close();
