@@ -270,6 +270,41 @@ describe('session replay with the script tag', () => {
     }
   });
 
+  it('records with the npm build, which loads the recorder chunk by import()', async () => {
+    const esm = await startSite({
+      '/spa': page(`<script type="module">
+        import { init } from '${c.url}/sdk/index.js';
+        init({ websiteId: '${c.websiteId}', apiUrl: '${c.url}', allowLocalhost: true,
+          allowBots: true, replay: true, flushInterval: 1000 });
+      </script>`),
+    });
+    const before = chunks(c).length;
+    const p = await newPage();
+    const modules: string[] = [];
+    p.on('request', (r) => modules.push(r.url()));
+    try {
+      await p.goto(`${esm.url}/spa`);
+      await waitFor(
+        () => inflate(chunks(c).slice(before)).some((t) => t.includes('"type":2,')),
+        'a full snapshot from the npm build',
+      );
+      expect(modules.filter((u) => u.endsWith('/recorder-entry.js'))).toHaveLength(1);
+      // rrweb lives in the recorder bundles only
+      for (const path of [
+        '/script.js',
+        '/sdk/index.js',
+        '/recorder.js',
+        '/sdk/recorder-entry.js',
+      ]) {
+        const code = await (await fetch(c.url + path)).text();
+        expect(code.includes('takeFullSnapshot'), path).toBe(path.includes('recorder'));
+      }
+    } finally {
+      await p.close();
+      await esm.close();
+    }
+  });
+
   it('loads no recorder without data-replay, and records nothing at sample rate 0', async () => {
     const c2 = await startCollector();
     const site2 = await startSite({
