@@ -30,8 +30,16 @@ const userAgents = [
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0.0.0 Safari/537.36',
 ];
 const pages = ['/', '/pricing', '/blog/hello-world', '/docs/install', '/about', '/signup?plan=pro'];
-const referrers = [null, 'https://www.google.com/', 'https://news.ycombinator.com/', 'https://twitter.com/'];
-const sessions = Array.from({ length: 2000 }, () => ({ sessionId: randomUUID(), visitorId: randomUUID() }));
+const referrers = [
+  null,
+  'https://www.google.com/',
+  'https://news.ycombinator.com/',
+  'https://twitter.com/',
+];
+const sessions = Array.from({ length: 2000 }, () => ({
+  sessionId: randomUUID(),
+  visitorId: randomUUID(),
+}));
 const pick = (a) => a[Math.floor(Math.random() * a.length)];
 // Unique event ids from a per-run prefix and a counter: cheap for the load generator, so it
 // measures the server rather than its own UUID generation.
@@ -90,10 +98,14 @@ async function bundleServer(dir) {
 }
 
 function startServer(mode, dbFile) {
-  const child = spawn(process.execPath, [serverFile, mode, dbFile, join(root, 'collector/drizzle')], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [serverFile, mode, dbFile, join(root, 'collector/drizzle')],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((ok, fail) => {
     child.stdout.on('data', (d) => {
       const m = /port=(\d+)/.exec(String(d));
@@ -143,17 +155,29 @@ async function measure(mode, path, body, dbFile) {
   child.removeAllListeners('exit');
   child.kill('SIGTERM');
   const bad = r.non2xx + r.errors + r.timeouts;
-  return { reqPerSec: r.requests.average, p99: r.latency.p99, bad, total: r.requests.total, peakRssMb: peak };
+  return {
+    reqPerSec: r.requests.average,
+    p99: r.latency.p99,
+    bad,
+    total: r.requests.total,
+    peakRssMb: peak,
+  };
 }
 
 // inside collector/ so the bundle's external packages resolve from the collector's node_modules
 const dir = mkdtempSync(join(root, 'collector/.bench-'));
 const serverFile = await bundleServer(dir);
 console.log('Sightline ingest benchmark');
-console.log(`method: autocannon on loopback, ${connections} connections, ${duration}s measured after a 2s warm-up;`);
+console.log(
+  `method: autocannon on loopback, ${connections} connections, ${duration}s measured after a 2s warm-up;`,
+);
 console.log('each server runs alone in its own child process (2 cores: load generator + server);');
-console.log(`/collect bodies: original pageview payloads, random pages/referrers, ${userAgents.length} real user agents, 2000 sessions;`);
-console.log(`/api/events bodies: batches of ${batchSize} click events; SQLite file in a temp dir (WAL, synchronous=NORMAL);`);
+console.log(
+  `/collect bodies: original pageview payloads, random pages/referrers, ${userAgents.length} real user agents, 2000 sessions;`,
+);
+console.log(
+  `/api/events bodies: batches of ${batchSize} click events; SQLite file in a temp dir (WAL, synchronous=NORMAL);`,
+);
 console.log('servers are bundled with esbuild and run on plain node (no TypeScript loader).\n');
 
 try {
@@ -165,12 +189,24 @@ try {
       `${name.padEnd(26)} ${r.reqPerSec.toFixed(0).padStart(8)} req/s  p99 ${String(r.p99).padStart(4)} ms  non-2xx/errors ${r.bad}  peak RSS ${r.peakRssMb.toFixed(0)} MB${extra}`,
     );
   row('bare Hono POST /collect', bare);
-  row('collector POST /collect', collect, `  → ${(collect.reqPerSec / bare.reqPerSec).toFixed(2)} × bare (goal ≥ 0.60)`);
+  row(
+    'collector POST /collect',
+    collect,
+    `  → ${(collect.reqPerSec / bare.reqPerSec).toFixed(2)} × bare (goal ≥ 0.60)`,
+  );
   const eventsPerSec = batch.reqPerSec * batchSize;
-  row('collector POST /api/events', batch, `  → ${eventsPerSec.toFixed(0)} events/s (goal ≥ 150000)`);
+  row(
+    'collector POST /api/events',
+    batch,
+    `  → ${eventsPerSec.toFixed(0)} events/s (goal ≥ 150000)`,
+  );
   const peak = Math.max(collect.peakRssMb, batch.peakRssMb);
   console.log(`\npeak collector RSS ${peak.toFixed(0)} MB (goal ≤ 150 MB)`);
-  const ok = collect.reqPerSec >= 0.6 * bare.reqPerSec && eventsPerSec >= 150_000 && peak <= 150 && collect.bad + batch.bad === 0;
+  const ok =
+    collect.reqPerSec >= 0.6 * bare.reqPerSec &&
+    eventsPerSec >= 150_000 &&
+    peak <= 150 &&
+    collect.bad + batch.bad === 0;
   console.log(ok ? 'all goals met' : 'GOALS NOT MET');
 } finally {
   rmSync(dir, { recursive: true, force: true });

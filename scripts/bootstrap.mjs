@@ -10,11 +10,14 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const mode = process.argv[2];
-const pnpmVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
+const pnpmVersion = JSON.parse(
+  readFileSync(join(root, 'package.json'), 'utf8'),
+).packageManager.split('@')[1];
 
 const env = { ...process.env };
 // node-gyp builds better-sqlite3 against the installed Node headers instead of downloading them.
-if (!env.npm_config_nodedir && existsSync('/usr/include/node/node.h')) env.npm_config_nodedir = '/usr';
+if (!env.npm_config_nodedir && existsSync('/usr/include/node/node.h'))
+  env.npm_config_nodedir = '/usr';
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env, ...opts });
@@ -40,7 +43,9 @@ function log(msg) {
 
 const [major] = process.versions.node.split('.').map(Number);
 if (major < 20) {
-  console.error(`sightline: Node ${process.versions.node} is too old; Node 20 or newer is required.`);
+  console.error(
+    `sightline: Node ${process.versions.node} is too old; Node 20 or newer is required.`,
+  );
   process.exit(1);
 }
 
@@ -50,7 +55,9 @@ log('building the tracker bundles');
 pnpm(['run', 'build'], 'build');
 
 if (mode === 'start') {
-  const code = run(process.execPath, ['--import', 'tsx', 'src/index.ts'], { cwd: join(root, 'collector') });
+  const code = run(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+    cwd: join(root, 'collector'),
+  });
   process.exit(code);
 } else if (mode === 'test') {
   ensureChromium();
@@ -81,13 +88,17 @@ function ensureChromium() {
   }
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || spawnSync('which', ['apt-get']).status !== 0) {
-    console.error('sightline: Chromium is missing; install it (Debian: apt-get install chromium) or set CHROMIUM_PATH.');
+    console.error(
+      'sightline: Chromium is missing; install it (Debian: apt-get install chromium) or set CHROMIUM_PATH.',
+    );
     process.exit(1);
   }
   log('installing Chromium for the real-browser tests (apt-get)');
   const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
-  if (run('apt-get', ['update', '-qq'], { env: aptEnv }) !== 0 ||
-      run('apt-get', ['install', '-y', '-qq', 'chromium'], { env: aptEnv }) !== 0) {
+  if (
+    run('apt-get', ['update', '-qq'], { env: aptEnv }) !== 0 ||
+    run('apt-get', ['install', '-y', '-qq', 'chromium'], { env: aptEnv }) !== 0
+  ) {
     console.error('sightline: could not install Chromium');
     process.exit(1);
   }
@@ -103,7 +114,10 @@ function summarise(file) {
     const brokenFiles = (r.testResults ?? []).filter(
       (f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0,
     ).length;
-    return `${r.numPassedTests} passed, ${r.numFailedTests + brokenFiles} failed` + (skipped ? `, ${skipped} skipped` : '');
+    return (
+      `${r.numPassedTests} passed, ${r.numFailedTests + brokenFiles} failed` +
+      (skipped ? `, ${skipped} skipped` : '')
+    );
   } catch {
     return '0 passed, 1 failed';
   }

@@ -12,7 +12,8 @@ import { gzipSync } from 'node:zlib';
 
 const args = process.argv.slice(2);
 const strict = args.includes('--strict');
-const dist = args.find((a) => !a.startsWith('--')) ?? fileURLToPath(new URL('../sdk/dist', import.meta.url));
+const dist =
+  args.find((a) => !a.startsWith('--')) ?? fileURLToPath(new URL('../sdk/dist', import.meta.url));
 
 /**
  * budget: the limit we promise; goal: what we aim for (reported); ceiling: the regression guard CI

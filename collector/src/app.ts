@@ -18,7 +18,9 @@ export function createApp(deps: AppDeps) {
     },
   });
   app.onError(handleError);
-  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
+  app.notFound((c) =>
+    c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404),
+  );
   registerIngestRoutes(app, ctx);
   registerReadRoutes(app, ctx);
   registerReplayRoutes(app, ctx);

@@ -7,13 +7,9 @@ import { distDir, repoRoot } from './harness.js';
 
 /** Runs scripts/size-check.mjs; builds nothing (CI builds before testing). */
 const check = (...args: string[]) =>
-  spawnSync(
-    process.execPath,
-    [join(repoRoot, 'scripts', 'size-check.mjs'), ...args],
-    {
-      encoding: 'utf8',
-    },
-  );
+  spawnSync(process.execPath, [join(repoRoot, 'scripts', 'size-check.mjs'), ...args], {
+    encoding: 'utf8',
+  });
 
 describe('bundle size budget', () => {
   // script.js is over its 2560-byte budget (see the README): CI holds it under the ceiling in

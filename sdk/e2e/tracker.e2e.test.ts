@@ -96,9 +96,10 @@ describe('script tag on a multi-page site', () => {
     expect(pageviews.map((e) => e.path?.split('?')[0])).toEqual(['/', '/about']);
 
     // the collector keeps the tag in the `name` column and the other click fields in props
-    const clicks = events(c, 'click').map(
-      (e): Record<string, unknown> => ({ ...props(e), tag: e.name }),
-    );
+    const clicks = events(c, 'click').map((e): Record<string, unknown> => ({
+      ...props(e),
+      tag: e.name,
+    }));
     expect(clicks.length).toBeGreaterThanOrEqual(4);
     const signup = clicks.find((p) => p.id === 'signup');
     expect(signup).toMatchObject({ tag: 'BUTTON', text: 'Sign up now' });

@@ -5,22 +5,17 @@
  * Change it, then run `pnpm --filter @sightline/collector db:generate`; never edit drizzle/ by hand.
  */
 import { sql } from 'drizzle-orm';
-import {
-  blob,
-  index,
-  integer,
-  primaryKey,
-
-  sqliteTable,
-  text,
-} from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 export const websites = sqliteTable('websites', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   domain: text('domain').notNull(),
   /** JSON array of hostnames allowed to send events; empty = any */
-  allowedDomains: text('allowed_domains', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+  allowedDomains: text('allowed_domains', { mode: 'json' })
+    .$type<string[]>()
+    .notNull()
+    .default(sql`'[]'`),
   timezone: text('timezone').notNull().default('UTC'),
   publicStats: integer('public_stats', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull(),
