@@ -13,7 +13,7 @@ export interface Env {
    * POSTs a text/plain body; never rejects. Resolves to the HTTP status, 0 on a network error;
    * with `beacon`, uses `sendBeacon` and resolves 200 when the browser queued it, 0 when it refused.
    */
-  post(url: string, body: string, beacon?: boolean): Promise<number>;
+  post(url: string, body: string, beacon?: unknown): Promise<number>;
   timeout(fn: () => void, ms: number): void;
 }
 

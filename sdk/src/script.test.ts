@@ -14,7 +14,7 @@ afterEach(() => {
 async function loadScript(attrs: Record<string, string>) {
   const bodies: unknown[] = [];
   vi.stubGlobal('fetch', (url: string, init: RequestInit) => {
-    bodies.push({ url, ...JSON.parse(String(init.body)) });
+    bodies.push({ ...JSON.parse(String(init.body)), endpoint: url });
     return Promise.resolve(new Response(null, { status: 202 }));
   });
   const s = document.createElement('script');
@@ -53,7 +53,7 @@ describe('script tag entry', () => {
       'third',
       'fourth',
     ]);
-    expect(sent[0]).toMatchObject({ url: 'https://stats.example/collect', websiteId: 'site-1' });
+    expect(sent[0]).toMatchObject({ endpoint: 'https://stats.example/collect', websiteId: 'site-1' });
   });
 
   it('reads data-* attributes (api url defaults to the script origin)', async () => {
@@ -64,7 +64,7 @@ describe('script tag entry', () => {
     });
     win.sightline!.track!('x');
     expect(sent).toEqual([
-      expect.objectContaining({ url: 'https://collector.example/collect', name: 'x' }),
+      expect.objectContaining({ endpoint: 'https://collector.example/collect', name: 'x' }),
     ]);
   });
 

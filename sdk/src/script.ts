@@ -25,7 +25,7 @@ try {
         const s = document.createElement('script');
         s.src = c.apiUrl + '/recorder.js';
         s.onload = s.onerror = () => ok(w.__sightlineRecorder);
-        document.head.appendChild(s);
+        document.head.append(s);
       });
     const t = createTracker(c, browserEnv(w), w, load);
     const queued = w.sightline?.q ?? [];

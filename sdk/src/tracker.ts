@@ -1,11 +1,11 @@
 import { isBot } from './bot.js';
 import type { Config } from './config.js';
 import type { Env } from './env.js';
-import type { AnalyticsEvent, CollectPayload } from './protocol.js';
+import type { CollectPayload } from './protocol.js';
 import { createReplay, type LoadRecorder } from './replay/loader.js';
 import { createIds } from './session.js';
 import { trackClicks } from './trackers/click.js';
-import type { Core, NewEvent } from './trackers/core.js';
+import type { Core } from './trackers/core.js';
 import { trackErrors } from './trackers/errors.js';
 import { trackPageviews } from './trackers/pageview.js';
 import { trackScroll } from './trackers/scroll.js';
@@ -66,32 +66,31 @@ export function createTracker(c: Config, env: Env, w: Window, load: LoadRecorder
   const ids = createIds(env, c.cookieless);
   let current = '';
 
-  /** fields shared by `/collect` payloads and batch metadata (reading the ids touches the session) */
-  const base = () => ({
+  /**
+   * Fields of `/collect` payloads and of batch metadata alike (the collector ignores the ones a
+   * body does not use); reading the ids marks session activity.
+   */
+  const base = (u = current || l.href) => ({
     websiteId: c.websiteId,
+    domain: l.hostname,
+    href: u,
+    url: u,
     screen: w.screen.width + 'x' + w.screen.height,
+    viewport: { width: w.innerWidth, height: w.innerHeight },
     cookieless: c.cookieless || undefined,
     ...ids(),
   });
 
-  const transport = createTransport(env, c.apiUrl, c.flushInterval, !c.cookieless, () => ({
-    ...base(),
-    url: current || l.href,
-  }));
+  const transport = createTransport(env, c.apiUrl, c.flushInterval, !c.cookieless, base);
 
   /** Stamps an event with id and time; pageview, custom and identify go out at once, the rest wait. */
-  const emit = (e: NewEvent | Partial<CollectPayload>, immediate?: boolean) => {
-    if (!active()) return;
-    const full = { ...e, eventId: env.uuid(), timestamp: env.now() };
-    say(full);
-    if (immediate)
-      void transport.collect({
-        ...base(),
-        href: current || l.href,
-        title: d.title,
-        ...full,
-      } as CollectPayload);
-    else (ids(), transport.push({ ...full, url: current } as AnalyticsEvent)); // activity keeps the session alive
+  const emit: Core['push'] = (e, immediate) => {
+    if (active()) {
+      const full = { ...e, eventId: env.uuid(), timestamp: env.now(), url: current };
+      say(full);
+      if (immediate) transport.collect({ ...base(), title: d.title, ...full } as CollectPayload);
+      else (ids(), transport.push(full as never)); // activity keeps the session alive
+    }
   };
 
   const guard =
@@ -104,50 +103,44 @@ export function createTracker(c: Config, env: Env, w: Window, load: LoadRecorder
       }
     };
 
-  const core: Core = {
-    w,
-    env,
-    push: emit,
-    on: (t, type, fn) => t.addEventListener(type, guard(fn), true),
-  };
+  const on: Core['on'] = (t, type, fn) => t.addEventListener(type, guard(fn), true);
+  const core: Core = { w, env, push: emit, on };
 
-  const scroll = c.trackScroll ? trackScroll(core) : undefined;
+  const scroll = c.trackScroll && trackScroll(core);
   const view = trackPageviews(core, c, (href, referrer) => {
-    scroll?.end();
+    scroll && scroll.end();
     current = href;
-    emit({ type: 'pageview', href, referrer }, true);
-    scroll?.start();
+    emit({ type: 'pageview', href, referrer }, 1);
+    scroll && scroll.start();
   });
   if (c.trackClicks) trackClicks(core, c.trackOutbound);
   trackErrors(core);
 
-  const replay = createReplay(
-    c,
-    env,
-    () => ids().sessionId,
-    load,
-    (r) => active() && transport.replay(r),
-    () => transport.flush(),
-  );
+  const replay = createReplay(c, env, () => ids().sessionId, load, {
+    ...c,
+    emit: (r) => active() && transport.replay(r),
+    flush: () => transport.flush(),
+    session: () => ids().sessionId ?? '',
+  });
   const hide = () => {
-    scroll?.end();
+    scroll && scroll.end();
     replay.drain();
-    transport.flush(true);
+    transport.flush(1);
   };
-  core.on(d, 'visibilitychange', () => (d.visibilityState == 'hidden' ? hide() : scroll?.start()));
-  core.on(w, 'pagehide', hide);
+  on(d, 'visibilitychange', () => (d.visibilityState == 'hidden' ? hide() : scroll && scroll.start()));
+  on(w, 'pagehide', hide);
 
-  if (active()) replay.auto()?.catch(say);
+  if (active() && c.replay) replay.start(1);
 
   const api: Tracker = {
-    track: (name, props) => emit({ type: 'custom', name, props }, true),
-    identify: (userId, traits) => emit({ type: 'identify', userId, traits }, true),
+    track: (name, props) => emit({ type: 'custom', name, props }, 1),
+    identify: (userId, traits) => emit({ type: 'identify', userId, traits }, 1),
     pageview: view,
     flush: transport.flush,
     optOut: () => env.set('sl_opt', '1'),
     optIn: () => env.set('sl_opt', ''),
-    startReplay: () => replay.start().catch(say),
-    stopReplay: () => replay.stop(),
+    startReplay: () => replay.start(),
+    stopReplay: replay.stop,
   };
   // every entry point is guarded: the tracker never throws into the host page
   const methods = api as unknown as Record<string, (...a: unknown[]) => unknown>;

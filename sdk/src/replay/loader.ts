@@ -2,11 +2,11 @@ import type { Config } from '../config.js';
 import type { Env } from '../env.js';
 import type { ReplayChunkPayload } from '../protocol.js';
 
-/** What the tracker hands a recorder when it starts. */
+/** What the tracker hands a recorder when it starts (the tracker's Config plus these hooks). */
 export interface RecorderOptions {
   maskAllInputs: boolean;
   /** ms between the tracker's batches: the recorder compresses what it buffered this often */
-  interval?: number;
+  flushInterval?: number;
   /** queue an encoded chunk for the next batch (each chunk ≤ 60 KB of JSON) */
   emit(chunk: ReplayChunkPayload): void;
   /** ask the transport to send now (e.g. after a full snapshot, or on page hide) */
@@ -36,44 +36,34 @@ export function createReplay(
   env: Env,
   session: () => string | undefined,
   load: LoadRecorder,
-  emit: RecorderOptions['emit'],
-  flush: () => void,
+  options: RecorderOptions,
   random: () => number = Math.random,
 ) {
   let rec: Recorder | undefined;
-  let on = false;
+  let on: unknown;
 
+  /** true when this session is recorded; drawn once per session */
   const sampled = (): boolean => {
     const id = session() ?? '';
     const [sid, yes] = (env.get('sl_r') ?? '').split('|');
-    if (sid === id && yes) return yes === '1';
+    if (sid === id && yes) return yes == '1';
     const pick = random() < c.replaySampleRate;
-    if (!c.cookieless) env.set('sl_r', id + '|' + (pick ? 1 : 0));
+    if (!c.cookieless) env.set('sl_r', id + '|' + +pick);
     return pick;
-  };
-
-  const start = () => {
-    on = true;
-    return load().then((r) => {
-      rec = r;
-      if (on)
-        r?.start({
-          maskAllInputs: c.maskAllInputs,
-          interval: c.flushInterval,
-          emit,
-          flush,
-          session: () => session() ?? '',
-        });
-    });
   };
 
   return {
     sampled,
-    /** at init: record when replay is on and this session is sampled in */
-    auto: () => (c.replay && sampled() ? start() : undefined),
-    start,
+    /** loads and starts the recorder; with `auto` (at init) only for sessions sampled in */
+    start(auto?: unknown) {
+      if (!auto || sampled())
+        load()
+          .then((r) => ((rec = r), on && r?.start(options)))
+          .catch(() => {}); // a recorder failure never reaches the page
+      on = 1;
+    },
     stop() {
-      on = false;
+      on = 0;
       rec?.stop();
     },
     drain: () => rec?.drain?.(),

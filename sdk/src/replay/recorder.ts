@@ -134,7 +134,7 @@ export function createRecorder(deps: RecorderDeps = browserDeps()): Recorder {
             c.push(JSON.stringify(e), t);
           },
         });
-        stopTick = deps.every(() => void c.flush(), o.interval ?? TICK_MS);
+        stopTick = deps.every(() => void c.flush(), o.flushInterval ?? TICK_MS);
       } catch {
         stop(false); // never throw into the host page
       }

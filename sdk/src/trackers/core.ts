@@ -1,5 +1,5 @@
 import type { Env } from '../env.js';
-import type { AnalyticsEvent } from '../protocol.js';
+import type { AnalyticsEvent, CollectPayload } from '../protocol.js';
 
 /** Distributive Omit, so each event type keeps its own fields. */
 type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -11,8 +11,11 @@ export type NewEvent = Without<AnalyticsEvent, 'timestamp' | 'url' | 'eventId'>;
 export interface Core {
   w: Window;
   env: Env;
-  /** queues an analytics event (nothing when tracking is off) */
-  push(e: NewEvent): void;
+  /**
+   * queues an analytics event, or with `now` sends a `/collect` event at once (nothing when
+   * tracking is off)
+   */
+  push(e: NewEvent | Partial<CollectPayload>, now?: 1): void;
   /** addEventListener (capture) with errors contained */
   on(target: EventTarget, type: string, fn: (e: Event) => void): void;
 }

@@ -50,7 +50,7 @@ export function createTransport(
     /* corrupt: start empty */
   }
 
-  const send = (path: string, body: string, beacon?: boolean) =>
+  const send = (path: string, body: string, beacon?: unknown) =>
     env.post(apiUrl + path, body, beacon).then((status) => {
       if (status > 0 && status < 500 && status != 429) attempt = wait = 0;
       else outbox.push([path, body]);
@@ -59,7 +59,7 @@ export function createTransport(
       if (persist) env.set('sl_q', JSON.stringify(outbox));
     });
 
-  const flush = (beacon?: boolean) => {
+  const flush = (beacon?: unknown) => {
     if (!queue.length && !chunks.length) return;
     const metadata = meta();
     const batch = (analytics: AnalyticsEvent[], replayChunks?: ReplayChunkPayload[]) => {
