@@ -3,20 +3,22 @@ import type { Core } from './core.js';
 
 /** Form fields: their text is what the user typed or chose, so it is never read. */
 const FIELD = 'input,select,textarea';
+/** What looks clickable: a click on it that changes nothing is a dead click. */
+const CLICKABLE = 'a[href],button,[role=button]';
 
 /** Visible text of an element, whitespace collapsed, ≤ 100 chars; never a form field's value. */
 export function textOf(el: Element): string | undefined {
-  if (el.matches(FIELD) || (el as HTMLElement).isContentEditable) return;
-  return (el as HTMLElement).innerText?.replace(/\s+/g, ' ').trim().slice(0, 100) || undefined;
+  if (!el.matches(FIELD) && !(el as HTMLElement).isContentEditable)
+    return (el as HTMLElement).innerText?.replace(/\s+/g, ' ').trim().slice(0, 100) || undefined;
 }
 
 /** A short CSS selector: up to three levels and two classes each, stopping at the nearest id. */
 export function selectorOf(el: Element | null): string {
   let s = '';
-  for (let i = 0; el && i++ < 3 && s[0] != '#'; el = el.parentElement) {
-    const cls = el.getAttribute('class')?.trim().split(/\s+/).slice(0, 2).join('.');
-    s = (el.id ? '#' + el.id : el.tagName.toLowerCase() + (cls ? '.' + cls : '')) + (s && '>' + s);
-  }
+  for (let i = 0; el && i++ < 3 && s[0] != '#'; el = el.parentElement)
+    s =
+      (el.id ? '#' + el.id : [el.localName, ...[...el.classList].slice(0, 2)].join('.')) +
+      (s && '>' + s);
   return s;
 }
 
@@ -26,11 +28,12 @@ export function selectorOf(el: Element | null): string {
  * clicks (a link or button click followed by no DOM change and no navigation within a second).
  * Rage and dead clicks carry the click's fields.
  */
-export function trackClicks(core: Core, outbound: boolean) {
-  const { w, env } = core;
+export function trackClicks({ w, env, push, on }: Core, outbound: boolean) {
   const d = w.document;
   let changed = 0;
-  let prev = { el: null as Element | null, t: 0, n: 0 };
+  let last: Element;
+  let at = 0;
+  let n = 0;
   try {
     new (w as Window & typeof globalThis).MutationObserver(() => (changed = env.now())).observe(d, {
       childList: true,
@@ -41,36 +44,41 @@ export function trackClicks(core: Core, outbound: boolean) {
     /* no MutationObserver: dead clicks are judged on navigation only */
   }
 
-  core.on(d, 'click', (ev) => {
+  on(d, 'click', (ev) => {
     const e = ev as MouseEvent;
     const target = e.target as Element;
     const link = target.closest<HTMLAnchorElement>('a[href]');
-    const el = link ?? target.closest('button,[role=button],label,' + FIELD) ?? target;
+    const el = link || target.closest('button,[role=button],label,' + FIELD) || target;
     const t = env.now();
+    const href = w.location.href;
     const click: Omit<ClickEvent, 'timestamp'> = {
       type: 'click',
       tag: el.tagName,
       id: el.id || undefined,
-      class: el.getAttribute('class')?.slice(0, 200),
+      class: el.getAttribute('class') || undefined,
       text: textOf(el),
       selector: selectorOf(el),
       x: Math.round(e.pageX),
       y: Math.round(e.pageY),
       href: link?.href,
     };
-    core.push(click);
+    push(click);
     if (outbound && link && link.host != w.location.host && /^http/.test(link.protocol))
-      core.push({ type: 'outbound', href: link.href, text: click.text });
+      push({ type: 'outbound', href: link.href, text: click.text });
 
-    prev = { el, t, n: el == prev.el && t - prev.t < 1000 ? prev.n + 1 : 1 };
-    if (prev.n == 3) core.push({ ...click, type: 'rageclick', count: 3 });
+    n = el == last && t - at < 1e3 ? n + 1 : 1;
+    last = el;
+    at = t;
+    if (n == 3) push({ ...click, type: 'rageclick', count: 3 });
 
-    if (link || el.matches('button,[role=button]')) {
-      const href = w.location.href;
-      env.timeout(() => {
-        if (changed < t && w.location.href == href && d.visibilityState != 'hidden')
-          core.push({ ...click, type: 'deadclick' });
-      }, 1000);
-    }
+    if (el.matches(CLICKABLE))
+      env.timeout(
+        () =>
+          changed < t &&
+          w.location.href == href &&
+          d.visibilityState != 'hidden' &&
+          push({ ...click, type: 'deadclick' }),
+        1e3,
+      );
   });
 }
