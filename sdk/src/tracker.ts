@@ -116,7 +116,7 @@ export function createTracker(c: Config, env: Env, w: Window, load: LoadRecorder
   if (c.trackClicks) trackClicks(core, c.trackOutbound);
   trackErrors(core);
 
-  const replay = createReplay(c, env, () => ids().sessionId, load, {
+  const replay = createReplay(c, env, load, {
     ...c,
     emit: (r) => active() && transport.replay(r),
     flush: () => transport.flush(),

@@ -34,7 +34,6 @@ export type LoadRecorder = () => Promise<Recorder | undefined>;
 export function createReplay(
   c: Config,
   env: Env,
-  session: () => string | undefined,
   load: LoadRecorder,
   options: RecorderOptions,
   random: () => number = Math.random,
@@ -44,7 +43,7 @@ export function createReplay(
 
   /** true when this session is recorded; drawn once per session */
   const sampled = (): boolean => {
-    const id = session() ?? '';
+    const id = options.session();
     const [sid, yes] = (env.get('sl_r') ?? '').split('|');
     if (sid === id && yes) return yes == '1';
     const pick = random() < c.replaySampleRate;
