@@ -106,12 +106,12 @@ export function createTracker(c: Config, env: Env, w: Window, load: LoadRecorder
   const on: Core['on'] = (t, type, fn) => t.addEventListener(type, guard(fn), true);
   const core: Core = { w, env, push: emit, on };
 
-  const scroll = c.trackScroll && trackScroll(core);
+  const scroll = trackScroll(core, c.trackScroll);
   const view = trackPageviews(core, c, (href, referrer) => {
-    scroll && scroll.end();
+    scroll.end();
     current = href;
     emit({ type: 'pageview', href, referrer }, 1);
-    scroll && scroll.start();
+    scroll.start();
   });
   if (c.trackClicks) trackClicks(core, c.trackOutbound);
   trackErrors(core);
@@ -123,11 +123,11 @@ export function createTracker(c: Config, env: Env, w: Window, load: LoadRecorder
     session: () => ids().sessionId ?? '',
   });
   const hide = () => {
-    scroll && scroll.end();
+    scroll.end();
     replay.drain();
     transport.flush(1);
   };
-  on(d, 'visibilitychange', () => (d.visibilityState == 'hidden' ? hide() : scroll && scroll.start()));
+  on(d, 'visibilitychange', () => (d.visibilityState == 'hidden' ? hide() : scroll.start()));
   on(w, 'pagehide', hide);
 
   if (active() && c.replay) replay.start(1);

@@ -4,9 +4,9 @@ import type { Core } from './core.js';
  * Max scroll depth (%) and visible (engaged) time of a pageview, queued as one `scroll` event
  * when the pageview ends. The tracker calls `start` at each pageview and when the page becomes
  * visible again, `end` at the next pageview and when the page is hidden, so a span never
- * includes hidden time.
+ * includes hidden time. When not `enabled` both do nothing.
  */
-export function trackScroll(core: Core) {
+export function trackScroll(core: Core, enabled: boolean) {
   const { w, env } = core;
   const d = w.document;
   let max = -1; // < 0: no span open
@@ -27,7 +27,7 @@ export function trackScroll(core: Core) {
 
   return {
     start() {
-      max = 0;
+      max = enabled ? 0 : -1;
       since = d.visibilityState == 'hidden' ? 0 : env.now();
       measure();
     },
