@@ -53,7 +53,10 @@ describe('script tag entry', () => {
       'third',
       'fourth',
     ]);
-    expect(sent[0]).toMatchObject({ endpoint: 'https://stats.example/collect', websiteId: 'site-1' });
+    expect(sent[0]).toMatchObject({
+      endpoint: 'https://stats.example/collect',
+      websiteId: 'site-1',
+    });
   });
 
   it('reads data-* attributes (api url defaults to the script origin)', async () => {
