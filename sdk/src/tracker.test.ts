@@ -112,6 +112,29 @@ describe('API', () => {
     expect(new Set(env.collects().map((p) => p.eventId)).size).toBe(3);
   });
 
+  it('batches carry the page, website and ids once, in their metadata', async () => {
+    const { env, d, w, t } = startTracker();
+    d.body.innerHTML = '<button>b</button>';
+    d.querySelector('button')!.dispatchEvent(new w.MouseEvent('click', { bubbles: true }));
+    t.flush();
+    await env.settle();
+    const [batch] = env.batches();
+    const [pageview] = env.collects();
+    expect(batch?.metadata).toMatchObject({
+      websiteId: 'site-1',
+      url: 'https://site.example/',
+      screen: expect.stringMatching(/^\d+x\d+$/),
+      visitorId: pageview?.visitorId,
+      sessionId: pageview?.sessionId,
+    });
+    expect(batch?.analytics[0]).toMatchObject({
+      type: 'click',
+      url: 'https://site.example/',
+      eventId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      timestamp: env.now(),
+    });
+  });
+
   it('records uncaught errors and rejections, deduplicated, at most 10', async () => {
     const { w, env, t } = startTracker();
     const error = (message: string) =>

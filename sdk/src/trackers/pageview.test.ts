@@ -81,7 +81,10 @@ describe('pageviews', () => {
     expect(p).toMatchObject({
       type: 'pageview',
       websiteId: 'site-1',
+      domain: 'site.example',
       href: 'https://site.example/',
+      referrer: null,
+      viewport: { width: 1280, height: 800 },
       screen: expect.stringMatching(/^\d+x\d+$/),
       eventId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       timestamp: env.now(),
