@@ -110,8 +110,18 @@ describe('POST /collect', () => {
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-methods')).toBe('POST,OPTIONS');
+    expect(res.headers.get('access-control-allow-headers')).toBe('Content-Type');
     const post = await f.post('/collect', seedCollect, { origin: 'https://shop.example' });
     expect(post.headers.get('access-control-allow-origin')).toBe('*');
+    // a browser can read the error of a rejected event too
+    const bad = await f.app.request('/collect', {
+      method: 'POST',
+      headers: { origin: 'https://shop.example', 'content-type': 'text/plain' },
+      body: '{"type":"pageview"',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('access-control-allow-origin')).toBe('*');
   });
 });
 

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { cors } from 'hono/cors';
 import type { AppContext } from '../context.js';
+import { publicCors } from '../http/public-cors.js';
 import { createIngestPipeline } from '../ingest/pipeline.js';
 import { ingestSchemas } from '../ingest/schema.js';
 import { registerAssetRoutes } from './assets.js';
@@ -15,14 +15,9 @@ import { registerIngestDocs } from './ingest-docs.js';
 export function registerIngestRoutes(app: OpenAPIHono, ctx: AppContext): void {
   const pipeline = createIngestPipeline(ctx);
   const schemas = ingestSchemas(ctx.limits);
-  const publicCors = cors({
-    origin: '*',
-    allowMethods: ['POST', 'OPTIONS'],
-    allowHeaders: ['Content-Type'],
-    maxAge: 86400,
-  });
-  app.use('/collect', publicCors);
-  app.use('/api/events', publicCors);
+  const cors = publicCors();
+  app.use('/collect', cors);
+  app.use('/api/events', cors);
   registerCollectRoutes(app, ctx, pipeline, schemas);
   registerIngestDocs(app, schemas);
   registerAssetRoutes(app, ctx);
