@@ -25,9 +25,16 @@ export const noopTracker: Tracker = {
   stopReplay: noop,
 };
 
-/** Starts tracking this page with `options`; returns the tracker API. */
+let started: Tracker | undefined;
+
+/**
+ * Starts tracking this page with `options`; returns the tracker API. Tracking starts once per
+ * page: a second call (React StrictMode runs effects twice, hot reloads re-run modules) returns
+ * the tracker of the first and ignores its options, so nothing is counted twice.
+ */
 export function init(options: Options): Tracker {
   if (typeof window === 'undefined' || typeof document === 'undefined') return noopTracker;
+  if (started) return started;
   try {
     const c = parseConfig((k) => options[k], window.location.origin);
     // The recorder is a separate chunk: only sessions sampled in ever download rrweb.
@@ -36,7 +43,7 @@ export function init(options: Options): Tracker {
         (m) => m.recorder,
         () => undefined,
       );
-    return createTracker(c, browserEnv(window), window, load);
+    return (started = createTracker(c, browserEnv(window), window, load));
   } catch {
     return noopTracker;
   }

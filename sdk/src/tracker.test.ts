@@ -66,7 +66,10 @@ describe('where the tracker sends nothing', () => {
       expect(sends({}, fakeWindow(url))).toBe(false);
       expect(sends({ allowLocalhost: true }, fakeWindow(url))).toBe(true);
     }
-    expect(sends({}, fakeWindow('http://localhost.shop.example/'))).toBe(false);
+    // a public host that merely starts with "localhost" or "127." is not local
+    expect(sends({}, fakeWindow('http://localhost.shop.example/'))).toBe(true);
+    expect(sends({}, fakeWindow('http://127.shop.example/'))).toBe(true);
+    expect(sends({}, fakeWindow('http://127.0.0.53/'))).toBe(false);
     expect(sends({}, fakeWindow('file:///home/me/page.html'))).toBe(false);
     expect(sends({ allowFileProtocol: true }, fakeWindow('file:///home/me/page.html'))).toBe(true);
   });
@@ -235,6 +238,20 @@ describe('replay seam', () => {
     expect(r.start).toHaveBeenCalledWith(expect.objectContaining({ maskAllInputs: true }));
     t.stopReplay();
     expect(r.stop).toHaveBeenCalled();
+  });
+
+  it('startReplay downloads nothing where tracking is off (opted out)', async () => {
+    const { r, load } = recorder();
+    const { t, env } = startTracker({}, { load });
+    t.optOut();
+    t.startReplay();
+    await env.settle();
+    expect(load).not.toHaveBeenCalled();
+    expect(r.start).not.toHaveBeenCalled();
+    t.optIn();
+    t.startReplay();
+    await env.settle();
+    expect(r.start).toHaveBeenCalled();
   });
 
   it('recorder chunks go into batches; drain runs on hide before the beacon', async () => {

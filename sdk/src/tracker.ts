@@ -45,7 +45,7 @@ export function blockedReason(c: Config, w: Window): number {
     [
       !c.websiteId,
       l.protocol == 'file:' && !c.allowFileProtocol,
-      /^(localhost|127\.|\[::1\]$)/.test(h) && !c.allowLocalhost,
+      /^(localhost|127(\.\d+){3}|\[::1\])$/.test(h) && !c.allowLocalhost,
       c.domains[0] && !c.domains.includes(h),
       c.respectDnt &&
         (n.doNotTrack == '1' ||
@@ -139,7 +139,8 @@ export function createTracker(c: Config, env: Env, w: Window, load: LoadRecorder
     flush: transport.flush,
     optOut: () => env.set('sl_opt', '1'),
     optIn: () => env.set('sl_opt', ''),
-    startReplay: () => replay.start(),
+    // nothing is recorded (or downloaded) where nothing may be sent
+    startReplay: () => active() && replay.start(),
     stopReplay: replay.stop,
   };
   // every entry point is guarded: the tracker never throws into the host page

@@ -43,6 +43,17 @@ describe('pageviews', () => {
     }
   });
 
+  it('with hash routing, a plain #anchor is not a route: no pageview, and it is not kept in the URL', () => {
+    const { w, env } = startTracker({ hashRouting: true });
+    w.location.hash = '#pricing-table';
+    w.dispatchEvent(new w.Event('hashchange'));
+    w.location.hash = '#!/legacy-route';
+    w.dispatchEvent(new w.Event('hashchange'));
+    w.location.hash = '#faq';
+    w.dispatchEvent(new w.Event('hashchange'));
+    expect(paths(env)).toEqual(['/', '/#!/legacy-route', '/']);
+  });
+
   it('counts a bfcache restore (pageshow persisted) even on the same URL, not a plain pageshow', () => {
     const { w, env } = startTracker();
     const show = (persisted: boolean) => {

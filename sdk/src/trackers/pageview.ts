@@ -5,7 +5,7 @@ import type { Core } from './core.js';
  * Pageviews (SPEC §2.3): on load; `pushState`; `replaceState` only when the path changes;
  * `popstate`; `hashchange` with hash routing; bfcache restore. The same URL twice in a row is
  * counted once. The URL as counted has no query string with `excludeSearch` and no hash unless
- * hash routing. `onView(href, referrer)` is called for each counted pageview.
+ * hash routing and the hash is a route (`#/…`, `#!…`). `onView(href, referrer)` is called for each counted pageview.
  */
 export function trackPageviews(
   core: Core,
@@ -21,7 +21,8 @@ export function trackPageviews(
   const view = (url?: string, force?: boolean) => {
     const u = new URL(url ?? w.location.href, w.location.href);
     if (c.excludeSearch) u.search = '';
-    if (!c.hashRouting) u.hash = '';
+    // with hash routing only `#/…` and `#!…` are routes; a plain `#anchor` is not a page
+    if (!c.hashRouting || !/^#[/!]/.test(u.hash)) u.hash = '';
     if (u.href == last && !force) return;
     if (last) referrer = last;
     onView((last = u.href), referrer);
