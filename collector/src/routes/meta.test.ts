@@ -45,13 +45,32 @@ describe('GET /openapi.json and /docs', () => {
     expect(doc.paths['/health']?.get?.security).toBeUndefined();
   });
 
-  it('/docs is the Swagger UI page pointing at /openapi.json', async () => {
-    const res = await testApp().get('/docs');
+  it('/docs is the Swagger UI page, served by the collector itself (no CDN, no inline script)', async () => {
+    const app = testApp();
+    const res = await app.get('/docs');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/html');
     const html = await res.text();
-    expect(html).toContain('SwaggerUIBundle');
-    expect(html).toContain('/openapi.json');
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).not.toMatch(/<script>/);
+    const srcs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(srcs).toEqual([
+      '/docs/assets/swagger-ui.css',
+      '/docs/assets/swagger-ui-bundle.js',
+      '/docs/assets/init.js',
+    ]);
+    for (const src of srcs) {
+      const asset = await app.get(src);
+      expect(asset.status, src).toBe(200);
+      expect(asset.headers.get('content-type'), src).toMatch(
+        /^(text\/css|application\/javascript)/,
+      );
+    }
+    const init = await (await app.get('/docs/assets/init.js')).text();
+    expect(init).toContain('SwaggerUIBundle');
+    expect(init).toContain('/openapi.json');
+    expect((await app.get('/docs/assets/package.json')).status).toBe(404);
+    expect((await app.get('/docs/assets/..%2F..%2Fpackage.json')).status).toBe(404);
   });
 });
 
