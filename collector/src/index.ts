@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
+import { startCheckpointer } from './db/checkpointer.js';
 import { openDatabase, sqlitePathFromUrl } from './db/client.js';
 import { VERSION } from './routes/health.js';
 import { bannerLines } from './setup/banner.js';
@@ -60,6 +61,7 @@ function main(): void {
     console.warn('sightline: SIGHTLINE_ADMIN_KEY is ignored: it only applies to a fresh database');
   }
 
+  startCheckpointer(database.sqlite);
   const app = createApp({ database, trustProxy, assetsDir, demoDir });
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
     const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;

@@ -5,6 +5,7 @@
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createApp } from '../../collector/src/app.js';
+import { startCheckpointer } from '../../collector/src/db/checkpointer.js';
 import { openDatabase } from '../../collector/src/db/client.js';
 import { websites } from '../../collector/src/db/schema.js';
 
@@ -27,6 +28,7 @@ function collectorApp() {
     .values({ id: 'bench-site', name: 'Bench', domain: 'bench.example', createdAt: Date.now() })
     .onConflictDoNothing()
     .run();
+  startCheckpointer(database.sqlite); // as `npm start` does
   return createApp({ database });
 }
 
