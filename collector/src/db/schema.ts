@@ -21,13 +21,57 @@ export const websites = sqliteTable('websites', {
   createdAt: integer('created_at').notNull(),
 });
 
+/**
+ * Accounts of people who use Sightline (not the visitors it tracks). `password_hash` is
+ * `scrypt$N$r$p$salt$hash` (base64url), or '' while an invitation is pending.
+ */
 export const users = sqliteTable('users', {
   id: text('id').primaryKey(),
   email: text('email').notNull().unique(),
   passwordHash: text('password_hash').notNull(),
   role: text('role', { enum: ['admin', 'member', 'viewer'] }).notNull(),
   createdAt: integer('created_at').notNull(),
+  name: text('name'),
+  /** sha256 hex of a pending invitation token (the user sets a password with it) */
+  inviteHash: text('invite_hash'),
+  inviteExpiresAt: integer('invite_expires_at'),
+  /** failed logins since the last success; drives the backoff */
+  failedLogins: integer('failed_logins').notNull().default(0),
+  /** no login attempt is checked before this time (ms) */
+  lockedUntil: integer('locked_until'),
+  lastLoginAt: integer('last_login_at'),
 });
+
+/** Websites a member or viewer may see (admins see every website). */
+export const userWebsites = sqliteTable(
+  'user_websites',
+  {
+    userId: text('user_id').notNull(),
+    websiteId: text('website_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.websiteId] }),
+    index('user_websites_website_idx').on(t.websiteId),
+  ],
+);
+
+/**
+ * Login sessions: the dashboard's cookie and the bearer token of scripts are the same opaque
+ * token (`sls_…`); only its sha256 is stored.
+ */
+export const authSessions = sqliteTable(
+  'auth_sessions',
+  {
+    /** sha256 hex of the token */
+    hash: text('hash').primaryKey(),
+    userId: text('user_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('auth_sessions_user_idx').on(t.userId)],
+);
 
 export const apiKeys = sqliteTable(
   'api_keys',
@@ -185,4 +229,5 @@ export const salts = sqliteTable('salts', {
 
 export type Website = typeof websites.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
 export type EventRow = typeof events.$inferInsert;

@@ -5,7 +5,7 @@
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { authorize, requireScope } from '../auth/authorize.js';
+import { authorize, canAccess, requireScope } from '../auth/authorize.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../http/errors.js';
 import {
@@ -47,7 +47,7 @@ function readableSession(c: Context, reader: ReplayReader): ReplaySessionRef {
     .findSessions(id)
     .filter((s) => websiteId === undefined || s.websiteId === websiteId);
   if (found.length === 0) throw new ApiError('not_found', `unknown session "${id}"`);
-  const readable = found.find((s) => p.websiteId === null || s.websiteId === p.websiteId);
+  const readable = found.find((s) => canAccess(p, s.websiteId));
   if (!readable) throw new ApiError('forbidden', 'this API key is limited to another website');
   return readable;
 }

@@ -1,6 +1,6 @@
 /** `GET /sessions` (filtered, keyset-paged) and `GET /sessions/{id}`. */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { authorize, requireScope } from '../auth/authorize.js';
+import { authorize, canAccess, requireScope } from '../auth/authorize.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../http/errors.js';
 import type { StatsReader } from '../queries/reader.js';
@@ -136,7 +136,7 @@ export function registerSessionRoutes(
       .findSession(id)
       .filter((s) => websiteId === undefined || s.websiteId === websiteId);
     if (found.length === 0) throw new ApiError('not_found', `unknown session "${id}"`);
-    const readable = found.find((s) => p.websiteId === null || s.websiteId === p.websiteId);
+    const readable = found.find((s) => canAccess(p, s.websiteId));
     if (!readable) throw new ApiError('forbidden', 'this API key is limited to another website');
     return c.json(readable.detail(), 200);
   });

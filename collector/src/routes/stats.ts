@@ -56,7 +56,7 @@ const route = createRoute({
 });
 
 export function registerStatsRoutes(app: OpenAPIHono, ctx: AppContext, reader: StatsReader): void {
-  app.openapi({ ...route, middleware: requireScope(ctx, 'read') }, (c) => {
+  app.openapi({ ...route, middleware: requireScope(ctx, 'read', { allowPublic: true }) }, (c) => {
     const q = c.req.valid('query');
     const p = authorize(c, { scope: 'read' });
     const range = parseTimeRange(q, ctx.now());

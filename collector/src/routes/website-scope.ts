@@ -18,5 +18,5 @@ export function websiteScope(
       throw new ApiError('not_found', `unknown website "${websiteId}"`);
     return [websiteId];
   }
-  return p.websiteId === null ? null : [p.websiteId];
+  return p.websites === null ? null : [...p.websites];
 }

@@ -101,7 +101,7 @@ export function registerWebsiteRoutes(
 ): void {
   app.openapi({ ...createRouteDef, middleware: requireScope(ctx, 'admin') }, (c) => {
     const p = authorize(c, { scope: 'admin' });
-    if (p.websiteId !== null)
+    if (p.websites !== null)
       throw new ApiError('forbidden', 'a key limited to one website cannot create websites');
     const body = c.req.valid('json');
     const website = reader.createWebsite({
@@ -117,7 +117,7 @@ export function registerWebsiteRoutes(
   app.openapi({ ...listRouteDef, middleware: requireScope(ctx, 'read') }, (c) => {
     const p = authorize(c, { scope: 'read' });
     const origin = publicOrigin(c, ctx.trustProxy);
-    const list = reader.listWebsites(p.websiteId === null ? null : [p.websiteId]);
+    const list = reader.listWebsites(p.websites === null ? null : [...p.websites]);
     return c.json({ websites: list.map((w) => present(w, origin)) }, 200);
   });
 }
