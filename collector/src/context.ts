@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OpenDatabase } from './db/client.js';
+import type { RateLimit } from './http/rate-limit.js';
 
 /** Request and payload bounds (SPEC §3.4). */
 export interface Limits {
@@ -19,6 +20,12 @@ export interface Limits {
   replayWebsiteDailyBytes: number;
   /** max uncompressed size of one replay chunk (bounded inflate: zip bombs answer 413) */
   replayChunkRawBytes: number;
+  /** ingest requests per client IP (one browser sends a few per minute) */
+  ingestPerIp: RateLimit;
+  /** ingest requests per website, all visitors together */
+  ingestPerWebsite: RateLimit;
+  /** login attempts per client IP (each failed one for an account also backs off that account) */
+  loginPerIp: RateLimit;
 }
 
 export const defaultLimits: Limits = {
@@ -30,6 +37,9 @@ export const defaultLimits: Limits = {
   replaySessionBytes: 20 * 1024 * 1024,
   replayWebsiteDailyBytes: 2 * 1024 * 1024 * 1024,
   replayChunkRawBytes: 16 * 1024 * 1024,
+  ingestPerIp: { perSecond: 100, burst: 1000 },
+  ingestPerWebsite: { perSecond: 5000, burst: 20_000 },
+  loginPerIp: { perSecond: 10 / 60, burst: 10 },
 };
 
 /** What `createApp` needs. Time and ids are injected so tests are deterministic. */

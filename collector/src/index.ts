@@ -12,6 +12,7 @@ import { startCheckpointer } from './db/checkpointer.js';
 import { openDatabase, sqlitePathFromUrl } from './db/client.js';
 import { VERSION } from './routes/health.js';
 import { bannerLines } from './setup/banner.js';
+import { ensureAdminUser } from './setup/admin-user.js';
 import { FirstRunError, firstRun } from './setup/first-run.js';
 import { randomUUID } from 'node:crypto';
 
@@ -57,6 +58,19 @@ function main(): void {
     if (err instanceof FirstRunError) fail(err.message);
     throw err;
   }
+  let admin;
+  try {
+    admin = ensureAdminUser(database.db, {
+      email: env.SIGHTLINE_ADMIN_EMAIL,
+      password: env.SIGHTLINE_ADMIN_PASSWORD,
+      now: Date.now(),
+      randomId: randomUUID,
+    });
+  } catch (err) {
+    database.close();
+    if (err instanceof FirstRunError) fail(err.message);
+    throw err;
+  }
   if (!setup.created && env.SIGHTLINE_ADMIN_KEY && !setup.adminKeyKnown) {
     console.warn('sightline: SIGHTLINE_ADMIN_KEY is ignored: it only applies to a fresh database');
   }
@@ -73,6 +87,7 @@ function main(): void {
         version: VERSION,
         demo: demoDir !== undefined,
         setup,
+        admin,
       }).join('\n'),
     );
   });

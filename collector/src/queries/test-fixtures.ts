@@ -3,13 +3,16 @@
  * rows inserted the way ingest fills them. Only tests import this file.
  */
 import { createApp } from '../app.js';
+import type { Limits } from '../context.js';
 import { createApiKey, revokeApiKey, type Scope } from '../auth/api-keys.js';
 import { openDatabase, type Db } from '../db/client.js';
 import { events, sessions, websites, type SessionRow } from '../db/schema.js';
 
 export const T0 = Date.parse('2024-01-15T12:00:00Z');
 
-export function testApp(opts: { demoDir?: string; trustProxy?: boolean } = {}) {
+export function testApp(
+  opts: { demoDir?: string; trustProxy?: boolean; limits?: Partial<Limits> } = {},
+) {
   const database = openDatabase(':memory:');
   let clock = T0;
   let seq = 0;

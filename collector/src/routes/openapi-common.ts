@@ -15,6 +15,8 @@ const errorDescriptions = {
   401: 'Missing, unknown, expired or revoked API key',
   403: 'The key lacks the scope or is limited to another website',
   404: 'Unknown id',
+  409: 'Conflicts with what exists (e.g. the email is taken)',
+  429: 'Too many requests: wait for Retry-After seconds',
 } as const;
 
 /** OpenAPI response entries for the given error statuses, all in the one error shape. */

@@ -24,6 +24,9 @@ describe('POST /api/websites', () => {
       id: 'id-1',
       name: 'Docs',
       domain: 'docs.example.com',
+      allowedDomains: [],
+      timezone: 'UTC',
+      publicStats: false,
       createdAt: '2024-01-15T12:00:00.000Z',
       snippet:
         '<script defer src="http://stats.example.com:8000/script.js" data-website-id="id-1"></script>',

@@ -1,4 +1,5 @@
 /** The start-up text: where the collector listens, and on the first start the admin key. */
+import type { AdminUserResult } from './admin-user.js';
 import type { FirstRunResult } from './first-run.js';
 
 export interface BannerInput {
@@ -8,6 +9,7 @@ export interface BannerInput {
   version: string;
   demo: boolean;
   setup: FirstRunResult;
+  admin?: AdminUserResult;
 }
 
 export function bannerLines(b: BannerInput): string[] {
@@ -39,6 +41,15 @@ export function bannerLines(b: BannerInput): string[] {
       b.setup.activeKeys > 0
         ? `  ${b.setup.activeKeys} API key(s) exist; the admin key was printed on the first start (only its hash is stored)`
         : '  no active API key: start on a fresh database to create one',
+    );
+  }
+  if (b.admin?.created) {
+    lines.push('');
+    lines.push(`  admin login: ${b.admin.email} at ${b.url}/api/auth/login`);
+    lines.push(
+      b.admin.password
+        ? `  admin password (shown only now; change it): ${b.admin.password}`
+        : '  admin password: the one in SIGHTLINE_ADMIN_PASSWORD',
     );
   }
   return lines;
