@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
+import type { Limits } from './context.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { openDatabase, sqlitePathFromUrl } from './db/client.js';
 import { VERSION } from './routes/health.js';
@@ -21,6 +22,24 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 function fail(message: string): never {
   console.error(`sightline: ${message}`);
   process.exit(1);
+}
+
+/** `SIGHTLINE_INGEST_IP_RATE` / `SIGHTLINE_INGEST_WEBSITE_RATE`: requests per second (burst 10×; 0 = off). */
+function rateLimits(env: NodeJS.ProcessEnv): Partial<Limits> {
+  const limit = (name: string) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    const perSecond = Number(raw);
+    if (!Number.isFinite(perSecond) || perSecond < 0)
+      fail(`${name} must be a number ≥ 0, not "${raw}"`);
+    return { perSecond, burst: perSecond * 10 };
+  };
+  const out: Partial<Limits> = {};
+  const ip = limit('SIGHTLINE_INGEST_IP_RATE');
+  const site = limit('SIGHTLINE_INGEST_WEBSITE_RATE');
+  if (ip) out.ingestPerIp = ip;
+  if (site) out.ingestPerWebsite = site;
+  return out;
 }
 
 function databasePath(url: string): string {
@@ -76,7 +95,7 @@ function main(): void {
   }
 
   startCheckpointer(database.sqlite);
-  const app = createApp({ database, trustProxy, assetsDir, demoDir });
+  const app = createApp({ database, trustProxy, assetsDir, demoDir, limits: rateLimits(env) });
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
     const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
     const url = `http://${shownHost}:${info.port}`;

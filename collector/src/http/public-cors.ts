@@ -1,7 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
 
 /**
- * CORS for the public ingest endpoints: any origin may POST, and a preflight is answered at once.
+ * CORS for the public ingest endpoints: any origin may POST (the route narrows the grant once it
+ * knows the website's allowed domains), and a preflight is answered at once.
  * The headers go through `c.header()` before the handler runs, so the response is built once;
  * `hono/cors` edits `c.res` instead, which makes Hono copy every response (about a tenth of the
  * CPU time of `POST /collect`).

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.js';
 import { ApiError } from '../http/errors.js';
+import { RateLimiter } from '../http/rate-limit.js';
 import { prepareReplayChunks } from '../replay/decode.js';
 import type { ReplayStoreResult } from '../replay/store.js';
 import { createSqliteEventWriter } from '../storage/sqlite-writer.js';
@@ -17,7 +18,7 @@ import {
 import type { BatchBody, CollectBody } from './schema.js';
 import { createUserAgentParser, type UserAgentInfo } from './user-agent.js';
 import { createVisitorHasher } from './visitor-hash.js';
-import { websiteCacheFor } from './websites.js';
+import { originAllowed, websiteCacheFor } from './websites.js';
 
 /** What the HTTP layer knows about the request, beyond the body. */
 export interface RequestInfo {
@@ -27,6 +28,15 @@ export interface RequestInfo {
   acceptLanguage: string | undefined;
   /** from a trusted proxy header, else null */
   country: string | null;
+  /** the `Origin` header: set by browsers, absent for server-side senders */
+  origin: string | undefined;
+}
+
+/** A browser page on a domain the website does not allow: 403, and no CORS grant. */
+export class OriginRefused extends ApiError {
+  constructor(message: string) {
+    super('forbidden', message);
+  }
 }
 
 /** The answer to an ingest request (`202 {"ok":true,"accepted","duplicates"}`). */
@@ -53,15 +63,26 @@ export function createIngestPipeline(deps: PipelineDeps) {
   const writer =
     deps.writer ?? createSqliteEventWriter(database.sqlite, { now, replayCaps: limits });
   const websites = websiteCacheFor(database, now);
+  const perWebsite = new RateLimiter(limits.ingestPerWebsite);
   const parseUa = createUserAgentParser();
   const visitorHash = createVisitorHasher(database.sqlite);
   const sessionOwner = database.sqlite.prepare<[string], { websiteId: string; visitorId: string }>(
     'SELECT website_id AS websiteId, visitor_id AS visitorId FROM sessions WHERE id = ? LIMIT 1',
   );
 
-  function requireWebsite(id: string): void {
-    if (!websites.has(id))
+  /** The website must exist, accept this origin, and be under its rate limit. */
+  function requireWebsite(id: string, req: RequestInfo): void {
+    const site = websites.get(id);
+    if (!site)
       throw new ApiError('unknown_website', `website ${id} is unknown; nothing was stored`);
+    if (!originAllowed(site, req.origin))
+      throw new OriginRefused(`origin ${req.origin} may not send events for website ${id}`);
+    const wait = perWebsite.take(id, now());
+    if (wait > 0) {
+      throw new ApiError('rate_limited', `too many events for website ${id}; retry later`, {
+        'Retry-After': String(wait),
+      });
+    }
   }
 
   async function dropBot(
@@ -98,7 +119,7 @@ export function createIngestPipeline(deps: PipelineDeps) {
 
   /** `POST /collect`: one pageview, custom event or identify. */
   async function collect(body: CollectBody, req: RequestInfo): Promise<IngestResult> {
-    requireWebsite(body.websiteId);
+    requireWebsite(body.websiteId, req);
     const t = now();
     const ua = parseUa(req.userAgent);
     const dropped = await dropBot(body.websiteId, ua, t);
@@ -164,7 +185,7 @@ export function createIngestPipeline(deps: PipelineDeps) {
         );
       websiteId = owner.websiteId;
     }
-    requireWebsite(websiteId);
+    requireWebsite(websiteId, req);
     const t = now();
     const ua = parseUa(req.userAgent);
     const dropped = await dropBot(websiteId, ua, t);

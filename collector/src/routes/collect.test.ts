@@ -113,7 +113,8 @@ describe('POST /collect', () => {
     expect(res.headers.get('access-control-allow-methods')).toBe('POST,OPTIONS');
     expect(res.headers.get('access-control-allow-headers')).toBe('Content-Type');
     const post = await f.post('/collect', seedCollect, { origin: 'https://shop.example' });
-    expect(post.headers.get('access-control-allow-origin')).toBe('*');
+    expect(post.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(post.headers.get('vary')).toBe('Origin');
     // a browser can read the error of a rejected event too
     const bad = await f.app.request('/collect', {
       method: 'POST',

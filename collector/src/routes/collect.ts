@@ -1,11 +1,31 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../http/errors.js';
-import type { IngestPipeline } from '../ingest/pipeline.js';
+import type { Context } from 'hono';
+import { OriginRefused, type IngestPipeline, type RequestInfo } from '../ingest/pipeline.js';
 import { readJsonBody, validate } from '../ingest/read-body.js';
 import type { IngestSchemas } from '../ingest/schema.js';
 import { replayAnswer } from '../replay/store.js';
 import { requestInfo } from './request-info.js';
+
+/**
+ * Runs an ingest call with the CORS answer that fits: a browser origin the website accepts is
+ * echoed back (`Vary: Origin`); a refused origin gets no CORS grant at all, so the page cannot
+ * even read the 403. (`publicCors` has already granted `*` for everything else, errors included.)
+ */
+async function withOriginAnswer<T>(c: Context, req: RequestInfo, run: () => Promise<T>) {
+  try {
+    const r = await run();
+    if (req.origin !== undefined) {
+      c.header('Access-Control-Allow-Origin', req.origin);
+      c.header('Vary', 'Origin');
+    }
+    return r;
+  } catch (err) {
+    if (err instanceof OriginRefused) c.header('Access-Control-Allow-Origin', undefined);
+    throw err;
+  }
+}
 
 /** `POST /collect` (one event) and `POST /api/events` (a batch); both answer 202 after commit. */
 export function registerCollectRoutes(
@@ -17,7 +37,8 @@ export function registerCollectRoutes(
   app.post('/collect', async (c) => {
     const raw = await readJsonBody(c, ctx.limits.collectBodyBytes);
     const body = validate(schemas.collect, raw);
-    const r = await pipeline.collect(body, requestInfo(c, ctx));
+    const req = requestInfo(c, ctx);
+    const r = await withOriginAnswer(c, req, () => pipeline.collect(body, req));
     return c.json({ ok: true, accepted: r.accepted, duplicates: r.duplicates }, 202);
   });
 
@@ -31,7 +52,8 @@ export function registerCollectRoutes(
       );
     }
     const body = validate(schemas.batch, raw);
-    const r = await pipeline.batch(body, requestInfo(c, ctx));
+    const req = requestInfo(c, ctx);
+    const r = await withOriginAnswer(c, req, () => pipeline.batch(body, req));
     // A capped replay never costs the analytics: they are stored and the answer says so. A
     // batch of nothing but replay gets the cap's own error (413, or 429 with Retry-After).
     if (r.replay?.error && !r.events) throw r.replay.error;

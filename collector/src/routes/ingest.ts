@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppContext } from '../context.js';
 import { publicCors } from '../http/public-cors.js';
+import { ingestRateLimit } from '../http/ingest-rate-limit.js';
 import { createIngestPipeline } from '../ingest/pipeline.js';
 import { ingestSchemas } from '../ingest/schema.js';
 import { registerAssetRoutes } from './assets.js';
@@ -16,8 +17,11 @@ export function registerIngestRoutes(app: OpenAPIHono, ctx: AppContext): void {
   const pipeline = createIngestPipeline(ctx);
   const schemas = ingestSchemas(ctx.limits);
   const cors = publicCors();
-  app.use('/collect', cors);
-  app.use('/api/events', cors);
+  const perIp = ingestRateLimit(ctx);
+  for (const path of ['/collect', '/api/events']) {
+    app.use(path, cors);
+    app.post(path, perIp);
+  }
   registerCollectRoutes(app, ctx, pipeline, schemas);
   registerIngestDocs(app, schemas);
   registerAssetRoutes(app, ctx);

@@ -11,5 +11,6 @@ export function requestInfo(c: Context, ctx: AppContext): RequestInfo {
     ip: () => clientIp(c, ctx.trustProxy),
     acceptLanguage: c.req.header('accept-language'),
     country: countryOf((name) => c.req.header(name), ctx.trustProxy),
+    origin: c.req.header('origin'),
   };
 }
