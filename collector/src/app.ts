@@ -1,6 +1,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { resolveContext, type AppDeps } from './context.js';
 import { ApiError, errorBody, handleError } from './http/errors.js';
+import { requestLog } from './http/request-log.js';
+import { securityHeaders } from './http/security-headers.js';
 import { registerIngestRoutes } from './routes/ingest.js';
 import { registerReadRoutes } from './routes/read.js';
 import { registerReplayRoutes } from './routes/replay.js';
@@ -18,6 +20,8 @@ export function createApp(deps: AppDeps) {
     },
   });
   app.onError(handleError);
+  if (ctx.log) app.use('*', requestLog(ctx.log, { newId: ctx.randomId, ingest: ctx.logIngest }));
+  app.use('*', securityHeaders(ctx.trustProxy));
   app.notFound((c) =>
     c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404),
   );

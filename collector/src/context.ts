@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { OpenDatabase } from './db/client.js';
 import type { RateLimit } from './http/rate-limit.js';
+import type { Logger } from './http/request-log.js';
 
 /** Request and payload bounds (SPEC §3.4). */
 export interface Limits {
@@ -54,6 +55,10 @@ export interface AppDeps {
   limits?: Partial<Limits>;
   /** folder served at `/demo/` (the example site), when set */
   demoDir?: string;
+  /** structured request log (one JSON line per request); none when absent (tests) */
+  log?: Logger;
+  /** log ingest requests too (many; off by default) */
+  logIngest?: boolean;
 }
 
 /** Resolved dependencies shared by routes, ingest and queries. */
@@ -65,6 +70,8 @@ export interface AppContext {
   trustProxy: boolean;
   limits: Limits;
   demoDir: string | undefined;
+  log: Logger | undefined;
+  logIngest: boolean;
 }
 
 export function resolveContext(deps: AppDeps): AppContext {
@@ -76,5 +83,7 @@ export function resolveContext(deps: AppDeps): AppContext {
     trustProxy: deps.trustProxy ?? false,
     limits: { ...defaultLimits, ...deps.limits },
     demoDir: deps.demoDir,
+    log: deps.log,
+    logIngest: deps.logIngest ?? false,
   };
 }

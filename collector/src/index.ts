@@ -9,6 +9,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
 import type { Limits } from './context.js';
+import { jsonLogger } from './http/request-log.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { openDatabase, sqlitePathFromUrl } from './db/client.js';
 import { VERSION } from './routes/health.js';
@@ -95,7 +96,15 @@ function main(): void {
   }
 
   startCheckpointer(database.sqlite);
-  const app = createApp({ database, trustProxy, assetsDir, demoDir, limits: rateLimits(env) });
+  const app = createApp({
+    database,
+    trustProxy,
+    assetsDir,
+    demoDir,
+    limits: rateLimits(env),
+    log: jsonLogger,
+    logIngest: /^(1|true|yes)$/i.test(env.SIGHTLINE_LOG_INGEST ?? ''),
+  });
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
     const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
     const url = `http://${shownHost}:${info.port}`;

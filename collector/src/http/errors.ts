@@ -69,7 +69,13 @@ export function handleError(err: Error, c: Context) {
     return c.json(errorBody(code, err.message || 'bad request'), err.status);
   }
   console.error(
-    JSON.stringify({ level: 'error', msg: 'unhandled', error: String(err.stack ?? err) }),
+    JSON.stringify({
+      time: new Date().toISOString(),
+      level: 'error',
+      msg: 'unhandled',
+      requestId: c.get('requestId'),
+      error: String(err.stack ?? err),
+    }),
   );
   return c.json(errorBody('internal', 'internal server error'), 500);
 }

@@ -39,12 +39,23 @@ export async function resolveStatic(root: string, urlPath: string): Promise<stri
   }
 }
 
+const DEMO_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-inline'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 async function sendFile(c: Context, file: string, websiteId: string): Promise<Response> {
   const mime = getMimeType(file) ?? 'application/octet-stream';
   c.header('Cache-Control', 'no-cache');
   c.header('X-Content-Type-Options', 'nosniff');
   c.header('Content-Type', mime);
   if (extname(file) === '.html') {
+    // the demo pages carry the inline queue stub of the snippet, as real sites do
+    c.header('Content-Security-Policy', DEMO_CSP);
     const html = (await readFile(file, 'utf8')).replace(PLACEHOLDER, websiteId);
     return c.body(html, 200);
   }

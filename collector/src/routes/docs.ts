@@ -7,6 +7,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { PAGE_CSP } from '../http/security-headers.js';
 import { staticFiles } from '../http/static-files.js';
 import { VERSION } from './health.js';
 import { BEARER } from './openapi-common.js';
@@ -50,7 +51,7 @@ export function registerDocsRoutes(app: OpenAPIHono): void {
 
   const dist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   const files = staticFiles({ cacheControl: 'public, max-age=86400' });
-  app.get('/docs', (c) => c.html(page));
+  app.get('/docs', (c) => c.html(page, 200, { 'Content-Security-Policy': PAGE_CSP }));
   app.get('/docs/assets/init.js', (c) =>
     c.body(init, 200, { 'Content-Type': 'application/javascript; charset=utf-8' }),
   );
