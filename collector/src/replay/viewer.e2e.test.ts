@@ -18,7 +18,8 @@ import { createApp } from '../app.js';
 import { createApiKey } from '../auth/api-keys.js';
 import { resolveContext } from '../context.js';
 import { openDatabase, type OpenDatabase } from '../db/client.js';
-import { events as eventsTable, sessions, websites } from '../db/schema.js';
+import { hashPasswordSync } from '../auth/passwords.js';
+import { events as eventsTable, sessions, users, userWebsites, websites } from '../db/schema.js';
 import { storeReplay } from './store.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -301,7 +302,7 @@ describe.skipIf(!existsSync(CHROMIUM))('replay viewer in Chromium', { timeout: 6
     const page = await browser.newPage();
     const errors = watchErrors(page);
     await page.goto(`${collector.url}/replay/${SESSION}`);
-    await expect.poll(() => page.locator('#sl-status').textContent()).toMatch(/has no key/);
+    await expect.poll(() => page.locator('#sl-status').textContent()).toMatch(/Not signed in/);
     await page.goto('about:blank');
     await page.goto(`${collector.url}/replay/${SESSION}#key=sl_wrong`);
     await expect
@@ -312,5 +313,39 @@ describe.skipIf(!existsSync(CHROMIUM))('replay viewer in Chromium', { timeout: 6
     await expect.poll(() => page.locator('#sl-status').textContent()).toMatch(/No session with id/);
     expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
     await page.close();
+  });
+
+  it('plays for a signed-in user through the session cookie, without a key in the link', async () => {
+    const password = 'viewer password 123';
+    collector.database.db
+      .insert(users)
+      .values({
+        id: 'viewer-user',
+        email: 'viewer@example.com',
+        role: 'viewer',
+        passwordHash: hashPasswordSync(password),
+        createdAt: Date.now(),
+      })
+      .run();
+    collector.database.db
+      .insert(userWebsites)
+      .values({ userId: 'viewer-user', websiteId: collector.websiteId })
+      .run();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    // the login answer sets the HttpOnly cookie in this browser context
+    const login = await context.request.post(`${collector.url}/api/auth/login`, {
+      data: { email: 'viewer@example.com', password },
+    });
+    expect(login.status()).toBe(200);
+    await page.goto(`${collector.url}/replay/${SESSION}`);
+    await page.waitForSelector('body[data-state="playing"]', { timeout: 20_000 });
+    const frame = page.frameLocator('.replayer-wrapper iframe');
+    await expect
+      .poll(() => frame.locator('h1').textContent(), { timeout: 10_000 })
+      .toBe('Recorded Shop Heading');
+    expect(errors).toEqual([]);
+    await context.close();
   });
 });

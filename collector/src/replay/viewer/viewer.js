@@ -1,8 +1,8 @@
 /*
- * Sightline replay viewer. Runs on /replay/:id; reads the API key from the URL fragment
- * (#key=sl_…, never sent to the server in a URL), keeps it in sessionStorage for this tab and
- * removes it from the address bar, then loads the session and its rrweb events with
- * Authorization: Bearer. Recorded content is only handed to rrweb-player, which rebuilds it inside
+ * Sightline replay viewer. Runs on /replay/:id. Authenticates with the login session cookie, or
+ * with an API key from the URL fragment (#key=sl_…, never sent to the server in a URL), which it
+ * keeps in sessionStorage for this tab and removes from the address bar; then loads the session
+ * and its rrweb events (with Authorization: Bearer when it has a key). Recorded content is only handed to rrweb-player, which rebuilds it inside
  * its sandboxed iframe; nothing recorded is ever written into this page as HTML.
  */
 (function () {
@@ -48,9 +48,10 @@
       });
     var q = qs.toString();
     var url = base + '/sessions/' + encodeURIComponent(sessionId) + path + (q ? '?' + q : '');
+    // with a key: that key only (no cookie); without: the login session cookie of this origin
     return fetch(url, {
-      headers: { Authorization: 'Bearer ' + key },
-      credentials: 'omit',
+      headers: key ? { Authorization: 'Bearer ' + key } : {},
+      credentials: key ? 'omit' : 'same-origin',
       cache: 'no-store',
     }).then(function (res) {
       if (res.ok) return res.json();
@@ -71,11 +72,11 @@
   function explain(code, msg) {
     if (code === 401)
       return (
-        'The API key was refused (' +
+        (key ? 'The API key was refused (' : 'Not signed in (') +
         msg +
-        '). Open this page as /replay/' +
+        '). Sign in to Sightline, or open this page as /replay/' +
         sessionId +
-        '#key=<a read key>.'
+        '#key=<a read key> (the fragment is never sent to the server).'
       );
     if (code === 403) return 'This API key cannot read this session\u2019s website (' + msg + ').';
     if (code === 404) return 'No session with id \u201c' + sessionId + '\u201d.';
@@ -97,7 +98,11 @@
 
   function link(el, id) {
     if (!id) return;
-    el.href = './' + encodeURIComponent(id) + location.search + '#key=' + encodeURIComponent(key);
+    el.href =
+      './' +
+      encodeURIComponent(id) +
+      location.search +
+      (key ? '#key=' + encodeURIComponent(key) : '');
     el.hidden = false;
   }
 
@@ -159,14 +164,6 @@
 
   function start() {
     if (!sessionId) return show('No session id in the address.', true);
-    if (!key) {
-      return show(
-        'This replay link has no key. Open it as /replay/' +
-          sessionId +
-          '#key=sl_\u2026 with a read key for the session\u2019s website (the key stays in the fragment, which browsers never send to the server).',
-        true,
-      );
-    }
     var session;
     api('')
       .then(function (s) {
