@@ -71,10 +71,31 @@ describe('src/index.ts', () => {
       headers: { Authorization: `Bearer ${key}` },
     });
     expect(stats.status).toBe(200);
+    // the first admin account, with a generated password shown once
+    expect(first.output()).toContain('admin login: admin@localhost');
+    const password = /admin password \(shown only now; change it\): (\S+)/.exec(
+      first.output(),
+    )?.[1];
+    expect(password, first.output()).toBeDefined();
+    const login = await fetch(`${first.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@localhost', password }),
+    });
+    expect(login.status).toBe(200);
+    // one JSON log line per request, with its id, never the credentials
+    await new Promise((r) => setTimeout(r, 100));
+    const logLine = first
+      .output()
+      .split('\n')
+      .find((l) => l.includes('"path":"/api/auth/login"'));
+    expect(JSON.parse(logLine!)).toMatchObject({ msg: 'request', status: 200 });
+    expect(logLine).not.toContain(password!);
     expect(await first.stop('SIGTERM')).toBe(0);
 
     const second = await start({ DATABASE_URL: databaseUrl });
     expect(second.output()).not.toContain(key);
+    expect(second.output()).not.toContain(password!);
     expect(second.output()).toContain('API key(s) exist');
     expect(await second.stop('SIGINT')).toBe(0);
   }, 60_000);
@@ -90,6 +111,25 @@ describe('src/index.ts', () => {
       headers: { Authorization: `Bearer ${adminKey}` },
     });
     expect(res.status).toBe(200);
+    await s.stop('SIGTERM');
+  }, 60_000);
+
+  it('creates the first admin from SIGHTLINE_ADMIN_EMAIL / SIGHTLINE_ADMIN_PASSWORD without printing it', async () => {
+    const password = 'given admin password 42';
+    const s = await start({
+      DATABASE_URL: `file:${join(dir, 'c.db')}`,
+      SIGHTLINE_ADMIN_EMAIL: 'Owner@Example.com',
+      SIGHTLINE_ADMIN_PASSWORD: password,
+    });
+    expect(s.output()).toContain('admin login: owner@example.com');
+    expect(s.output()).not.toContain(password);
+    const login = await fetch(`${s.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'owner@example.com', password }),
+    });
+    expect(login.status).toBe(200);
+    expect(((await login.json()) as { user: { role: string } }).user.role).toBe('admin');
     await s.stop('SIGTERM');
   }, 60_000);
 

@@ -36,7 +36,15 @@ export function registerDocsRoutes(app: OpenAPIHono): void {
   app.openAPIRegistry.registerComponent('securitySchemes', BEARER, {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API key (`sl_…`). The first start prints an admin key; see docs/api.md.',
+    description:
+      'An API key (`sl_…`; the first start prints an admin key) or a login session token (`sls_…`, from POST /api/auth/login). See docs/accounts.md.',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'sl_session',
+    description:
+      'The dashboard’s login session (HttpOnly). Changes made with it must come from this origin (CSRF).',
   });
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

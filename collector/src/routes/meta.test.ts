@@ -37,11 +37,29 @@ describe('GET /openapi.json and /docs', () => {
       type: 'http',
       scheme: 'bearer',
     });
-    for (const path of ['/stats', '/sessions', '/sessions/{id}', '/api/websites', '/health']) {
+    for (const path of [
+      '/stats',
+      '/sessions',
+      '/sessions/{id}',
+      '/api/websites',
+      '/api/websites/{id}',
+      '/api/auth/login',
+      '/api/auth/logout',
+      '/api/auth/me',
+      '/api/auth/invitations/accept',
+      '/api/users',
+      '/api/users/{id}',
+      '/api/keys',
+      '/api/keys/{id}',
+      '/api/keys/{id}/regenerate',
+      '/health',
+    ]) {
       expect(doc.paths, path).toHaveProperty([path]);
     }
     expect(doc.paths['/api/websites']).toHaveProperty(['post']);
-    expect(doc.paths['/stats']?.get?.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.paths['/stats']?.get?.security).toEqual([{ bearerAuth: [] }, { cookieAuth: [] }]);
+    expect(doc.paths['/api/websites/{id}']).toHaveProperty(['patch']);
+    expect(doc.paths['/api/websites/{id}']).toHaveProperty(['delete']);
     expect(doc.paths['/health']?.get?.security).toBeUndefined();
   });
 

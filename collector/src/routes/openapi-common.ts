@@ -12,8 +12,8 @@ export const ErrorSchema = z
 
 const errorDescriptions = {
   400: 'Invalid query or body',
-  401: 'Missing, unknown, expired or revoked API key',
-  403: 'The key lacks the scope or is limited to another website',
+  401: 'Missing, unknown, expired or revoked API key or session',
+  403: 'The key or role lacks the scope, or the website is not among the caller’s',
   404: 'Unknown id',
   409: 'Conflicts with what exists (e.g. the email is taken)',
   429: 'Too many requests: wait for Retry-After seconds',
@@ -35,8 +35,8 @@ export function errorResponses<S extends keyof typeof errorDescriptions>(...stat
 }
 
 export const BEARER = 'bearerAuth';
-/** `security` of a route that needs an API key. */
-export const bearerSecurity = [{ [BEARER]: [] }];
+/** `security` of a route that needs credentials: a bearer key or token, or the session cookie. */
+export const bearerSecurity = [{ [BEARER]: [] }, { cookieAuth: [] }];
 
 const ISO_HINT = 'ISO date (2024-01-31) or datetime (2024-01-31T12:00:00Z), or ms since the epoch';
 
