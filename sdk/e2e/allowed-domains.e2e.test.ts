@@ -78,7 +78,7 @@ describe('allowed domains hold for browser requests', () => {
       const r = c.all<{ type: string; name: string | null }>('SELECT type, name FROM events');
       return r.length >= 2 ? r : undefined;
     }, 'pageview and custom event stored');
-    expect(rows.map((r) => r.type).sort()).toEqual(['custom', 'pageview']);
+    expect(rows!.map((r) => r.type).sort()).toEqual(['custom', 'pageview']);
     await page.close();
   });
 });

@@ -245,3 +245,14 @@ export function authorize(
   if (opts.websiteId !== undefined) assertWebsiteAccess(p, opts.websiteId);
   return p;
 }
+
+/**
+ * For managing accounts and keys: an admin that is not limited to one website (a key limited to
+ * one website must not mint keys or users for others).
+ */
+export function authorizeGlobalAdmin(c: Context, what: string): Principal {
+  const p = authorize(c, { scope: 'admin' });
+  if (p.websites !== null)
+    throw new ApiError('forbidden', `a key limited to one website cannot manage ${what}`);
+  return p;
+}

@@ -7,7 +7,8 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { createApiKey, displayPrefix, generateApiKey, hashApiKey } from '../auth/api-keys.js';
-import { authorize, requireScope } from '../auth/authorize.js';
+import { authorizeGlobalAdmin, requireScope } from '../auth/authorize.js';
+import type { Context } from 'hono';
 import type { AppContext } from '../context.js';
 import { apiKeys, websites } from '../db/schema.js';
 import { ApiError } from '../http/errors.js';
@@ -122,12 +123,7 @@ function present(k: KeyRow, now: number) {
 export function registerKeyRoutes(app: OpenAPIHono, ctx: AppContext): void {
   const { db } = ctx.database;
   const admin = requireScope(ctx, 'admin');
-  const authorizeAdmin = (c: Parameters<typeof authorize>[0]) => {
-    const p = authorize(c, { scope: 'admin' });
-    if (p.websites !== null)
-      throw new ApiError('forbidden', 'a key limited to one website cannot manage keys');
-    return p;
-  };
+  const authorizeAdmin = (c: Context) => authorizeGlobalAdmin(c, 'keys');
   const find = (id: string): KeyRow => {
     const k = db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
     if (!k) throw new ApiError('not_found', `unknown API key "${id}"`);

@@ -36,7 +36,7 @@ export function errorResponses<S extends keyof typeof errorDescriptions>(...stat
 
 export const BEARER = 'bearerAuth';
 /** `security` of a route that needs credentials: a bearer key or token, or the session cookie. */
-export const bearerSecurity = [{ [BEARER]: [] }, { cookieAuth: [] }];
+export const bearerSecurity: Record<string, string[]>[] = [{ [BEARER]: [] }, { cookieAuth: [] }];
 
 const ISO_HINT = 'ISO date (2024-01-31) or datetime (2024-01-31T12:00:00Z), or ms since the epoch';
 

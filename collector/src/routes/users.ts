@@ -9,7 +9,8 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { and, count, eq, inArray, isNull, ne } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
-import { authorize, requireScope } from '../auth/authorize.js';
+import { authorizeGlobalAdmin, requireScope } from '../auth/authorize.js';
+import type { Context } from 'hono';
 import { hashPassword } from '../auth/passwords.js';
 import { deleteSessionsOf, hashToken } from '../auth/sessions.js';
 import type { AppContext } from '../context.js';
@@ -146,13 +147,7 @@ export function registerUserRoutes(app: OpenAPIHono, ctx: AppContext): void {
   const { db } = ctx.database;
   const admin = requireScope(ctx, 'admin');
 
-  /** Managing accounts needs an admin that is not limited to one website. */
-  const authorizeAdmin = (c: Parameters<typeof authorize>[0]) => {
-    const p = authorize(c, { scope: 'admin' });
-    if (p.websites !== null)
-      throw new ApiError('forbidden', 'a key limited to one website cannot manage users');
-    return p;
-  };
+  const authorizeAdmin = (c: Context) => authorizeGlobalAdmin(c, 'users');
 
   const find = (id: string): UserRow => {
     const u = db.select().from(users).where(eq(users.id, id)).get();

@@ -46,17 +46,22 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
+/** The settings a website can be created with and changed later. */
+const settingsFields = {
+  allowedDomains: z.array(hostname).max(100).optional(),
+  timezone: z
+    .string()
+    .max(64)
+    .refine(isTimeZone, 'must be an IANA time zone like Europe/Berlin')
+    .optional(),
+  publicStats: z.boolean().optional(),
+};
+
 const WebsitePatchSchema = z
   .object({
     name: z.string().trim().min(1).max(100).optional(),
     domain: hostname.optional(),
-    allowedDomains: z.array(hostname).max(100).optional(),
-    timezone: z
-      .string()
-      .max(64)
-      .refine(isTimeZone, 'must be an IANA time zone like Europe/Berlin')
-      .optional(),
-    publicStats: z.boolean().optional(),
+    ...settingsFields,
   })
   .openapi('WebsitePatch');
 
@@ -124,13 +129,7 @@ const NewWebsiteSchema = z
   .object({
     name: z.string().trim().min(1).max(100).openapi({ example: 'Docs site' }),
     domain: hostname.openapi({ example: 'docs.example.com' }),
-    allowedDomains: z.array(hostname).max(100).optional(),
-    timezone: z
-      .string()
-      .max(64)
-      .refine(isTimeZone, 'must be an IANA time zone like Europe/Berlin')
-      .optional(),
-    publicStats: z.boolean().optional(),
+    ...settingsFields,
   })
   .openapi('NewWebsite');
 
