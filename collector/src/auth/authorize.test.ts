@@ -5,12 +5,31 @@ import { addKey, addSession, addWebsite, T0, testApp } from '../queries/test-fix
 import { generateApiKey, hashApiKey } from './api-keys.js';
 
 /** Every endpoint that needs a key, with the scope it needs. */
-const endpoints: { method: 'GET' | 'POST'; path: string; scope: 'read' | 'admin' }[] = [
+const endpoints: {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  scope: 'read' | 'admin';
+  body?: unknown;
+}[] = [
   { method: 'GET', path: '/stats', scope: 'read' },
   { method: 'GET', path: '/sessions', scope: 'read' },
   { method: 'GET', path: '/sessions/s1', scope: 'read' },
+  { method: 'GET', path: '/sessions/s1/replay', scope: 'read' },
   { method: 'GET', path: '/api/websites', scope: 'read' },
-  { method: 'POST', path: '/api/websites', scope: 'admin' },
+  { method: 'GET', path: '/api/websites/w1', scope: 'read' },
+  { method: 'GET', path: '/api/auth/me', scope: 'read' },
+  { method: 'POST', path: '/api/websites', scope: 'admin', body: { name: 'x', domain: 'x.com' } },
+  { method: 'PATCH', path: '/api/websites/w1', scope: 'admin', body: { name: 'renamed' } },
+  { method: 'DELETE', path: '/api/websites/w2?confirm=w2', scope: 'admin' },
+  { method: 'GET', path: '/api/users', scope: 'admin' },
+  {
+    method: 'POST',
+    path: '/api/users',
+    scope: 'admin',
+    body: { email: 'new@example.com', role: 'viewer', password: 'long enough password' },
+  },
+  { method: 'GET', path: '/api/keys', scope: 'admin' },
+  { method: 'POST', path: '/api/keys', scope: 'admin', body: { name: 'k', scopes: ['read'] } },
 ];
 
 function setup() {
@@ -22,7 +41,7 @@ function setup() {
     t.app.request(e.path, {
       method: e.method,
       headers: { ...headers, 'Content-Type': 'application/json' },
-      ...(e.method === 'POST' ? { body: JSON.stringify({ name: 'x', domain: 'x.com' }) } : {}),
+      ...(e.body === undefined ? {} : { body: JSON.stringify(e.body) }),
     });
   return { ...t, call };
 }
@@ -107,6 +126,22 @@ describe('website-limited keys', () => {
     }
     const create = await t.post('/api/websites', { name: 'n', domain: 'n.com' }, key);
     expect(create.status).toBe(403);
+    for (const [method, path, body] of [
+      ['GET', '/api/websites/w2', undefined],
+      ['PATCH', '/api/websites/w2', { name: 'mine now' }],
+      ['DELETE', '/api/websites/w2?confirm=w2', undefined],
+      ['GET', '/api/users', undefined],
+      ['GET', '/api/keys', undefined],
+      ['POST', '/api/keys', { name: 'wider', scopes: ['admin'] }],
+    ] as const) {
+      const res = await t.app.request(path, {
+        method,
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      expect(res.status, `${method} ${path}`).toBe(403);
+      expect(Object.keys((await res.json()) as object)).toEqual(['error']);
+    }
   });
 
   it('see only their website by default', async () => {
