@@ -18,6 +18,14 @@ describe('RateLimiter', () => {
     expect(r.take('k', 0)).toBe(10);
   });
 
+  it('a clock that steps back neither refills nor drains', () => {
+    const r = new RateLimiter({ perSecond: 1, burst: 2 });
+    expect(r.take('k', 10_000)).toBe(0);
+    expect(r.take('k', 5_000)).toBe(0);
+    expect(r.take('k', 5_000)).toBe(1);
+    expect(r.take('k', 11_000)).toBe(0);
+  });
+
   it('perSecond 0 turns it off', () => {
     const r = new RateLimiter({ perSecond: 0, burst: 0 });
     for (let i = 0; i < 100; i++) expect(r.take('k', 0)).toBe(0);

@@ -29,8 +29,9 @@ export class RateLimiter {
       b = { tokens: burst, at: now };
       this.buckets.set(key, b);
     } else {
-      b.tokens = Math.min(burst, b.tokens + ((now - b.at) * perSecond) / 1000);
-      b.at = now;
+      // a clock that steps back refills nothing (and takes nothing back)
+      b.tokens = Math.min(burst, b.tokens + (Math.max(0, now - b.at) * perSecond) / 1000);
+      b.at = Math.max(b.at, now);
     }
     if (b.tokens >= 1) {
       b.tokens -= 1;

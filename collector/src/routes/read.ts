@@ -7,6 +7,7 @@ import { registerDemoRoutes } from './demo.js';
 import { registerDocsRoutes } from './docs.js';
 import { registerHealthRoutes } from './health.js';
 import { registerKeyRoutes } from './keys.js';
+import { registerReportRoutes } from './reports.js';
 import { registerSessionRoutes } from './sessions.js';
 import { registerStatsRoutes } from './stats.js';
 import { registerUserRoutes } from './users.js';
@@ -25,6 +26,7 @@ export function registerReadRoutes(app: OpenAPIHono, ctx: AppContext): void {
     // ingest caches known website ids; make sure it never answers from a stale view
     onWebsiteChanged: (id) => invalidateWebsiteCache(ctx.database, id),
   });
+  registerReportRoutes(app, ctx);
   registerAuthRoutes(app, ctx);
   registerUserRoutes(app, ctx);
   registerKeyRoutes(app, ctx);

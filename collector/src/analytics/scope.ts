@@ -1,0 +1,70 @@
+/**
+ * The two row sets every report is made of, as SQL:
+ * - the **sessions** of a report: started in the range, matching the session filters, and (with
+ *   event filters) holding at least one matching event;
+ * - the **events** of a report: in the range, matching the event filters, of sessions matching
+ *   the session filters (whenever those started).
+ */
+import { filterSql, type Filter } from './filters.js';
+
+export interface Sql {
+  sql: string;
+  params: unknown[];
+}
+
+function and(filters: Filter[]): Sql {
+  const parts = filters.map(filterSql);
+  return {
+    sql: parts.map((p) => ` AND ${p.sql}`).join(''),
+    params: parts.flatMap((p) => p.params),
+  };
+}
+
+const byKind = (filters: Filter[], kind: 'session' | 'event') =>
+  filters.filter((f) => f.dimension.kind === kind);
+
+/** WHERE conditions over `sessions s` (the range is given as SQL so buckets can bind it). */
+export function sessionWhere(websiteId: string, range: Sql, filters: Filter[]): Sql {
+  const s = and(byKind(filters, 'session'));
+  const ev = byKind(filters, 'event');
+  let exists = { sql: '', params: [] as unknown[] };
+  if (ev.length) {
+    const e = and(ev);
+    // the session's events through the primary key (website, time), not a session index
+    exists = {
+      sql: ` AND EXISTS (SELECT 1 FROM events e WHERE e.website_id = s.website_id
+        AND e.ts >= s.started_at AND e.ts <= s.ended_at AND e.session_id = s.id${e.sql})`,
+      params: e.params,
+    };
+  }
+  return {
+    sql: `s.website_id = ? AND ${range.sql.replaceAll('$ts', 's.started_at')}${s.sql}${exists.sql}`,
+    params: [websiteId, ...range.params, ...s.params, ...exists.params],
+  };
+}
+
+/** FROM … WHERE of events `e` (joined to their session `s` when session filters or dimensions need it). */
+export function eventFrom(
+  websiteId: string,
+  range: Sql,
+  filters: Filter[],
+  needSession = false,
+): Sql {
+  const sf = byKind(filters, 'session');
+  const join =
+    sf.length || needSession
+      ? ' JOIN sessions s ON s.website_id = e.website_id AND s.id = e.session_id'
+      : '';
+  const e = and(byKind(filters, 'event'));
+  const s = and(sf);
+  return {
+    sql: `FROM events e${join} WHERE e.website_id = ? AND ${range.sql.replaceAll('$ts', 'e.ts')}${e.sql}${s.sql}`,
+    params: [websiteId, ...range.params, ...e.params, ...s.params],
+  };
+}
+
+/** A fixed range [from, to) as SQL over the placeholder column `$ts`. */
+export const between = (from: number, to: number): Sql => ({
+  sql: '$ts >= ? AND $ts < ?',
+  params: [from, to],
+});

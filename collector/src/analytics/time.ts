@@ -1,0 +1,146 @@
+/**
+ * Time zones for reports. SQLite knows no time zones, so bucket boundaries are computed here, as
+ * instants, and queries count rows between them. Offsets come from `Intl` (the IANA database of
+ * Node); every real zone's offset is a multiple of 15 minutes and changes on that grid, so the
+ * boundaries are exact for DST days (23 or 25 hours) and half- or quarter-hour zones alike.
+ */
+import { ApiError } from '../http/errors.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const QUARTER = 15 * MINUTE;
+export const DAY = 24 * HOUR;
+
+export type Interval = 'hour' | 'day' | 'week' | 'month' | 'year';
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
+/** Throws 400 unless `tz` is an IANA time zone this runtime knows. */
+export function assertTimeZone(tz: string): string {
+  try {
+    formatter(tz);
+    return tz;
+  } catch {
+    throw new ApiError(
+      'invalid_fields',
+      `timezone: "${tz}" is not an IANA time zone like Europe/Berlin`,
+    );
+  }
+}
+
+/** The zone's offset from UTC at instant `ms`, in ms (east positive). */
+export function offsetAt(tz: string, ms: number): number {
+  const parts: Record<string, number> = {};
+  for (const p of formatter(tz).formatToParts(ms))
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  const local = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!);
+  return local - Math.floor(ms / MINUTE) * MINUTE;
+}
+
+/** Local calendar fields of an instant (as UTC fields of the shifted time). */
+function localFields(ms: number, offset: number) {
+  const d = new Date(ms + offset);
+  return {
+    y: d.getUTCFullYear(),
+    m: d.getUTCMonth(),
+    d: d.getUTCDate(),
+    h: d.getUTCHours(),
+    dow: (d.getUTCDay() + 6) % 7, // Monday = 0
+  };
+}
+
+/** The label of the bucket an instant falls in: `2024-03-10`, `2024-03-10T05`, `2024-03`, … */
+export function bucketKey(ms: number, offset: number, interval: Interval): string {
+  const f = localFields(ms, offset);
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  const date = (y: number, m: number, d: number) => `${y}-${p2(m + 1)}-${p2(d)}`;
+  switch (interval) {
+    case 'hour':
+      return `${date(f.y, f.m, f.d)}T${p2(f.h)}`;
+    case 'day':
+      return date(f.y, f.m, f.d);
+    case 'week': {
+      const monday = new Date(Date.UTC(f.y, f.m, f.d - f.dow));
+      return date(monday.getUTCFullYear(), monday.getUTCMonth(), monday.getUTCDate());
+    }
+    case 'month':
+      return `${f.y}-${p2(f.m + 1)}`;
+    case 'year':
+      return String(f.y);
+  }
+}
+
+export interface Bucket {
+  /** local label: `YYYY-MM-DD` (day, week = its Monday), `YYYY-MM-DDTHH`, `YYYY-MM`, `YYYY` */
+  key: string;
+  /** first instant of the bucket within the range (ms) */
+  start: number;
+  /** first instant after it (ms, exclusive) */
+  end: number;
+}
+
+/**
+ * The buckets covering [from, to): consecutive, the first starting at `from`, the last ending at
+ * `to`. Offsets are looked up once an hour and refined to the 15-minute grid where they change.
+ */
+export function buckets(tz: string, from: number, to: number, interval: Interval): Bucket[] {
+  const out: Bucket[] = [];
+  if (to <= from) return out;
+  let key = bucketKey(from, offsetAt(tz, from), interval);
+  let start = from;
+  // walk the 15-minute grid, checking offsets hourly (and every quarter of an hour that changed)
+  let t = Math.floor(from / QUARTER) * QUARTER + QUARTER;
+  let hourOffset = offsetAt(tz, Math.floor(from / HOUR) * HOUR);
+  let hourStart = Math.floor(from / HOUR) * HOUR;
+  let nextOffset = offsetAt(tz, hourStart + HOUR);
+  while (t < to) {
+    if (t >= hourStart + HOUR) {
+      hourStart += HOUR;
+      hourOffset = nextOffset;
+      nextOffset = offsetAt(tz, hourStart + HOUR);
+    }
+    const offset = hourOffset === nextOffset ? hourOffset : offsetAt(tz, t);
+    const k = bucketKey(t, offset, interval);
+    if (k !== key) {
+      out.push({ key, start, end: t });
+      key = k;
+      start = t;
+    }
+    t += QUARTER;
+  }
+  out.push({ key, start, end: to });
+  return out;
+}
+
+/** The instant local midnight of `date` (`YYYY-MM-DD`) begins in `tz`. */
+export function localMidnight(tz: string, date: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(y, m - 1, d);
+  // two rounds settle the offset (a midnight in a DST gap becomes the first instant of the day)
+  let t = wall - offsetAt(tz, wall);
+  t = wall - offsetAt(tz, t);
+  const back = bucketKey(t, offsetAt(tz, t), 'day');
+  if (back !== date) {
+    // midnight does not exist that day (DST at 00:00): the day starts at the first quarter in it
+    for (let q = t; q < t + 2 * HOUR; q += QUARTER)
+      if (bucketKey(q, offsetAt(tz, q), 'day') === date) return q;
+  }
+  return t;
+}
