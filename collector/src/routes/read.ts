@@ -7,6 +7,7 @@ import { registerDemoRoutes } from './demo.js';
 import { registerDocsRoutes } from './docs.js';
 import { registerHealthRoutes } from './health.js';
 import { registerKeyRoutes } from './keys.js';
+import { registerQueryRoutes } from './query.js';
 import { registerReportRoutes } from './reports.js';
 import { registerSessionRoutes } from './sessions.js';
 import { registerStatsRoutes } from './stats.js';
@@ -27,6 +28,7 @@ export function registerReadRoutes(app: OpenAPIHono, ctx: AppContext): void {
     onWebsiteChanged: (id) => invalidateWebsiteCache(ctx.database, id),
   });
   registerReportRoutes(app, ctx);
+  registerQueryRoutes(app, ctx);
   registerAuthRoutes(app, ctx);
   registerUserRoutes(app, ctx);
   registerKeyRoutes(app, ctx);

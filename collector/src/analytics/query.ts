@@ -1,0 +1,128 @@
+/**
+ * The generic query (`GET`/`POST /api/query`): events of one website in a range, grouped by time
+ * buckets and any dimensions (custom properties included), with count / visitors / sessions and
+ * sum / avg / min / max over numeric fields, filtered, sorted and limited. Everything a caller
+ * names is checked against a whitelist or a strict pattern; values are bound, never spliced.
+ */
+import type Database from 'better-sqlite3';
+import { ApiError } from '../http/errors.js';
+import { dimension, type Dimension } from './dimensions.js';
+import type { Filter } from './filters.js';
+import { between, eventFrom } from './scope.js';
+import { buckets, type Interval } from './time.js';
+
+export interface QuerySpec {
+  websiteId: string;
+  from: number;
+  to: number;
+  timezone: string;
+  /** `hour`…`year` (a time bucket) or a dimension name */
+  groupBy: string[];
+  /** `count`, `visitors`, `sessions`, or `sum|avg|min|max:<numeric field>` */
+  metrics: string[];
+  filters: Filter[];
+  /** output column names; `-name` sorts descending */
+  sort: string[];
+  limit: number;
+}
+
+const TIME: Interval[] = ['hour', 'day', 'week', 'month', 'year'];
+const AGGREGATES = ['sum', 'avg', 'min', 'max'] as const;
+const PROP_KEY = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** A numeric field: `scroll_depth`, `engaged_ms` or `prop.<key>` (a number in the props). */
+function numericSql(field: string, where: string): string {
+  if (field === 'scroll_depth') return 'e.scroll_depth';
+  if (field === 'engaged_ms') return 'e.engaged_ms';
+  if (field.startsWith('prop.') && PROP_KEY.test(field.slice(5))) {
+    return `(CASE WHEN json_type(e.props, '$."${field.slice(5)}"') IN ('integer', 'real')
+             THEN json_extract(e.props, '$."${field.slice(5)}"') END)`;
+  }
+  throw new ApiError(
+    'invalid_fields',
+    `${where}: "${field}" is not a numeric field; use scroll_depth, engaged_ms or prop.<key>`,
+  );
+}
+
+function metricSql(metric: string, i: number): string {
+  if (metric === 'count') return 'count(*)';
+  if (metric === 'visitors') return 'count(DISTINCT e.visitor_id)';
+  if (metric === 'sessions') return 'count(DISTINCT e.session_id)';
+  const [agg, field] = metric.split(':');
+  if (AGGREGATES.includes(agg as (typeof AGGREGATES)[number]) && field)
+    return `${agg}(${numericSql(field, `metrics.${i}`)})`;
+  throw new ApiError(
+    'invalid_fields',
+    `metrics.${i}: "${metric}" is not a metric; use count, visitors, sessions or sum|avg|min|max:<field>`,
+  );
+}
+
+export function runQuery(sqlite: Database.Database, q: QuerySpec) {
+  if (q.metrics.length === 0) q.metrics = ['count'];
+  if (q.groupBy.length > 5) throw new ApiError('invalid_fields', 'groupBy: at most 5');
+  if (q.metrics.length > 10) throw new ApiError('invalid_fields', 'metrics: at most 10');
+  const times = q.groupBy.filter((g) => TIME.includes(g as Interval));
+  if (times.length > 1) throw new ApiError('invalid_fields', 'groupBy: at most one time bucket');
+  const interval = times[0] as Interval | undefined;
+  if (interval === 'hour' && q.to - q.from > 93 * 86_400_000)
+    throw new ApiError('invalid_fields', 'groupBy: hour buckets cover at most 93 days');
+  const dims: Dimension[] = q.groupBy
+    .filter((g) => !TIME.includes(g as Interval))
+    .map((g, i) => dimension(g, `groupBy.${i}`));
+  const needSession = dims.some((d) => d.kind === 'session');
+
+  const columns: string[] = [];
+  const aliases: string[] = [];
+  const select: string[] = [];
+  const group: string[] = [];
+  let head = '';
+  let headParams: unknown[] = [];
+  let range = between(q.from, q.to);
+  if (interval) {
+    const list = buckets(q.timezone, q.from, q.to, interval);
+    head = 'FROM json_each(?) b JOIN events e ON 1';
+    headParams = [JSON.stringify(list.map((b) => [b.key, b.start, b.end]))];
+    range = { sql: '$ts >= b.value ->> 1 AND $ts < b.value ->> 2', params: [] };
+    select.push(`b.value ->> 0 AS "${interval}"`);
+    group.push(`"${interval}"`);
+    columns.push(interval);
+    aliases.push(`"${interval}"`);
+  }
+  dims.forEach((d, i) => {
+    select.push(`${d.sql} AS g${i}`);
+    group.push(`g${i}`);
+    columns.push(d.name);
+    aliases.push(`g${i}`);
+  });
+  q.metrics.forEach((m, i) => {
+    select.push(`${metricSql(m, i)} AS m${i}`);
+    columns.push(m);
+    aliases.push(`m${i}`);
+  });
+  const from = eventFrom(q.websiteId, range, q.filters, needSession);
+  const body = head
+    ? from.sql.replace(/^FROM events e/, head).replace(' WHERE ', ' AND ')
+    : from.sql;
+  const alias = (name: string) => {
+    const i = columns.indexOf(name);
+    if (i < 0)
+      throw new ApiError(
+        'invalid_fields',
+        `sort: "${name}" is not a column; use one of ${columns.join(', ')}`,
+      );
+    return aliases[i]!;
+  };
+  const order = (q.sort.length ? q.sort : interval ? [interval] : [`-${q.metrics[0]}`]).map((s) =>
+    s.startsWith('-') ? `${alias(s.slice(1))} DESC` : `${alias(s)} ASC`,
+  );
+  const sql = `SELECT ${select.join(', ')} ${body}${group.length ? ` GROUP BY ${group.join(', ')}` : ''}
+    ORDER BY ${[...order, ...group].join(', ')} LIMIT ?`;
+  const rows = sqlite
+    .prepare(sql)
+    .raw()
+    .all(...headParams, ...from.params, q.limit) as unknown[][];
+  return {
+    columns,
+    rows: rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i] ?? null]))),
+  };
+}
