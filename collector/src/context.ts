@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { OpenDatabase } from './db/client.js';
 import type { RateLimit } from './http/rate-limit.js';
 import type { Logger } from './http/request-log.js';
+import { EventBus } from './realtime/bus.js';
 
 /** Request and payload bounds (SPEC §3.4). */
 export interface Limits {
@@ -72,6 +73,8 @@ export interface AppContext {
   demoDir: string | undefined;
   log: Logger | undefined;
   logIngest: boolean;
+  /** committed events, for live listeners (SSE) */
+  bus: EventBus;
 }
 
 export function resolveContext(deps: AppDeps): AppContext {
@@ -85,5 +88,6 @@ export function resolveContext(deps: AppDeps): AppContext {
     demoDir: deps.demoDir,
     log: deps.log,
     logIngest: deps.logIngest ?? false,
+    bus: new EventBus(),
   };
 }

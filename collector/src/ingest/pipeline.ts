@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.js';
 import { ApiError } from '../http/errors.js';
 import { RateLimiter } from '../http/rate-limit.js';
+import type { EventBus } from '../realtime/bus.js';
 import { prepareReplayChunks } from '../replay/decode.js';
 import type { ReplayStoreResult } from '../replay/store.js';
 import { createSqliteEventWriter } from '../storage/sqlite-writer.js';
@@ -50,6 +51,8 @@ export interface IngestResult {
 }
 
 export type PipelineDeps = Pick<AppContext, 'database' | 'now' | 'randomId' | 'limits'> & {
+  /** told about committed events (the live stream) */
+  bus?: EventBus;
   /** defaults to the SQLite writer over `database` */
   writer?: EventWriter;
 };
@@ -69,6 +72,20 @@ export function createIngestPipeline(deps: PipelineDeps) {
   const sessionOwner = database.sqlite.prepare<[string], { websiteId: string; visitorId: string }>(
     'SELECT website_id AS websiteId, visitor_id AS visitorId FROM sessions WHERE id = ? LIMIT 1',
   );
+
+  function live(websiteId: string, sessionId: string, events: readonly EventRecord[]): void {
+    deps.bus?.publish(
+      websiteId,
+      events.map((e) => ({
+        websiteId,
+        type: e.type,
+        name: e.name,
+        path: e.path,
+        ts: e.ts,
+        sessionId,
+      })),
+    );
+  }
 
   /** The website must exist, accept this origin, and be under its rate limit. */
   function requireWebsite(id: string, req: RequestInfo): void {
@@ -163,6 +180,7 @@ export function createIngestPipeline(deps: PipelineDeps) {
       events: [event],
       replayChunks: [],
     });
+    if (r.accepted) live(body.websiteId, r.sessionId, [event]);
     return { accepted: r.accepted, duplicates: r.duplicates };
   }
 
@@ -237,6 +255,7 @@ export function createIngestPipeline(deps: PipelineDeps) {
       events,
       replayChunks,
     });
+    if (r.accepted) live(websiteId, r.sessionId, events);
     return {
       accepted: r.accepted,
       duplicates: r.duplicates,
