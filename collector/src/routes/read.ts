@@ -8,6 +8,7 @@ import { registerDocsRoutes } from './docs.js';
 import { registerHealthRoutes } from './health.js';
 import { registerKeyRoutes } from './keys.js';
 import { registerQueryRoutes } from './query.js';
+import { registerRawRoutes } from './raw.js';
 import { registerRealtimeRoutes } from './realtime.js';
 import { registerReportRoutes } from './reports.js';
 import { registerSessionRoutes } from './sessions.js';
@@ -31,6 +32,7 @@ export function registerReadRoutes(app: OpenAPIHono, ctx: AppContext): void {
   registerReportRoutes(app, ctx);
   registerQueryRoutes(app, ctx);
   registerRealtimeRoutes(app, ctx);
+  registerRawRoutes(app, ctx);
   registerAuthRoutes(app, ctx);
   registerUserRoutes(app, ctx);
   registerKeyRoutes(app, ctx);
