@@ -31,6 +31,10 @@ const reserved = new Set([
   'offset',
   'compare',
   'metrics',
+  'steps',
+  'window',
+  'periods',
+  'cohort',
 ]);
 
 /** `page=/blog/*` → a filter; `!` negates, `*` is a wildcard, `|` separates alternatives. */

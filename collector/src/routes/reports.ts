@@ -10,6 +10,7 @@ import type { AppContext } from '../context.js';
 import { ApiError } from '../http/errors.js';
 import { dimensionNames } from '../analytics/dimensions.js';
 import { reportParams } from '../analytics/params.js';
+import { createBehaviour, parseSteps, parseWindow } from '../analytics/behaviour.js';
 import { createReports } from '../analytics/reports.js';
 import { bearerSecurity, errorResponses } from './openapi-common.js';
 
@@ -109,6 +110,59 @@ export function registerReportRoutes(app: OpenAPIHono, ctx: AppContext): void {
       const q = c.req.valid('query') as unknown as Paging & { by?: string };
       return c.json(reports.pages(params(c), q.limit, q.offset), 200);
     },
+  );
+  const behaviour = createBehaviour(ctx.database.sqlite);
+  app.openapi(
+    {
+      ...route(
+        'funnel',
+        'Visitors through ordered steps (pages or custom events) within a window',
+        {
+          steps: z.string().max(2000).optional().openapi({
+            description:
+              'required: page:<path> or event:<name>, comma-separated, 2–10 (* wildcards)',
+          }),
+          window: z.string().max(8).optional().openapi({ description: '30m, 24h (default), 7d' }),
+        },
+      ),
+      middleware: read,
+    },
+    (c) => {
+      const q = c.req.query();
+      return c.json(behaviour.funnel(params(c), parseSteps(q.steps), parseWindow(q.window)), 200);
+    },
+  );
+  app.openapi(
+    {
+      ...route(
+        'retention',
+        'Cohorts by first visit (day or week) and their return rate per following period',
+        {
+          cohort: z.enum(['day', 'week']).optional(),
+          periods: z.coerce.number().int().min(1).max(52).optional(),
+        },
+      ),
+      middleware: read,
+    },
+    (c) => {
+      const q = c.req.valid('query') as unknown as { cohort?: 'day' | 'week'; periods?: number };
+      const cohort = q.cohort ?? 'day';
+      return c.json(
+        behaviour.retention(params(c), cohort, q.periods ?? (cohort === 'day' ? 7 : 4)),
+        200,
+      );
+    },
+  );
+  app.openapi(
+    {
+      ...route(
+        'active-users',
+        'Daily, weekly and monthly active visitors and identified users, per day',
+        {},
+      ),
+      middleware: read,
+    },
+    (c) => c.json(behaviour.active(params(c)), 200),
   );
   app.openapi(
     {

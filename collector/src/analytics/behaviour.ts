@@ -1,0 +1,233 @@
+/**
+ * Reports over whole visitor histories: funnels, retention cohorts and active users. They read
+ * the few columns they need of the matching rows and compute in JS (the rows, not the result,
+ * are what SQL narrows down).
+ */
+import type Database from 'better-sqlite3';
+import { ApiError } from '../http/errors.js';
+import type { ReportParams } from './params.js';
+import { between, eventFrom, sessionWhere } from './scope.js';
+import { DAY, bucketKey, buckets, offsetAt } from './time.js';
+
+export interface FunnelStep {
+  type: 'page' | 'event';
+  value: string;
+}
+
+/** `page:/pricing,event:signup` → steps (2–10). */
+export function parseSteps(raw: string | undefined): FunnelStep[] {
+  if (!raw)
+    throw new ApiError(
+      'invalid_fields',
+      'steps: required, e.g. steps=page:/,page:/pricing,event:signup',
+    );
+  const steps = raw.split(',').map((s, i) => {
+    const m = /^(page|event):(.+)$/.exec(s.trim());
+    if (!m)
+      throw new ApiError(
+        'invalid_fields',
+        `steps.${i}: "${s}" must be page:<path> or event:<name>`,
+      );
+    return { type: m[1] as 'page' | 'event', value: m[2]! };
+  });
+  if (steps.length < 2 || steps.length > 10)
+    throw new ApiError('invalid_fields', 'steps: give 2 to 10 steps');
+  return steps;
+}
+
+const glob = (v: string) =>
+  new RegExp(
+    '^' +
+      v
+        .split('*')
+        .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*') +
+      '$',
+  );
+
+interface Touch {
+  visitor: string;
+  ts: number;
+  type: string;
+  name: string | null;
+  path: string | null;
+}
+
+function matcher(step: FunnelStep) {
+  const re = step.value.includes('*') ? glob(step.value) : null;
+  const eq = (v: string | null) => (v === null ? false : re ? re.test(v) : v === step.value);
+  return step.type === 'page'
+    ? (t: Touch) => t.type === 'pageview' && eq(t.path)
+    : (t: Touch) => t.type === 'custom' && eq(t.name);
+}
+
+/** How far a visitor got: from any step-1 event, each next step later and within the window. */
+export function funnelDepth(
+  touches: Touch[],
+  steps: ((t: Touch) => boolean)[],
+  windowMs: number,
+): number {
+  let best = 0;
+  for (let i = 0; i < touches.length && best < steps.length; i++) {
+    if (!steps[0]!(touches[i]!)) continue;
+    const start = touches[i]!.ts;
+    let depth = 1;
+    for (let j = i + 1; j < touches.length && depth < steps.length; j++) {
+      const t = touches[j]!;
+      if (t.ts - start > windowMs) break;
+      if (steps[depth]!(t)) depth++;
+    }
+    best = Math.max(best, depth);
+  }
+  return best;
+}
+
+/** `30m`, `24h`, `7d` → ms (1 minute to 90 days). */
+export function parseWindow(raw: string | undefined): number {
+  const m = /^(\d{1,4})(m|h|d)$/.exec(raw ?? '24h');
+  const ms = m ? Number(m[1]) * { m: 60_000, h: 3_600_000, d: DAY }[m[2] as 'm' | 'h' | 'd'] : NaN;
+  if (!(ms >= 60_000 && ms <= 90 * DAY))
+    throw new ApiError(
+      'invalid_fields',
+      `window: "${raw}" must be like 30m, 24h or 7d (1 minute to 90 days)`,
+    );
+  return ms;
+}
+
+export function createBehaviour(sqlite: Database.Database) {
+  function funnel(p: ReportParams, steps: FunnelStep[], windowMs: number) {
+    const e = eventFrom(p.websiteId, between(p.from, p.to), p.filters);
+    const touches = sqlite
+      .prepare(
+        `SELECT e.visitor_id AS visitor, e.ts, e.type, e.name, e.path ${e.sql}
+         AND e.type IN ('pageview', 'custom') ORDER BY e.visitor_id, e.ts, e.id`,
+      )
+      .all(...e.params) as Touch[];
+    const match = steps.map(matcher);
+    const reached = new Array<number>(steps.length).fill(0);
+    for (let i = 0; i < touches.length;) {
+      let j = i;
+      while (j < touches.length && touches[j]!.visitor === touches[i]!.visitor) j++;
+      const depth = funnelDepth(touches.slice(i, j), match, windowMs);
+      for (let k = 0; k < depth; k++) reached[k]!++;
+      i = j;
+    }
+    return {
+      windowSeconds: windowMs / 1000,
+      steps: steps.map((s, k) => ({
+        step: `${s.type}:${s.value}`,
+        visitors: reached[k]!,
+        conversionRate: reached[0] ? Math.round((1000 * reached[k]!) / reached[0]) / 10 : 0,
+        dropOff: k === 0 ? 0 : reached[k - 1]! - reached[k]!,
+        dropOffRate:
+          k === 0 || !reached[k - 1]
+            ? 0
+            : Math.round((1000 * (reached[k - 1]! - reached[k]!)) / reached[k - 1]!) / 10,
+      })),
+    };
+  }
+
+  /** Visitors grouped by the day or week of their first visit, and who came back after. */
+  function retention(p: ReportParams, period: 'day' | 'week', periods: number) {
+    const s = sessionWhere(p.websiteId, { sql: '$ts < ?', params: [p.to] }, p.filters);
+    const rows = sqlite
+      .prepare(
+        `SELECT s.visitor_id AS v, s.started_at AS t FROM sessions s WHERE ${s.sql} ORDER BY s.started_at`,
+      )
+      .all(...s.params) as { v: string; t: number }[];
+    const list = buckets(p.timezone, p.from, p.to, period);
+    const index = new Map(list.map((b, i) => [b.key, i]));
+    const keyOf = (t: number) => bucketKey(t, offsetAt(p.timezone, t), period);
+    const first = new Map<string, number>();
+    const active = new Map<string, Set<number>>();
+    for (const r of rows) {
+      if (!first.has(r.v)) first.set(r.v, r.t);
+      const i = r.t >= p.from ? index.get(keyOf(r.t)) : undefined;
+      if (i !== undefined) {
+        let set = active.get(r.v);
+        if (!set) active.set(r.v, (set = new Set()));
+        set.add(i);
+      }
+    }
+    const cohorts = list.map((b) => ({
+      cohort: b.key,
+      visitors: 0,
+      returning: new Array<number>(periods + 1).fill(0),
+    }));
+    for (const [v, t] of first) {
+      if (t < p.from) continue;
+      const c = index.get(keyOf(t));
+      if (c === undefined) continue;
+      cohorts[c]!.visitors++;
+      for (const i of active.get(v) ?? [])
+        if (i >= c && i - c <= periods) cohorts[c]!.returning[i - c]!++;
+    }
+    return {
+      period,
+      cohorts: cohorts.map((c, ci) => ({
+        cohort: c.cohort,
+        visitors: c.visitors,
+        retention: c.returning
+          .slice(0, Math.min(periods, list.length - 1 - ci) + 1)
+          .map((n, k) => ({
+            period: k,
+            visitors: n,
+            rate: c.visitors ? Math.round((1000 * n) / c.visitors) / 10 : 0,
+          })),
+      })),
+    };
+  }
+
+  /** Per local day: visitors (and identified users) active that day, that week, that month. */
+  function active(p: ReportParams) {
+    const days = buckets(p.timezone, p.from, p.to, 'day');
+    const since = p.from - 31 * DAY;
+    const s = sessionWhere(p.websiteId, between(since, p.to), p.filters);
+    const rows = sqlite
+      .prepare(
+        `SELECT s.visitor_id AS v, s.user_id AS u, s.started_at AS t FROM sessions s WHERE ${s.sql}`,
+      )
+      .all(...s.params) as { v: string; u: string | null; t: number }[];
+    const byDay = new Map<string, { v: Set<string>; u: Set<string> }>();
+    for (const r of rows) {
+      const k = bucketKey(r.t, offsetAt(p.timezone, r.t), 'day');
+      let d = byDay.get(k);
+      if (!d) byDay.set(k, (d = { v: new Set(), u: new Set() }));
+      d.v.add(r.v);
+      if (r.u) d.u.add(r.u);
+    }
+    const shift = (key: string, n: number) => {
+      const d = new Date(`${key}T00:00:00Z`);
+      d.setUTCDate(d.getUTCDate() - n);
+      return d.toISOString().slice(0, 10);
+    };
+    const union = (key: string, span: number) => {
+      const v = new Set<string>();
+      const u = new Set<string>();
+      for (let i = 0; i < span; i++) {
+        const d = byDay.get(shift(key, i));
+        if (d) {
+          for (const x of d.v) v.add(x);
+          for (const x of d.u) u.add(x);
+        }
+      }
+      return { visitors: v.size, users: u.size };
+    };
+    return {
+      days: days.map((b) => {
+        const [dau, wau, mau] = [union(b.key, 1), union(b.key, 7), union(b.key, 30)];
+        return {
+          day: b.key,
+          dau: dau.visitors,
+          wau: wau.visitors,
+          mau: mau.visitors,
+          dauUsers: dau.users,
+          wauUsers: wau.users,
+          mauUsers: mau.users,
+        };
+      }),
+    };
+  }
+
+  return { funnel, retention, active };
+}
