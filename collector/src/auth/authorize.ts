@@ -121,14 +121,21 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * CSRF guard for cookie sessions: a state-changing request must say it comes from this origin
  * (`Origin`, or `Sec-Fetch-Site: same-origin` from browsers that send no Origin).
  */
-function assertSameOrigin(c: Context): void {
+function assertSameOrigin(c: Context, trustProxy: boolean): void {
   if (SAFE_METHODS.has(c.req.method)) return;
   const origin = c.req.header('Origin');
   const own = new URL(c.req.url).origin;
-  const forwardedHost = c.req.header('X-Forwarded-Host');
+  const forwardedHost = trustProxy ? c.req.header('X-Forwarded-Host') : undefined;
+  const hostOf = (o: string) => {
+    try {
+      return new URL(o).host;
+    } catch {
+      return null; // "null" (sandboxed frames, file: pages) and garbage
+    }
+  };
   const sameOrigin =
     origin !== undefined
-      ? origin === own || (forwardedHost !== undefined && new URL(origin).host === forwardedHost)
+      ? origin === own || (forwardedHost !== undefined && hostOf(origin) === forwardedHost)
       : c.req.header('Sec-Fetch-Site') === 'same-origin';
   if (!sameOrigin) {
     throw new ApiError(
@@ -155,7 +162,7 @@ export function authenticate(ctx: AppContext, c: Context): Principal {
   const cookie = getCookie(c, SESSION_COOKIE);
   if (cookie) {
     const p = sessionPrincipal(ctx, cookie, 'cookie');
-    assertSameOrigin(c);
+    assertSameOrigin(c, ctx.trustProxy);
     return p;
   }
   throw unauthorized('missing Authorization: Bearer <key> header (or a login session)');

@@ -135,6 +135,12 @@ describe('login sessions', () => {
     expect(forged.body.error.message).toMatch(/cross-site/);
     const noOrigin = await t.call('POST', '/api/websites', { cookie: token, body: site });
     expect(noOrigin.status).toBe(403);
+    const nullOrigin = await t.call('POST', '/api/websites', {
+      cookie: token,
+      body: site,
+      headers: { Origin: 'null', 'X-Forwarded-Host': 'localhost' },
+    });
+    expect(nullOrigin.status).toBe(403);
     const sameOrigin = await t.call('POST', '/api/websites', {
       cookie: token,
       body: site,
