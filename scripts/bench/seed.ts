@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { openDatabase } from '../../collector/src/db/client.js';
 import { websites } from '../../collector/src/db/schema.js';
+import { prepareIngestStatements } from '../../collector/src/storage/sqlite-statements.js';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -112,11 +113,8 @@ database.db
   .onConflictDoNothing()
   .run();
 
-const insertEvent = sqlite.prepare(
-  `INSERT INTO events (website_id, ts, id, session_id, visitor_id, user_id, type, name, path,
-     hostname, title, referrer, scroll_depth, engaged_ms, props)
-   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-);
+// the ingest writer's own prepared insert
+const { insertEvent } = prepareIngestStatements(sqlite);
 const insertSession = sqlite.prepare(
   `INSERT INTO sessions (website_id, id, visitor_id, user_id, started_at, ended_at, pageviews, clicks,
      events, entry_path, exit_path, hostname, referrer, source, utm_source, utm_medium, utm_campaign,

@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { ApiError } from '../http/errors.js';
+import { wildcardRegExp } from './filters.js';
 import type { ReportParams } from './params.js';
 import { between, eventFrom, sessionWhere } from './scope.js';
 import { DAY, bucketKey, buckets, offsetAt } from './time.js';
@@ -35,16 +36,6 @@ export function parseSteps(raw: string | undefined): FunnelStep[] {
   return steps;
 }
 
-const glob = (v: string) =>
-  new RegExp(
-    '^' +
-      v
-        .split('*')
-        .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*') +
-      '$',
-  );
-
 interface Touch {
   visitor: string;
   ts: number;
@@ -54,7 +45,7 @@ interface Touch {
 }
 
 function matcher(step: FunnelStep) {
-  const re = step.value.includes('*') ? glob(step.value) : null;
+  const re = step.value.includes('*') ? wildcardRegExp(step.value) : null;
   const eq = (v: string | null) => (v === null ? false : re ? re.test(v) : v === step.value);
   return step.type === 'page'
     ? (t: Touch) => t.type === 'pageview' && eq(t.path)

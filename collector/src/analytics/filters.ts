@@ -100,18 +100,15 @@ export function filterSql(f: Filter): { sql: string; params: unknown[] } {
   }
 }
 
+/** A value with `*` wildcards (nothing else special) as a whole-string regular expression. */
+export function wildcardRegExp(value: string): RegExp {
+  const parts = value.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${parts.join('.*')}$`, 's');
+}
+
 /** JS version of a filter, for one value (tests and in-memory checks). */
 export function filterMatches(f: Filter, value: string | null): boolean {
-  const re = (v: string) =>
-    new RegExp(
-      '^' +
-        v
-          .split('*')
-          .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-          .join('.*') +
-        '$',
-      's',
-    );
+  const re = wildcardRegExp;
   switch (f.op) {
     case 'is':
       return value !== null && f.values.includes(value);
