@@ -71,6 +71,23 @@ describe('script tag entry', () => {
     ]);
   });
 
+  it('starts over a stub that defines methods, replaying its queue; a second tag is ignored', async () => {
+    const q: unknown[] = [];
+    const stub = Object.assign((...a: unknown[]) => void q.push(a), {
+      q,
+      track: (...a: unknown[]) => void q.push(['track', ...a]),
+    }) as unknown as Api;
+    win.sightline = stub;
+    stub.track!('queued', { n: 1 });
+    const sent = await loadScript({ ...attrs, 'data-auto-track': 'false' });
+    expect(win.sightline).not.toBe(stub);
+    expect(sent).toEqual([expect.objectContaining({ type: 'custom', name: 'queued' })]);
+    const started = win.sightline;
+    vi.resetModules();
+    await import('./script.js'); // the same tag again
+    expect(win.sightline).toBe(started);
+  });
+
   it('does nothing without a website id except install a harmless API', async () => {
     const sent = await loadScript({ 'data-allow-localhost': 'true', 'data-allow-bots': 'true' });
     win.sightline!.track!('x');

@@ -8,13 +8,14 @@ import type { Recorder } from './replay/loader.js';
 import { createTracker, type Tracker } from './tracker.js';
 
 type Call = [keyof Tracker, ...unknown[]];
-type Api = ((...call: Call) => void) & Partial<Tracker> & { q?: IArguments[] };
+type Api = ((...call: Call) => void) & Partial<Tracker> & { q?: IArguments[]; _sl?: 1 };
 type Win = Window & { sightline?: Api; __sightlineRecorder?: Recorder };
 
 try {
   const w = window as Win;
   const script = document.currentScript as HTMLScriptElement | null;
-  if (script && !w.sightline?.track) {
+  // `_sl` marks a started tracker: a second tag is ignored, a stub (even one with methods) is not
+  if (script && !w.sightline?._sl) {
     const c = parseConfig(
       (k) => script.dataset[k], // dataset maps data-hash-routing to hashRouting
       new URL(script.src).origin,
@@ -30,7 +31,7 @@ try {
     const t = createTracker(c, browserEnv(w), w, load);
     const queued = w.sightline?.q ?? [];
     const api = ((name, ...args) => (t[name] as (...a: unknown[]) => void)?.(...args)) as Api;
-    w.sightline = Object.assign(api, t);
+    w.sightline = Object.assign(api, t, { _sl: 1 as const });
     for (const call of queued) api(...(call as unknown as Call));
   }
 } catch {
