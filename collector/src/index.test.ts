@@ -93,7 +93,11 @@ describe('src/index.ts', () => {
     expect(logLine).not.toContain(password!);
     expect(await first.stop('SIGTERM')).toBe(0);
 
-    const second = await start({ DATABASE_URL: databaseUrl });
+    const second = await start({
+      DATABASE_URL: databaseUrl,
+      SIGHTLINE_ADMIN_EMAIL: 'late@example.com',
+    });
+    expect(second.output()).toContain('SIGHTLINE_ADMIN_EMAIL/PASSWORD are ignored: users exist');
     expect(second.output()).not.toContain(key);
     expect(second.output()).not.toContain(password!);
     expect(second.output()).toContain('API key(s) exist');

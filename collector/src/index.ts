@@ -91,6 +91,11 @@ function main(): void {
     if (err instanceof FirstRunError) fail(err.message);
     throw err;
   }
+  if (!admin.created && (env.SIGHTLINE_ADMIN_EMAIL || env.SIGHTLINE_ADMIN_PASSWORD)) {
+    console.warn(
+      'sightline: SIGHTLINE_ADMIN_EMAIL/PASSWORD are ignored: users exist (manage them with /api/users)',
+    );
+  }
   if (!setup.created && env.SIGHTLINE_ADMIN_KEY && !setup.adminKeyKnown) {
     console.warn('sightline: SIGHTLINE_ADMIN_KEY is ignored: it only applies to a fresh database');
   }
