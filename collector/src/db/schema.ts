@@ -133,6 +133,8 @@ export const sessions = sqliteTable(
     primaryKey({ columns: [t.websiteId, t.id] }),
     index('sessions_id_idx').on(t.id),
     index('sessions_website_started_idx').on(t.websiteId, t.startedAt),
+    // the newest-first list across every website (admin keys) without sorting all sessions
+    index('sessions_started_idx').on(t.startedAt, t.id, t.websiteId),
     index('sessions_visitor_idx').on(t.websiteId, t.visitorId, t.startedAt),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX `sessions_started_idx` ON `sessions` (`started_at`,`id`,`website_id`);
