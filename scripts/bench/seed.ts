@@ -6,6 +6,7 @@
  * hour, with the collector's own schema (migrations run first), in 20 000-row transactions.
  */
 import { randomUUID } from 'node:crypto';
+import { prng } from '../../collector/src/analytics/prng.js';
 import { openDatabase } from '../../collector/src/db/client.js';
 import { websites } from '../../collector/src/db/schema.js';
 import { prepareIngestStatements } from '../../collector/src/storage/sqlite-statements.js';
@@ -19,17 +20,9 @@ const dbPath = arg('db', 'data/demo.db');
 const days = Number(arg('days', '30'));
 const websiteId = arg('website', 'demo-site');
 
-let seed = 1;
-const rnd = () => {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const { next: rnd, int } = prng(1);
 /** A weighted pick: the first entries far more often (a long tail, as real traffic has). */
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(xs.length * rnd() ** 2)]!;
-const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
 
 const pages = [
   '/',

@@ -6,26 +6,12 @@
 import { addKey } from '../queries/test-fixtures.js';
 import { chromeUa, iphoneUa, ingestApp } from '../routes/ingest-fixtures.js';
 import type { SessionRow } from '../db/schema.js';
+import { prng } from './prng.js';
 
 export const firefoxUa =
   'Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0';
 const safariUa =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
-
-/** mulberry32: a small seeded PRNG. */
-export function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  return { next, pick, int };
-}
 
 export interface EventRow {
   website_id: string;

@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
 import { ApiError } from '../http/errors.js';
 import { dimension, type Dimension } from './dimensions.js';
 import type { Filter } from './filters.js';
-import { between, eventFrom } from './scope.js';
+import { BUCKET_LABEL, between, bucketRange, bucketTable, eventFrom } from './scope.js';
 import { buckets, type Interval } from './time.js';
 
 export interface QuerySpec {
@@ -75,15 +75,12 @@ export function runQuery(sqlite: Database.Database, q: QuerySpec) {
   const aliases: string[] = [];
   const select: string[] = [];
   const group: string[] = [];
-  let head = '';
-  let headParams: unknown[] = [];
+  let table: string | undefined;
   let range = between(q.from, q.to);
   if (interval) {
-    const list = buckets(q.timezone, q.from, q.to, interval);
-    head = 'FROM json_each(?) b JOIN events e ON 1';
-    headParams = [JSON.stringify(list.map((b) => [b.key, b.start, b.end]))];
-    range = { sql: '$ts >= b.value ->> 1 AND $ts < b.value ->> 2', params: [] };
-    select.push(`b.value ->> 0 AS "${interval}"`);
+    table = bucketTable(buckets(q.timezone, q.from, q.to, interval));
+    range = bucketRange;
+    select.push(`${BUCKET_LABEL} AS "${interval}"`);
     group.push(`"${interval}"`);
     columns.push(interval);
     aliases.push(`"${interval}"`);
@@ -99,10 +96,7 @@ export function runQuery(sqlite: Database.Database, q: QuerySpec) {
     columns.push(m);
     aliases.push(`m${i}`);
   });
-  const from = eventFrom(q.websiteId, range, q.filters, needSession);
-  const body = head
-    ? from.sql.replace(/^FROM events e/, head).replace(' WHERE ', ' AND ')
-    : from.sql;
+  const from = eventFrom(q.websiteId, range, q.filters, needSession, table);
   const alias = (name: string) => {
     const i = columns.indexOf(name);
     if (i < 0)
@@ -115,12 +109,12 @@ export function runQuery(sqlite: Database.Database, q: QuerySpec) {
   const order = (q.sort.length ? q.sort : interval ? [interval] : [`-${q.metrics[0]}`]).map((s) =>
     s.startsWith('-') ? `${alias(s.slice(1))} DESC` : `${alias(s)} ASC`,
   );
-  const sql = `SELECT ${select.join(', ')} ${body}${group.length ? ` GROUP BY ${group.join(', ')}` : ''}
+  const sql = `SELECT ${select.join(', ')} ${from.sql}${group.length ? ` GROUP BY ${group.join(', ')}` : ''}
     ORDER BY ${[...order, ...group].join(', ')} LIMIT ?`;
   const rows = sqlite
     .prepare(sql)
     .raw()
-    .all(...headParams, ...from.params, q.limit) as unknown[][];
+    .all(...from.params, q.limit) as unknown[][];
   return {
     columns,
     rows: rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i] ?? null]))),

@@ -9,7 +9,15 @@
 import type Database from 'better-sqlite3';
 import { dimension, type Dimension } from './dimensions.js';
 import type { ReportParams } from './params.js';
-import { between, eventFrom, sessionWhere, type Sql } from './scope.js';
+import {
+  BUCKET_LABEL,
+  between,
+  bucketRange,
+  bucketTable,
+  eventFrom,
+  sessionWhere,
+  type Sql,
+} from './scope.js';
 import { buckets } from './time.js';
 
 export interface Metrics {
@@ -80,37 +88,34 @@ export function createReports(sqlite: Database.Database) {
 
   function timeseries(p: ReportParams) {
     const list = buckets(p.timezone, p.from, p.to, p.interval);
-    // one query per metric family: a join of the buckets (json_each) with the indexed ranges
-    const range: Sql = { sql: `$ts >= b.value ->> 1 AND $ts < b.value ->> 2`, params: [] };
-    const bucketJson = JSON.stringify(list.map((b, i) => [i, b.start, b.end]));
-    const s = sessionWhere(p.websiteId, range, p.filters);
+    const table = bucketTable(list);
+    const s = sessionWhere(p.websiteId, bucketRange, p.filters);
     const sessionRows = all<{
-      i: number;
+      k: string;
       visits: number;
       visitors: number;
       bounces: number;
       ms: number;
     }>({
-      sql: `SELECT b.value ->> 0 AS i, count(*) AS visits, count(DISTINCT s.visitor_id) AS visitors,
+      sql: `SELECT ${BUCKET_LABEL} AS k, count(*) AS visits, count(DISTINCT s.visitor_id) AS visitors,
               sum(s.pageviews <= 1) AS bounces, avg(s.ended_at - s.started_at) AS ms
-            FROM json_each(?) b JOIN sessions s ON ${s.sql} GROUP BY i`,
-      params: [bucketJson, ...s.params],
+            FROM json_each(?) b JOIN sessions s ON ${s.sql} GROUP BY k`,
+      params: [table, ...s.params],
     });
-    const e = eventFrom(p.websiteId, range, p.filters);
-    const from = e.sql.replace(/^FROM events e/, 'FROM json_each(?) b JOIN events e ON 1');
-    const eventRows = all<{ i: number; pageviews: number }>({
-      sql: `SELECT b.value ->> 0 AS i, count(*) AS pageviews ${from.replace(' WHERE ', ' AND ')}
-            AND e.type = 'pageview' GROUP BY i`,
-      params: [bucketJson, ...e.params],
+    const e = eventFrom(p.websiteId, bucketRange, p.filters, false, table);
+    const eventRows = all<{ k: string; pageviews: number }>({
+      sql: `SELECT ${BUCKET_LABEL} AS k, count(*) AS pageviews ${e.sql}
+            AND e.type = 'pageview' GROUP BY k`,
+      params: e.params,
     });
-    const byIndex = new Map(sessionRows.map((r) => [r.i, r]));
-    const pvByIndex = new Map(eventRows.map((r) => [r.i, r.pageviews]));
+    const byKey = new Map(sessionRows.map((r) => [r.k, r]));
+    const pvByKey = new Map(eventRows.map((r) => [r.k, r.pageviews]));
     return {
       interval: p.interval,
       timezone: p.timezone,
-      points: list.map((b, i) => {
-        const r = byIndex.get(i);
-        const pageviews = pvByIndex.get(i) ?? 0;
+      points: list.map((b) => {
+        const r = byKey.get(b.key);
+        const pageviews = pvByKey.get(b.key) ?? 0;
         return {
           bucket: b.key,
           start: new Date(b.start).toISOString(),

@@ -6,6 +6,7 @@
  *   the session filters (whenever those started).
  */
 import { filterSql, type Filter } from './filters.js';
+import type { Bucket } from './time.js';
 
 export interface Sql {
   sql: string;
@@ -43,12 +44,31 @@ export function sessionWhere(websiteId: string, range: Sql, filters: Filter[]): 
   };
 }
 
-/** FROM … WHERE of events `e` (joined to their session `s` when session filters or dimensions need it). */
+/**
+ * Time buckets as a table to join, `b` (`json_each` over `[label, start, end]` rows): use
+ * {@link bucketRange} as the range and `b.value ->> 0` as the label. One query then counts every
+ * bucket, each through the indexed time range.
+ */
+export function bucketTable(list: readonly Bucket[]): string {
+  return JSON.stringify(list.map((b) => [b.key, b.start, b.end]));
+}
+
+/** The range of the bucket row `b`, over the placeholder column `$ts`. */
+export const bucketRange: Sql = { sql: '$ts >= b.value ->> 1 AND $ts < b.value ->> 2', params: [] };
+
+/** The label of the bucket row `b`. */
+export const BUCKET_LABEL = 'b.value ->> 0';
+
+/**
+ * FROM … WHERE of events `e` (joined to their session `s` when session filters or dimensions
+ * need it); with `buckets` (from {@link bucketTable}) the bucket rows `b` come first.
+ */
 export function eventFrom(
   websiteId: string,
   range: Sql,
   filters: Filter[],
   needSession = false,
+  buckets?: string,
 ): Sql {
   const sf = byKind(filters, 'session');
   const join =
@@ -57,9 +77,16 @@ export function eventFrom(
       : '';
   const e = and(byKind(filters, 'event'));
   const s = and(sf);
+  const head = buckets === undefined ? 'FROM events e' : 'FROM json_each(?) b JOIN events e';
   return {
-    sql: `FROM events e${join} WHERE e.website_id = ? AND ${range.sql.replaceAll('$ts', 'e.ts')}${e.sql}${s.sql}`,
-    params: [websiteId, ...range.params, ...e.params, ...s.params],
+    sql: `${head}${join} WHERE e.website_id = ? AND ${range.sql.replaceAll('$ts', 'e.ts')}${e.sql}${s.sql}`,
+    params: [
+      ...(buckets === undefined ? [] : [buckets]),
+      websiteId,
+      ...range.params,
+      ...e.params,
+      ...s.params,
+    ],
   };
 }
 

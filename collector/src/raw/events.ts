@@ -4,22 +4,13 @@
  * through the primary key (website, time); an id alone is looked up within one website.
  */
 import type Database from 'better-sqlite3';
+import type { EventRecord } from '../storage/types.js';
 
-export interface RawEvent {
-  id: string;
-  ts: number;
+/** A stored event as the API answers it: the ingest record plus its owners, props parsed. */
+export interface RawEvent extends Omit<EventRecord, 'props'> {
   websiteId: string;
   sessionId: string;
   visitorId: string;
-  userId: string | null;
-  type: string;
-  name: string | null;
-  path: string | null;
-  hostname: string | null;
-  title: string | null;
-  referrer: string | null;
-  scrollDepth: number | null;
-  engagedMs: number | null;
   props: unknown;
 }
 
