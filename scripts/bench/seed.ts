@@ -106,8 +106,8 @@ database.db
   .onConflictDoNothing()
   .run();
 
-// the ingest writer's own prepared insert
-const { insertEvent } = prepareIngestStatements(sqlite);
+// the ingest writer's own prepared statements: the event insert and the hourly rollup
+const { insertEvent, addRollup } = prepareIngestStatements(sqlite);
 const insertSession = sqlite.prepare(
   `INSERT INTO sessions (website_id, id, visitor_id, user_id, started_at, ended_at, pageviews, clicks,
      events, entry_path, exit_path, hostname, referrer, source, utm_source, utm_medium, utm_campaign,
@@ -168,6 +168,16 @@ const flush = sqlite.transaction((events: Ev[], sessions: unknown[][]) => {
       e[10],
       e[12] ?? null,
     );
+  // as the writer does: each flush adds its events to the rollup once per row
+  const rollup = new Map<string, [string, number, string, string, string, number]>();
+  for (const e of events) {
+    const hour = e[0] - (e[0] % 3_600_000);
+    const key = `${hour}\n${e[5]}\n${e[6] ?? ''}\n${e[7] ?? ''}`;
+    const r = rollup.get(key);
+    if (r) r[5]++;
+    else rollup.set(key, [websiteId, hour, e[5], e[6] ?? '', e[7] ?? '', 1]);
+  }
+  for (const r of rollup.values()) addRollup.run(...r);
 });
 
 for (let h = 0; h < hours && written < target; h++) {

@@ -18,7 +18,8 @@ import {
   sessionWhere,
   type Sql,
 } from './scope.js';
-import { buckets } from './time.js';
+import { eventCounts } from './rollups.js';
+import { buckets, type Bucket } from './time.js';
 
 export interface Metrics {
   visitors: number;
@@ -36,6 +37,24 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
 export function createReports(sqlite: Database.Database) {
   const all = <T>(q: Sql) => sqlite.prepare(q.sql).all(...q.params) as T[];
   const one = <T>(q: Sql) => sqlite.prepare(q.sql).get(...q.params) as T;
+  const counts = eventCounts(sqlite);
+
+  /**
+   * Pageviews per bucket: from the hourly rollup when no filter applies (a filter needs the
+   * events themselves), else counted over the filtered events.
+   */
+  function pageviews(p: ReportParams, list: readonly Bucket[]): Map<string, number> {
+    if (p.filters.length === 0) {
+      const perBucket = counts.perBucket(p.websiteId, list);
+      return new Map(list.map((b) => [b.key, perBucket.get(b.key)!.get('pageview') ?? 0]));
+    }
+    const e = eventFrom(p.websiteId, bucketRange, p.filters, false, bucketTable(list));
+    const rows = all<{ k: string; n: number }>({
+      sql: `SELECT ${BUCKET_LABEL} AS k, count(*) AS n ${e.sql} AND e.type = 'pageview' GROUP BY k`,
+      params: e.params,
+    });
+    return new Map(rows.map((r) => [r.k, r.n]));
+  }
 
   function metrics(p: ReportParams, from: number, to: number): Metrics {
     const s = sessionWhere(p.websiteId, between(from, to), p.filters);
@@ -50,11 +69,7 @@ export function createReports(sqlite: Database.Database) {
             FROM sessions s WHERE ${s.sql}`,
       params: s.params,
     });
-    const e = eventFrom(p.websiteId, between(from, to), p.filters);
-    const pv = one<{ n: number }>({
-      sql: `SELECT count(*) AS n ${e.sql} AND e.type = 'pageview'`,
-      params: e.params,
-    });
+    const pv = { n: pageviews(p, [{ key: '', start: from, end: to }]).get('') ?? 0 };
     return {
       visitors: agg.visitors,
       visits: agg.visits,
@@ -102,14 +117,8 @@ export function createReports(sqlite: Database.Database) {
             FROM json_each(?) b JOIN sessions s ON ${s.sql} GROUP BY k`,
       params: [table, ...s.params],
     });
-    const e = eventFrom(p.websiteId, bucketRange, p.filters, false, table);
-    const eventRows = all<{ k: string; pageviews: number }>({
-      sql: `SELECT ${BUCKET_LABEL} AS k, count(*) AS pageviews ${e.sql}
-            AND e.type = 'pageview' GROUP BY k`,
-      params: e.params,
-    });
     const byKey = new Map(sessionRows.map((r) => [r.k, r]));
-    const pvByKey = new Map(eventRows.map((r) => [r.k, r.pageviews]));
+    const pvByKey = pageviews(p, list);
     return {
       interval: p.interval,
       timezone: p.timezone,

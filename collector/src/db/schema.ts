@@ -132,7 +132,15 @@ export const sessions = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.websiteId, t.id] }),
     index('sessions_id_idx').on(t.id),
-    index('sessions_website_started_idx').on(t.websiteId, t.startedAt),
+    // covering for the session metrics of a range (visits, visitors, bounces, duration): the
+    // reports read this index alone, never the wide session rows
+    index('sessions_website_started_idx').on(
+      t.websiteId,
+      t.startedAt,
+      t.visitorId,
+      t.pageviews,
+      t.endedAt,
+    ),
     // the newest-first list across every website (admin keys) without sorting all sessions
     index('sessions_started_idx').on(t.startedAt, t.id, t.websiteId),
     index('sessions_visitor_idx').on(t.websiteId, t.visitorId, t.startedAt),
@@ -169,6 +177,27 @@ export const events = sqliteTable(
   // No index on session_id: random-order inserts into it cost most of the ingest time. A
   // session's events are read through the primary key over its [started_at, ended_at] range.
   (t) => [primaryKey({ columns: [t.websiteId, t.ts, t.id] })],
+);
+
+/**
+ * Event counts per website, UTC hour, type, name and page: the rollup that answers counts over long
+ * ranges without reading raw events. Kept in the ingest transaction (each flush adds what it
+ * inserted), and by every deletion of events; `name` and `path` hold '' where the event has none,
+ * so the primary key can match them. Reports read whole hours here and the ragged edges of a range
+ * (half-hour zones, `period=24h`) from the events themselves.
+ */
+export const eventRollups = sqliteTable(
+  'event_rollups',
+  {
+    websiteId: text('website_id').notNull(),
+    /** start of the UTC hour, ms since epoch */
+    hour: integer('hour').notNull(),
+    type: text('type').notNull(),
+    name: text('name').notNull(),
+    path: text('path').notNull(),
+    events: integer('events').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.websiteId, t.hour, t.type, t.name, t.path] })],
 );
 
 /**

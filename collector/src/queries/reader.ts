@@ -3,7 +3,7 @@
  * a PostgreSQL implementation can sit beside this SQLite one and run the same contract tests.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { OpenDatabase } from '../db/client.js';
 import type { Website } from '../db/schema.js';
 import { findSessions, listSessions, sessionDetail } from './sessions.js';
 import { readStats } from './stats.js';
@@ -30,9 +30,12 @@ export interface StatsReader {
   ping(): void;
 }
 
-export function createSqliteReader(db: Db): StatsReader {
+export function createSqliteReader({
+  db,
+  sqlite,
+}: Pick<OpenDatabase, 'db' | 'sqlite'>): StatsReader {
   return {
-    stats: (websites, range) => readStats(db, websites, range),
+    stats: (websites, range) => readStats(db, sqlite, websites, range),
     listSessions: (filter) => listSessions(db, filter),
     findSession: (id) =>
       findSessions(db, id).map((row) => ({

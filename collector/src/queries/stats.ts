@@ -1,7 +1,9 @@
 /** `/stats` counters over the events and sessions tables (SQLite). */
 import { and, count, countDistinct, gte, inArray, lt, sql, sum, type SQL } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import type { Db } from '../db/client.js';
-import { events, sessions } from '../db/schema.js';
+import { eventCounts } from '../analytics/rollups.js';
+import { sessions, websites as websitesTable } from '../db/schema.js';
 import type { StatsCounters, TimeRange, WebsiteScope } from './types.js';
 
 const eventCounters = {
@@ -13,14 +15,6 @@ const eventCounters = {
   scroll: 'scroll_events',
 } as const satisfies Record<string, keyof StatsCounters>;
 
-function eventWhere(websites: WebsiteScope, range: TimeRange): SQL | undefined {
-  return and(
-    websites === null ? undefined : inArray(events.websiteId, [...websites]),
-    range.from === null ? undefined : gte(events.ts, range.from),
-    range.to === null ? undefined : lt(events.ts, range.to),
-  );
-}
-
 function sessionWhere(websites: WebsiteScope, range: TimeRange): SQL | undefined {
   return and(
     websites === null ? undefined : inArray(sessions.websiteId, [...websites]),
@@ -31,9 +25,15 @@ function sessionWhere(websites: WebsiteScope, range: TimeRange): SQL | undefined
 
 /**
  * Counters for the websites in `websites` over `range`. Events are counted by their timestamp
- * (PK index website_id, ts); sessions by their start (index website_id, started_at).
+ * (hourly rollup, edges from the PK index website_id, ts); sessions by their start (covering index
+ * website_id, started_at, …).
  */
-export function readStats(db: Db, websites: WebsiteScope, range: TimeRange): StatsCounters {
+export function readStats(
+  db: Db,
+  sqlite: Database.Database,
+  websites: WebsiteScope,
+  range: TimeRange,
+): StatsCounters {
   const out: StatsCounters = {
     pageviews: 0,
     identify_events: 0,
@@ -49,15 +49,25 @@ export function readStats(db: Db, websites: WebsiteScope, range: TimeRange): Sta
   };
   if (websites !== null && websites.length === 0) return out;
 
-  const byType = db
-    .select({ type: events.type, n: count() })
-    .from(events)
-    .where(and(eventWhere(websites, range), inArray(events.type, Object.keys(eventCounters))))
-    .groupBy(events.type)
-    .all();
-  for (const { type, n } of byType) {
-    const key = eventCounters[type as keyof typeof eventCounters];
-    if (key) out[key] = n;
+  // event counts from the hourly rollup (exact; the ragged ends of the range from events)
+  const counts = eventCounts(sqlite);
+  const ids =
+    websites ??
+    db
+      .select({ id: websitesTable.id })
+      .from(websitesTable)
+      .all()
+      .map((w) => w.id);
+  for (const id of ids) {
+    const byType = counts.byType(
+      id,
+      range.from ?? Number.MIN_SAFE_INTEGER,
+      range.to ?? Number.MAX_SAFE_INTEGER,
+    );
+    for (const [type, n] of byType) {
+      const key = eventCounters[type as keyof typeof eventCounters];
+      if (key) out[key] += n;
+    }
   }
 
   const s = db

@@ -2,11 +2,12 @@
  * Test helpers for the read side: an app on an in-memory database with a fake clock and ids, and
  * rows inserted the way ingest fills them. Only tests import this file.
  */
+import { sql } from 'drizzle-orm';
 import { createApp } from '../app.js';
 import type { Limits } from '../context.js';
 import { createApiKey, revokeApiKey, type Scope } from '../auth/api-keys.js';
 import { openDatabase, type Db } from '../db/client.js';
-import { events, sessions, websites, type SessionRow } from '../db/schema.js';
+import { eventRollups, events, sessions, websites, type SessionRow } from '../db/schema.js';
 
 export const T0 = Date.parse('2024-01-15T12:00:00Z');
 
@@ -90,5 +91,27 @@ export function addEvent(
 ) {
   db.insert(events)
     .values({ id: `ev-${String(++eventSeq).padStart(6, '0')}`, visitorId: 'v', ...e })
+    .run();
+  // as the ingest writer does: every stored event is in the hourly rollup
+  const hour = e.ts - (e.ts % 3_600_000);
+  db.insert(eventRollups)
+    .values({
+      websiteId: e.websiteId,
+      hour,
+      type: e.type,
+      name: e.name ?? '',
+      path: e.path ?? '',
+      events: 1,
+    })
+    .onConflictDoUpdate({
+      target: [
+        eventRollups.websiteId,
+        eventRollups.hour,
+        eventRollups.type,
+        eventRollups.name,
+        eventRollups.path,
+      ],
+      set: { events: sql`${eventRollups.events} + 1` },
+    })
     .run();
 }

@@ -4,6 +4,7 @@ import type { Db } from '../db/client.js';
 import {
   apiKeys,
   botDrops,
+  eventRollups,
   events,
   replayChunks,
   replayUsage,
@@ -29,6 +30,7 @@ export function updateWebsite(db: Db, id: string, patch: WebsitePatch): Website 
  */
 const perWebsite = [
   { table: events, column: events.websiteId },
+  { table: eventRollups, column: eventRollups.websiteId },
   { table: sessions, column: sessions.websiteId },
   { table: replayChunks, column: replayChunks.websiteId },
   { table: replayUsage, column: replayUsage.websiteId },

@@ -22,7 +22,22 @@ function present(r: RawEvent & { props: string | null }): RawEvent {
   return { ...r, props: r.props === null ? null : (JSON.parse(r.props) as unknown) };
 }
 
+/** The rollup rows of a set of events (complete it with WHERE … GROUP BY 1, 2, 3, 4, 5). */
+const ROLLUP_OF = `SELECT website_id, ts - ts % 3600000 AS hour, type, coalesce(name, '') AS name,
+  coalesce(path, '') AS path, count(*) AS n FROM events`;
+
+/** Takes the rows of the CTE `gone` off the rollup (before the events themselves are deleted). */
+const SUBTRACT = `UPDATE event_rollups SET events = event_rollups.events - gone.n FROM gone
+  WHERE event_rollups.website_id = gone.website_id AND event_rollups.hour = gone.hour
+    AND event_rollups.type = gone.type AND event_rollups.name = gone.name
+    AND event_rollups.path = gone.path`;
+
 export function createRawEvents(sqlite: Database.Database) {
+  // one event: its own row of the rollup (ts range [ts, ts + 1) and id)
+  const takeOffRollups = sqlite.prepare(
+    `WITH gone AS (${ROLLUP_OF} WHERE website_id = ? AND ts >= ? AND ts < ? AND id = ?
+       GROUP BY 1, 2, 3, 4, 5) ${SUBTRACT}`,
+  );
   const page = sqlite.prepare(
     `SELECT ${COLUMNS} FROM events
      WHERE website_id = ? AND ts >= ? AND ts < ? AND (? IS NULL OR type = ?)
@@ -56,6 +71,7 @@ export function createRawEvents(sqlite: Database.Database) {
   const remove = sqlite.transaction((websiteId: string, id: string): boolean => {
     const e = byId.get(websiteId, id) as RawEvent | undefined;
     if (!e) return false;
+    takeOffRollups.run(websiteId, e.ts, e.ts + 1, id);
     sqlite
       .prepare('DELETE FROM events WHERE website_id = ? AND ts = ? AND id = ?')
       .run(websiteId, e.ts, id);
@@ -112,6 +128,12 @@ export function createRawEvents(sqlite: Database.Database) {
              (SELECT website_id, id FROM sessions WHERE visitor_id IN (${v})${sites})`,
         )
         .run(...params).changes;
+      sqlite
+        .prepare(
+          `WITH gone AS (${ROLLUP_OF} WHERE visitor_id IN (${v})${sites} GROUP BY 1, 2, 3, 4, 5)
+           ${SUBTRACT}`,
+        )
+        .run(...params);
       out.events = sqlite
         .prepare(`DELETE FROM events WHERE visitor_id IN (${v})${sites}`)
         .run(...params).changes;

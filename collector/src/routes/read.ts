@@ -21,7 +21,7 @@ import { registerWebsiteRoutes } from './websites.js';
  * /openapi.json, /docs, /demo/.
  */
 export function registerReadRoutes(app: OpenAPIHono, ctx: AppContext): void {
-  const reader = createSqliteReader(ctx.database.db);
+  const reader = createSqliteReader(ctx.database);
   registerHealthRoutes(app, reader);
   registerStatsRoutes(app, ctx, reader);
   registerSessionRoutes(app, ctx, reader);

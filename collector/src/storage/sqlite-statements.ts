@@ -108,6 +108,11 @@ export function prepareIngestStatements(sqlite: Database.Database) {
          replay_chunks = sessions.replay_chunks + excluded.replay_chunks,
          replay_bytes = sessions.replay_bytes + excluded.replay_bytes`,
     ),
+    // the flush's events per (website, hour, type, name, path), added once per flush
+    addRollup: sqlite.prepare<[string, number, string, string, string, number]>(
+      `INSERT INTO event_rollups (website_id, hour, type, name, path, events) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (website_id, hour, type, name, path) DO UPDATE SET events = events + excluded.events`,
+    ),
     bumpBotDrop: sqlite.prepare<[string, string, string]>(
       `INSERT INTO bot_drops (website_id, day, reason, count) VALUES (?, ?, ?, 1)
        ON CONFLICT (website_id, day, reason) DO UPDATE SET count = count + 1`,

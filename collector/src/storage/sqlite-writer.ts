@@ -9,7 +9,16 @@ import {
 } from './session-delta.js';
 import { createReplayWriter, type ReplayCaps, type ReplayWriter } from '../replay/store.js';
 import { prepareIngestStatements, type IngestStatements } from './sqlite-statements.js';
-import type { BotDrop, EventWriter, WriteBatch, WriteResult, WriterStats } from './types.js';
+import type {
+  BotDrop,
+  EventRecord,
+  EventWriter,
+  WriteBatch,
+  WriteResult,
+  WriterStats,
+} from './types.js';
+
+const HOUR = 3_600_000;
 
 /** Options of {@link createSqliteEventWriter}. */
 export interface SqliteWriterOptions {
@@ -71,6 +80,7 @@ export function createSqliteEventWriter(
       return flush.apply(item.batch);
     });
     flush.upsertSessions();
+    flush.addRollups();
     return results;
   });
 
@@ -124,6 +134,8 @@ export function createSqliteEventWriter(
 /** Work of one transaction: inserts events, resolves sessions, folds session deltas. */
 class FlushState {
   private readonly deltas = new Map<string, SessionDelta>();
+  /** events inserted in this flush per rollup row (website, hour, type, name, path) */
+  private readonly rollups = new Map<string, [string, number, string, string, string, number]>();
   /** sessions picked for visitors in this flush, so the second request sees the first's */
   private readonly latest = new Map<string, { id: string; endedAt: number }>();
 
@@ -191,6 +203,7 @@ class FlushState {
         continue;
       }
       ins.events++;
+      this.countRollup(b.websiteId, e);
       if (e.ts < ins.startedAt) ins.startedAt = e.ts;
       if (e.ts > ins.endedAt) ins.endedAt = e.ts;
       if (e.type === 'click') ins.clicks++;
@@ -212,6 +225,20 @@ class FlushState {
 
   upsertSessions(): void {
     for (const d of this.deltas.values()) this.st.upsertSession.run(...sessionParams(d));
+  }
+
+  addRollups(): void {
+    for (const r of this.rollups.values()) this.st.addRollup.run(...r);
+  }
+
+  private countRollup(websiteId: string, e: EventRecord): void {
+    const hour = e.ts - (e.ts % HOUR);
+    const name = e.name ?? '';
+    const path = e.path ?? '';
+    const key = `${websiteId}\n${hour}\n${e.type}\n${name}\n${path}`;
+    const r = this.rollups.get(key);
+    if (r) r[5]++;
+    else this.rollups.set(key, [websiteId, hour, e.type, name, path, 1]);
   }
 
   /** The visitor's latest session when it saw activity within the timeout, else a new one. */
