@@ -1,4 +1,4 @@
-import type { SessionParams } from './sqlite-statements.js';
+import type { SessionParams, TouchParams } from './sqlite-statements.js';
 import type { SessionAttributes, WriteBatch } from './types.js';
 
 /** What one flush adds to one session; turned into a single upsert at the end of the flush. */
@@ -112,6 +112,42 @@ export function sessionParams(d: SessionDelta): SessionParams {
     d.replayBytes,
     d.entryTs,
     d.exitTs,
+  ];
+}
+
+/** The positional parameters of the session touch (see `sqlite-statements.ts`). */
+export function touchParams(d: SessionDelta): TouchParams {
+  return [
+    d.userId,
+    d.endedAt,
+    d.pageviews,
+    d.clicks,
+    d.events,
+    d.entryPath,
+    d.exitPath,
+    d.exitTs,
+    d.exitPath,
+    d.hostname,
+    d.referrer,
+    d.source,
+    d.utmSource,
+    d.utmMedium,
+    d.utmCampaign,
+    d.utmTerm,
+    d.utmContent,
+    d.browser,
+    d.browserVersion,
+    d.os,
+    d.device,
+    d.screen,
+    d.language,
+    d.country,
+    d.replayEvents,
+    d.replayChunks,
+    d.replayBytes,
+    d.websiteId,
+    d.id,
+    d.startedAt,
   ];
 }
 

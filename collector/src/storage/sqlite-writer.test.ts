@@ -117,6 +117,30 @@ describe('SQLite event writer', () => {
     ]);
   });
 
+  it('a later batch of a known session fills what was empty and keeps the entry page', async () => {
+    const { writer, all } = setup();
+    // a click batch creates the session before its pageview lands: no entry page, no screen
+    await writer.write(batch([event('c1', t0 + minute)]));
+    await writer.write(
+      batch([event('p1', t0 + 2 * minute, 'pageview', '/first')], {
+        attributes: { ...batch([]).attributes, screen: '1920x1080', browser: 'Firefox' },
+      }),
+    );
+    await writer.write(batch([event('p2', t0 + 3 * minute, 'pageview', '/second')]));
+    expect(
+      all('SELECT started_at, ended_at, entry_path, exit_path, screen, browser FROM sessions'),
+    ).toEqual([
+      {
+        started_at: t0 + minute,
+        ended_at: t0 + 3 * minute,
+        entry_path: '/first',
+        exit_path: '/second',
+        screen: '1920x1080',
+        browser: 'Chrome',
+      },
+    ]);
+  });
+
   it('stores replay chunks with the batch and counts them on the session, once', async () => {
     const { writer, all } = setup();
     const legacy = (n: number, t0: number) =>

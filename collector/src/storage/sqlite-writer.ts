@@ -4,6 +4,7 @@ import {
   mergeDelta,
   newDelta,
   sessionParams,
+  touchParams,
   type Inserted,
   type SessionDelta,
 } from './session-delta.js';
@@ -224,7 +225,10 @@ class FlushState {
   }
 
   upsertSessions(): void {
-    for (const d of this.deltas.values()) this.st.upsertSession.run(...sessionParams(d));
+    for (const d of this.deltas.values()) {
+      if (this.st.touchSession.run(...touchParams(d)).changes === 0)
+        this.st.upsertSession.run(...sessionParams(d));
+    }
   }
 
   addRollups(): void {
