@@ -16,9 +16,10 @@ const ts = (extra = {}) =>
   });
 
 // No property mangling: every property the tracker touches is a wire field, a public API name,
-// a config key read by name, a DOM name or the recorder seam (`window.__sightlineRecorder`,
-// which a `/^_/` regex used to rename, breaking the recorder hand-off). Measured: mangling the
-// few internal names saved < 10 bytes gzip.
+// a config key read by name, a DOM name or the seam to the lazily loaded bundles: the core object
+// handed to extras.js and recorder.js, which are built separately, and `window.__sightlineBundles`
+// (a `/^_/` regex once renamed the old `__sightlineRecorder`, breaking the recorder hand-off).
+// Measured: mangling the few internal names saved < 10 bytes gzip.
 const minify = terser({
   ecma: 2020,
   module: true,
@@ -47,8 +48,16 @@ export default [
       ts({ declaration: true, declarationDir: sdk('dist/npm'), outDir: sdk('dist/npm') }),
     ],
   },
+  // extras.js: rage clicks, dead clicks and JS errors as their own IIFE, injected by script.js
+  // after the page's load event; it sets window.__sightlineBundles.extras. (The npm build gets it
+  // as the chunk dist/npm/extras-entry.js through index.ts's import().)
+  {
+    input: sdk('src/extras/extras-script.ts'),
+    output: { file: sdk('dist/extras.js'), format: 'iife', sourcemap: false, strict: false },
+    plugins: [resolve(), ts(), minify],
+  },
   // recorder.js: @rrweb/record and the chunker as their own IIFE (budget 24 KB gzip), injected by
-  // script.js only for sessions sampled in; it sets window.__sightlineRecorder. rrweb gets
+  // script.js only for sessions sampled in; it sets window.__sightlineBundles.recorder. rrweb gets
   // terser's safe defaults, not the tracker's unsafe compress options. (The npm build gets the
   // same recorder as its own chunk, dist/npm/recorder-entry.js, through index.ts's import().)
   {

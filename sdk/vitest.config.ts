@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     name: 'sdk',
     environment: 'happy-dom',
+    // script.ts injects <script src=extras.js>: happy-dom loads no files, and should say so quietly
+    environmentOptions: { happyDOM: { settings: { handleDisabledFileLoadingAsSuccess: true } } },
     include: ['src/**/*.test.ts'],
   },
 });

@@ -7,7 +7,7 @@
 type Words<S extends string> = S extends `${infer A} ${infer B}` ? A | Words<B> : S;
 
 /** Boolean options that default to true, then those that default to false. */
-const ON = 'autoTrack trackClicks trackScroll trackOutbound maskAllInputs';
+const ON = 'autoTrack trackClicks trackScroll trackOutbound extras maskAllInputs';
 const OFF =
   'allowLocalhost allowFileProtocol debug disableConsole hashRouting excludeSearch respectDnt cookieless replay allowBots';
 /** Numeric options: [default, min, max]; values out of range or not numbers fall back. */
@@ -33,12 +33,17 @@ export interface Options {
   disableConsole?: boolean;
   /** automatic pageviews, SPA navigation included (default true) */
   autoTrack?: boolean;
-  /** delegated clicks, rage and dead clicks (default true) */
+  /** delegated clicks, and with `extras` rage and dead clicks (default true) */
   trackClicks?: boolean;
   /** max scroll depth and engaged time per pageview (default true) */
   trackScroll?: boolean;
   /** clicks on links to other hosts (default true) */
   trackOutbound?: boolean;
+  /**
+   * rage clicks, dead clicks and JS errors, loaded after the page's `load` event as a separate
+   * bundle (`{apiUrl}/extras.js`, npm: a chunk); `false` never downloads it (default true)
+   */
+  extras?: boolean;
   /** count `#/route` changes as pageviews (default false) */
   hashRouting?: boolean;
   /** drop the query string from URLs (default false) */

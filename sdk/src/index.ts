@@ -4,8 +4,8 @@
  */
 import { parseConfig, type Options } from './config.js';
 import { browserEnv } from './env.js';
-import type { Recorder } from './replay/loader.js';
 import { createTracker, type Tracker } from './tracker.js';
+import type { Bundles, Load } from './trackers/core.js';
 
 export type { Options } from './config.js';
 export type { Tracker } from './tracker.js';
@@ -37,10 +37,14 @@ export function init(options: Options): Tracker {
   if (started) return started;
   try {
     const c = parseConfig((k) => options[k], window.location.origin);
-    // The recorder is a separate chunk: only sessions sampled in ever download rrweb.
-    const load = (): Promise<Recorder | undefined> =>
-      import('./replay/recorder-entry.js').then(
-        (m) => m.recorder,
+    // The recorder and the extras are separate chunks: only sessions sampled in ever download
+    // rrweb, and the extras come after the page's load event.
+    const load: Load = (name) =>
+      (name == 'recorder'
+        ? import('./replay/recorder-entry.js').then((m) => m.recorder)
+        : import('./extras/extras-entry.js').then((m) => m.extras)
+      ).then(
+        (b) => b as Bundles[typeof name],
         () => undefined,
       );
     return (started = createTracker(c, browserEnv(window), window, load));

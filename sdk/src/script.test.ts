@@ -88,6 +88,21 @@ describe('script tag entry', () => {
     expect(win.sightline).toBe(started);
   });
 
+  it('injects extras.js from the api url once the page has loaded, unless data-extras is off', async () => {
+    const injected = () =>
+      [...document.querySelectorAll<HTMLScriptElement>('script[src$="/extras.js"]')].map(
+        (s) => s.src,
+      );
+    document.querySelectorAll('script[src$=".js"]').forEach((s) => s.remove());
+    await loadScript({ ...attrs, 'data-api-url': 'https://collector.example' });
+    expect(injected()).toEqual(['https://collector.example/extras.js']);
+    document.querySelectorAll('script[src$=".js"]').forEach((s) => s.remove());
+    delete win.sightline;
+    vi.resetModules();
+    await loadScript({ ...attrs, 'data-extras': 'false' });
+    expect(injected()).toEqual([]);
+  });
+
   it('does nothing without a website id except install a harmless API', async () => {
     const sent = await loadScript({ 'data-allow-localhost': 'true', 'data-allow-bots': 'true' });
     win.sightline!.track!('x');

@@ -4,12 +4,12 @@
  */
 import { parseConfig } from './config.js';
 import { browserEnv } from './env.js';
-import type { Recorder } from './replay/loader.js';
 import { createTracker, type Tracker } from './tracker.js';
+import type { BundleWindow, Load } from './trackers/core.js';
 
 type Call = [keyof Tracker, ...unknown[]];
 type Api = ((...call: Call) => void) & Partial<Tracker> & { q?: IArguments[]; _sl?: 1 };
-type Win = Window & { sightline?: Api; __sightlineRecorder?: Recorder };
+type Win = BundleWindow & { sightline?: Api };
 
 try {
   const w = window as Win;
@@ -20,12 +20,12 @@ try {
       (k) => script.dataset[k], // dataset maps data-hash-routing to hashRouting
       new URL(script.src).origin,
     );
-    // recorder.js sets window.__sightlineRecorder; only sessions sampled in ever load it
-    const load = () =>
-      new Promise<Recorder | undefined>((ok) => {
+    // extras.js and recorder.js set window.__sightlineBundles[name] when they run
+    const load: Load = (name) =>
+      new Promise((ok) => {
         const s = document.createElement('script');
-        s.src = c.apiUrl + '/recorder.js';
-        s.onload = s.onerror = () => ok(w.__sightlineRecorder);
+        s.src = c.apiUrl + '/' + name + '.js';
+        s.onload = s.onerror = () => ok(w.__sightlineBundles?.[name]);
         document.head.append(s);
       });
     const t = createTracker(c, browserEnv(w), w, load);

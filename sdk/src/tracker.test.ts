@@ -8,8 +8,9 @@ import {
 } from '../test/fakes.js';
 import { parseConfig } from './config.js';
 import { browserEnv } from './env.js';
-import type { Recorder, RecorderOptions } from './replay/loader.js';
+import type { Recorder } from './replay/loader.js';
 import { createTracker } from './tracker.js';
+import type { Core, Load } from './trackers/core.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -138,38 +139,6 @@ describe('API', () => {
     });
   });
 
-  it('records uncaught errors and rejections, deduplicated, at most 10', async () => {
-    const { w, env, t } = startTracker();
-    const error = (message: string) =>
-      w.dispatchEvent(
-        new w.ErrorEvent('error', {
-          message,
-          filename: 'app.js',
-          lineno: 3,
-          colno: 7,
-          error: new Error(message),
-        }),
-      );
-    error('boom');
-    error('boom');
-    const rejection = new w.Event('unhandledrejection');
-    Object.defineProperty(rejection, 'reason', { value: new Error('nope') });
-    w.dispatchEvent(rejection);
-    for (let i = 0; i < 20; i++) error('e' + i);
-    t.flush();
-    await env.settle();
-    const errors = env.events().filter((e) => e.type == 'error');
-    expect(errors).toHaveLength(10);
-    expect(errors[0]).toMatchObject({
-      message: 'boom',
-      source: 'app.js',
-      line: 3,
-      column: 7,
-      stack: expect.stringContaining('boom'),
-    });
-    expect(errors[1]).toMatchObject({ message: 'nope' });
-  });
-
   it('debug logs what is sent and why nothing is; disableConsole silences it', () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     startTracker({ debug: true });
@@ -220,33 +189,40 @@ describe('API', () => {
 
 describe('replay seam', () => {
   const recorder = () => {
-    const r = {
-      start: vi.fn<(o: RecorderOptions) => void>(),
-      stop: vi.fn(),
-      drain: vi.fn(),
-    } satisfies Recorder;
-    return { r, load: vi.fn(() => Promise.resolve(r)) };
+    const r = { start: vi.fn<(core: Core) => void>(), stop: vi.fn() } satisfies Recorder;
+    const spy = vi.fn((name: string) => Promise.resolve(name == 'recorder' ? r : undefined));
+    const loaded = () => spy.mock.calls.filter(([name]) => name == 'recorder').length;
+    return { r, load: spy as unknown as Load, loaded };
   };
 
   it('loads nothing unless replay is on; startReplay/stopReplay drive the recorder', async () => {
-    const { r, load } = recorder();
-    const { t, env } = startTracker({}, { load });
+    const { r, load, loaded } = recorder();
+    const { t, env, c } = startTracker({}, { load });
     await env.settle();
-    expect(load).not.toHaveBeenCalled();
+    expect(loaded()).toBe(0);
     t.startReplay();
     await env.settle();
-    expect(r.start).toHaveBeenCalledWith(expect.objectContaining({ maskAllInputs: true }));
+    expect(r.start).toHaveBeenCalledWith(expect.objectContaining({ c }));
     t.stopReplay();
     expect(r.stop).toHaveBeenCalled();
   });
 
-  it('startReplay downloads nothing where tracking is off (opted out)', async () => {
+  it('a stopReplay before the recorder arrived keeps it from starting', async () => {
     const { r, load } = recorder();
+    const { t, env } = startTracker({}, { load });
+    t.startReplay();
+    t.stopReplay();
+    await env.settle();
+    expect(r.start).not.toHaveBeenCalled();
+  });
+
+  it('startReplay downloads nothing where tracking is off (opted out)', async () => {
+    const { r, load, loaded } = recorder();
     const { t, env } = startTracker({}, { load });
     t.optOut();
     t.startReplay();
     await env.settle();
-    expect(load).not.toHaveBeenCalled();
+    expect(loaded()).toBe(0);
     expect(r.start).not.toHaveBeenCalled();
     t.optIn();
     t.startReplay();
@@ -254,11 +230,44 @@ describe('replay seam', () => {
     expect(r.start).toHaveBeenCalled();
   });
 
-  it('recorder chunks go into batches; drain runs on hide before the beacon', async () => {
+  it('samples once per session: a session drawn out never loads the recorder, one drawn in stays in', async () => {
+    const storage = new Map<string, string>();
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.7);
+    const out = recorder();
+    const a = startTracker(
+      { replay: 'on', replaySampleRate: 0.5 },
+      { env: fakeEnv(storage), load: out.load },
+    );
+    await a.env.settle();
+    expect(out.loaded()).toBe(0);
+    random.mockReturnValue(0.1); // the same session is not drawn again
+    startTracker(
+      { replay: 'on', replaySampleRate: 0.5 },
+      { env: fakeEnv(storage), load: out.load },
+    );
+    await a.env.settle();
+    expect(out.loaded()).toBe(0);
+    storage.delete('sl_s'); // a new session: drawn in, and so it stays
+    const yes = recorder();
+    startTracker(
+      { replay: 'on', replaySampleRate: 0.5 },
+      { env: fakeEnv(storage), load: yes.load },
+    );
+    random.mockReturnValue(0.9);
+    startTracker(
+      { replay: 'on', replaySampleRate: 0.5 },
+      { env: fakeEnv(storage), load: yes.load },
+    );
+    await a.env.settle();
+    expect(yes.loaded()).toBe(2);
+    expect(random).toHaveBeenCalledTimes(2);
+  });
+
+  it('chunks from the core go into batches, and none where tracking is off', async () => {
     const { r, load } = recorder();
-    const { w, env } = startTracker({ replay: 'on' }, { load });
+    const { t, env } = startTracker({ replay: 'on' }, { load });
     await env.settle();
-    const opts = r.start.mock.calls[0]![0];
+    const core = r.start.mock.calls[0]![0];
     const chunk = {
       id: 'c1',
       seq: 0,
@@ -269,12 +278,12 @@ describe('replay seam', () => {
       endTs: 2,
       rawBytes: 2,
     };
-    r.drain.mockImplementation(() => opts.emit(chunk));
-    setVisibility(w, 'hidden');
+    core.chunk(chunk);
+    t.optOut();
+    core.chunk({ ...chunk, id: 'c2' });
+    core.flush();
     await env.settle();
-    expect(r.drain).toHaveBeenCalled();
-    const beacon = env.posts.filter((p) => p.beacon).map((p) => JSON.parse(p.body));
-    expect(beacon).toContainEqual(expect.objectContaining({ replayChunks: [chunk] }));
-    expect(opts.session()).toBe(env.collects()[0]?.sessionId);
+    expect(env.batches().flatMap((b) => b.replayChunks ?? [])).toEqual([chunk]);
+    expect(core.session()).toBe(env.collects()[0]?.sessionId);
   });
 });

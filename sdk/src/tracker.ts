@@ -2,11 +2,10 @@ import { isBot } from './bot.js';
 import type { Config } from './config.js';
 import type { Env } from './env.js';
 import type { CollectPayload } from './protocol.js';
-import { createReplay, type LoadRecorder } from './replay/loader.js';
+import { createReplay } from './replay/loader.js';
 import { createIds } from './session.js';
 import { trackClicks } from './trackers/click.js';
-import type { Core } from './trackers/core.js';
-import { trackErrors } from './trackers/errors.js';
+import type { Core, Load } from './trackers/core.js';
 import { trackPageviews } from './trackers/pageview.js';
 import { trackScroll } from './trackers/scroll.js';
 import { createTransport } from './transport/queue.js';
@@ -55,8 +54,11 @@ export function blockedReason(c: Config, w: Window): number {
   );
 }
 
-/** Wires config, identity, transport and the trackers together for one page. */
-export function createTracker(c: Config, env: Env, w: Window, load: LoadRecorder): Tracker {
+/**
+ * Wires config, identity, transport and the trackers together for one page; `load` fetches the
+ * lazily loaded bundles (extras, recorder).
+ */
+export function createTracker(c: Config, env: Env, w: Window, load: Load): Tracker {
   const d = w.document;
   const l = w.location;
   const say = (...a: unknown[]) => c.debug && !c.disableConsole && console.log('[sightline]', ...a);
@@ -104,7 +106,16 @@ export function createTracker(c: Config, env: Env, w: Window, load: LoadRecorder
     };
 
   const on: Core['on'] = (t, type, fn) => t.addEventListener(type, guard(fn), true);
-  const core: Core = { w, env, push: emit, on };
+  const core: Core = {
+    w,
+    env,
+    c,
+    push: emit,
+    on,
+    chunk: (r) => active() && transport.replay(r),
+    flush: transport.flush,
+    session: () => ids().sessionId ?? '',
+  };
 
   const scroll = trackScroll(core, c.trackScroll);
   const view = trackPageviews(core, c, (href, referrer) => {
@@ -114,22 +125,25 @@ export function createTracker(c: Config, env: Env, w: Window, load: LoadRecorder
     scroll.start();
   });
   if (c.trackClicks) trackClicks(core, c.trackOutbound);
-  trackErrors(core);
 
-  const replay = createReplay(c, env, load, {
-    ...c,
-    emit: (r) => active() && transport.replay(r),
-    flush: () => transport.flush(),
-    session: () => ids().sessionId ?? '',
-  });
   const hide = () => {
     scroll.end();
-    replay.drain();
     transport.flush(1);
   };
   on(d, 'visibilitychange', () => (d.visibilityState == 'hidden' ? hide() : scroll.start()));
   on(w, 'pagehide', hide);
 
+  // rage/dead clicks and errors come later, in their own bundle, so they never delay the page
+  const extras = () =>
+    c.extras &&
+    active() &&
+    load('extras')
+      .then((x) => x!(core))
+      .catch(() => {});
+  if (d.readyState == 'complete') extras();
+  else on(w, 'load', extras);
+
+  const replay = createReplay(core, load);
   if (active() && c.replay) replay.start(1);
 
   const api: Tracker = {

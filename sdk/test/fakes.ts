@@ -6,8 +6,9 @@ import { Window as HappyWindow } from 'happy-dom';
 import { parseConfig, type Options } from '../src/config.js';
 import type { Env } from '../src/env.js';
 import type { AnalyticsEvent, BatchPayload, CollectPayload } from '../src/protocol.js';
-import type { LoadRecorder } from '../src/replay/loader.js';
+import { extras } from '../src/extras/extras-entry.js';
 import { createTracker } from '../src/tracker.js';
+import type { Bundles, Load } from '../src/trackers/core.js';
 
 export interface Post {
   url: string;
@@ -69,27 +70,38 @@ export type FakeEnv = ReturnType<typeof fakeEnv>;
 /** A window with its own constructors (`w.Event`, `w.MouseEvent` …), as in a browser. */
 export type TestWindow = Window & typeof globalThis;
 
-/** A fresh browser window (its own document, history and listeners) that is not automated. */
+/**
+ * A fresh browser window (its own document, history and listeners) that is not automated and
+ * has loaded (`readyState` complete; `setReadyState` changes it).
+ */
 export function fakeWindow(url = 'https://site.example/', userAgent?: string): TestWindow {
-  const w = new HappyWindow({ url, width: 1280, height: 800 });
+  const w = new HappyWindow({ url, width: 1280, height: 800 }) as unknown as TestWindow;
   Object.defineProperty(w.navigator, 'webdriver', { value: false, configurable: true });
+  setReadyState(w, 'complete');
   if (userAgent)
     Object.defineProperty(w.navigator, 'userAgent', { value: userAgent, configurable: true });
-  return w as unknown as TestWindow;
+  return w;
 }
 
-/** Starts a tracker on a fake page with options (websiteId defaults to `site-1`). */
+export function setReadyState(w: TestWindow, state: DocumentReadyState) {
+  Object.defineProperty(w.document, 'readyState', { value: state, configurable: true });
+}
+
+/** Loads the bundles from source, as the npm build does: the extras, and no recorder. */
+export const loadFromSource: Load = (name) =>
+  Promise.resolve((name == 'extras' ? extras : undefined) as Bundles[typeof name] | undefined);
+
+/**
+ * Starts a tracker on a fake page with options (websiteId defaults to `site-1`); the extras load
+ * from source, so `await env.settle()` before relying on them.
+ */
 export function startTracker(
   options: Partial<Options> = {},
-  {
-    w = fakeWindow(),
-    env = fakeEnv(),
-    load,
-  }: { w?: TestWindow; env?: FakeEnv; load?: LoadRecorder } = {},
+  { w = fakeWindow(), env = fakeEnv(), load }: { w?: TestWindow; env?: FakeEnv; load?: Load } = {},
 ) {
   const all: Partial<Options> = { websiteId: 'site-1', ...options };
   const c = parseConfig((k) => all[k], 'https://stats.example');
-  const t = createTracker(c, env, w, load ?? (() => Promise.resolve(undefined)));
+  const t = createTracker(c, env, w, load ?? loadFromSource);
   return { w, env, t, c, d: w.document };
 }
 

@@ -1,8 +1,8 @@
 /**
  * Entry of `recorder.js` (IIFE), which the script-tag tracker injects for sessions sampled in:
- * it hands the recorder over through `window.__sightlineRecorder`.
+ * it hands the recorder over through `window.__sightlineBundles.recorder`.
  */
-import type { Recorder } from './loader.js';
+import type { BundleWindow } from '../trackers/core.js';
 import { recorder } from './recorder-entry.js';
 
-(window as Window & { __sightlineRecorder?: Recorder }).__sightlineRecorder = recorder;
+((window as BundleWindow).__sightlineBundles ||= {}).recorder = recorder;

@@ -1,8 +1,8 @@
 import { record } from '@rrweb/record';
+import type { ReplayChunkPayload } from '../protocol.js';
 import { createBudget, type Store } from './budget.js';
 import { createChunker, type Chunker } from './chunker.js';
 import { canGzip } from './encode.js';
-import type { Recorder } from './loader.js';
 import { privacyOptions } from './privacy.js';
 
 /** A full snapshot (checkout) at least this often, so the viewer can seek. */
@@ -15,6 +15,27 @@ export const TICK_MS = 10_000;
 const INCREMENTAL = 3;
 /** Incremental sources that mean someone is there: mouse, scroll, resize, input, touch, media, drag, selection. */
 const ACTIVE = [1, 2, 3, 4, 5, 6, 7, 12, 14];
+
+/** What the recorder is started with (built from the tracker's core by `connect`). */
+export interface RecorderOptions {
+  maskAllInputs: boolean;
+  /** ms between the tracker's batches: the recorder compresses what it buffered this often */
+  flushInterval?: number;
+  /** queue an encoded chunk for the next batch (each chunk ≤ 60 KB of JSON) */
+  emit(chunk: ReplayChunkPayload): void;
+  /** ask the transport to send now (after the first chunk, with the full snapshot) */
+  flush(): void;
+  /** the session id ('' in cookieless mode), for per-session state such as the byte cap */
+  session(): string;
+}
+
+/** The rrweb recorder itself; `connect` puts it behind the tracker's seam. */
+export interface RrwebRecorder {
+  start(options: RecorderOptions): void;
+  /** encodes what is buffered and emits it now (page hide) */
+  drain(): void;
+  stop(): void;
+}
 
 interface RrwebEvent {
   type: number;
@@ -66,7 +87,7 @@ export function browserDeps(): RecorderDeps {
  * The rrweb recorder behind the tracker's replay seam: privacy options, sampling, checkouts, the
  * idle pause and the per-session byte cap; events become chunks through the chunker.
  */
-export function createRecorder(deps: RecorderDeps = browserDeps()): Recorder {
+export function createRecorder(deps: RecorderDeps = browserDeps()): RrwebRecorder {
   let stopRrweb: (() => void) | undefined;
   let stopTick: (() => void) | undefined;
   let chunker: Chunker | undefined;

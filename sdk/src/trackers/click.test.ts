@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startTracker } from '../../test/fakes.js';
-import { selectorOf, textOf } from './click.js';
+import { clickOf, selectorOf, textOf } from './click.js';
 
 function page(html: string, options = {}) {
   const s = startTracker(options);
@@ -65,33 +65,6 @@ describe('clicks', () => {
     expect((await off.flushed()).map((e) => e.type)).toEqual(['click']);
   });
 
-  it('a 3rd quick click on one element is a rage click; slow clicks are not', async () => {
-    const p = page('<div id="d">Buy</div>');
-    for (let i = 0; i < 3; i++) {
-      p.click('#d');
-      await p.env.advance(900);
-    }
-    await p.env.advance(1100);
-    p.click('#d');
-    await p.env.advance(1100);
-    p.click('#d');
-    const types = (await p.flushed()).map((e) => e.type);
-    expect(types.filter((t) => t == 'rageclick')).toHaveLength(1);
-    expect(types.filter((t) => t == 'click')).toHaveLength(5);
-  });
-
-  it('a button click with no DOM change and no navigation within a second is a dead click', async () => {
-    const p = page('<button id="dead">Nothing</button><button id="live">Open</button>');
-    p.d
-      .getElementById('live')!
-      .addEventListener('click', () => p.d.body.append(p.d.createElement('p')));
-    p.click('#dead');
-    p.click('#live');
-    await p.env.advance(1000);
-    const dead = (await p.flushed()).filter((e) => e.type == 'deadclick');
-    expect(dead).toEqual([expect.objectContaining({ tag: 'BUTTON', text: 'Nothing' })]);
-  });
-
   it('trackClicks off records nothing', async () => {
     const p = page('<button>b</button>', { trackClicks: false });
     p.click('button');
@@ -109,5 +82,22 @@ describe('textOf / selectorOf', () => {
     expect(selectorOf(document.querySelector('div'))).toBe('main>section.a.b>div');
     document.body.innerHTML = '<div id="root"><span>x</span></div>';
     expect(selectorOf(document.querySelector('span'))).toBe('#root>span');
+  });
+});
+
+describe('clickOf', () => {
+  it('counts a click on its link, button, label or field, else on the target', () => {
+    document.body.innerHTML =
+      '<a href="/x"><b id="in-link">x</b></a><div role="button"><i id="in-role">y</i></div><p id="plain">z</p>';
+    const on = (id: string) => {
+      const target = document.getElementById(id)!;
+      const e = new MouseEvent('click');
+      Object.defineProperty(e, 'target', { value: target });
+      return clickOf(e);
+    };
+    expect(on('in-link')).toMatchObject({ el: { tagName: 'A' }, click: { tag: 'A' } });
+    expect(on('in-link').link?.href).toMatch(/\/x$/);
+    expect(on('in-role').click).toMatchObject({ tag: 'DIV' });
+    expect(on('plain')).toMatchObject({ link: null, click: { tag: 'P', id: 'plain', text: 'z' } });
   });
 });

@@ -1,4 +1,4 @@
-import type { Core } from './core.js';
+import type { Core } from '../trackers/core.js';
 
 /** Uncaught errors and unhandled rejections, deduplicated by message, at most 10 per page load. */
 export function trackErrors(core: Core) {

@@ -1,0 +1,66 @@
+import { describe, expect, it, vi } from 'vitest';
+import {
+  fakeEnv,
+  fakeWindow,
+  loadFromSource,
+  setReadyState,
+  startTracker,
+} from '../../test/fakes.js';
+import type { Load } from '../trackers/core.js';
+
+/** A load spy that serves the extras from source. */
+const spy = () => {
+  const fn = vi.fn((name: string) => loadFromSource(name as 'extras'));
+  return {
+    load: fn as unknown as Load,
+    extras: () => fn.mock.calls.filter(([n]) => n == 'extras').length,
+  };
+};
+const error = (w: Window & typeof globalThis) =>
+  w.dispatchEvent(new w.ErrorEvent('error', { message: 'boom' }));
+
+describe('loading the extras', () => {
+  it('waits for the page’s load event, then starts them once', async () => {
+    const w = fakeWindow();
+    setReadyState(w, 'interactive');
+    const { load, extras } = spy();
+    const { env, t } = startTracker({}, { w, load });
+    await env.settle();
+    expect(extras()).toBe(0);
+    error(w); // before the extras: not seen
+    setReadyState(w, 'complete');
+    w.dispatchEvent(new w.Event('load'));
+    await env.settle();
+    expect(extras()).toBe(1);
+    error(w);
+    t.flush();
+    await env.settle();
+    expect(env.events().map((e) => e.type)).toEqual(['error']);
+  });
+
+  it('starts at once on a page that has loaded already', async () => {
+    const { load, extras } = spy();
+    startTracker({}, { load });
+    expect(extras()).toBe(1);
+  });
+
+  it('never loads them with extras off, or where nothing may be sent', async () => {
+    const off = spy();
+    startTracker({ extras: false }, { load: off.load });
+    const bot = spy();
+    startTracker({}, { load: bot.load, w: fakeWindow('https://site.example/', 'Googlebot/2.1') });
+    const storage = new Map([['sl_opt', '1']]);
+    const optedOut = spy();
+    startTracker({}, { load: optedOut.load, env: fakeEnv(storage) });
+    await Promise.resolve();
+    expect([off.extras(), bot.extras(), optedOut.extras()]).toEqual([0, 0, 0]);
+  });
+
+  it('a failing download never reaches the page', async () => {
+    const load = (() => Promise.reject(new Error('offline'))) as unknown as Load;
+    const { env, t } = startTracker({}, { load });
+    await env.settle();
+    expect(() => t.track('still works')).not.toThrow();
+    expect(env.collects().map((p) => p.type)).toEqual(['pageview', 'custom']);
+  });
+});

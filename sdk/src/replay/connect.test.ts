@@ -1,0 +1,59 @@
+import { describe, expect, it, vi } from 'vitest';
+import { setVisibility, startTracker } from '../../test/fakes.js';
+import type { Load } from '../trackers/core.js';
+import { connect } from './connect.js';
+import type { RecorderOptions, RrwebRecorder } from './recorder.js';
+
+const chunk = {
+  id: 'c1',
+  seq: 0,
+  encoding: 'json' as const,
+  data: '[]',
+  count: 0,
+  startTs: 1,
+  endTs: 2,
+  rawBytes: 2,
+};
+
+/** A tracker whose recorder is `connect` over an rrweb stand-in. */
+async function recording(options = {}) {
+  const rrweb = {
+    start: vi.fn<(o: RecorderOptions) => void>(),
+    drain: vi.fn(),
+    stop: vi.fn(),
+  } satisfies RrwebRecorder;
+  const recorder = connect(rrweb);
+  const load = ((name: string) =>
+    Promise.resolve(name == 'recorder' ? recorder : undefined)) as Load;
+  const s = startTracker({ replay: 'on', ...options }, { load });
+  await s.env.settle();
+  return { ...s, rrweb, opts: rrweb.start.mock.calls[0]![0] };
+}
+
+describe('recorder seam (connect)', () => {
+  it('starts rrweb with options from the config and the core', async () => {
+    const { rrweb, opts, env } = await recording({ maskAllInputs: false, flushInterval: 2000 });
+    expect(rrweb.start).toHaveBeenCalledOnce();
+    expect(opts).toMatchObject({ maskAllInputs: false, flushInterval: 2000 });
+    expect(opts.session()).toBe(env.collects()[0]?.sessionId);
+    opts.emit(chunk);
+    opts.flush();
+    await env.settle();
+    expect(env.batches().at(-1)?.replayChunks).toEqual([chunk]);
+  });
+
+  it('drains on page hide into a beacon, with listeners added once however often it starts', async () => {
+    const { rrweb, opts, env, w, t } = await recording();
+    t.stopReplay();
+    expect(rrweb.stop).toHaveBeenCalled();
+    t.startReplay();
+    await env.settle();
+    expect(rrweb.start).toHaveBeenCalledTimes(2);
+    rrweb.drain.mockImplementation(() => opts.emit(chunk));
+    setVisibility(w, 'hidden');
+    await env.settle();
+    expect(rrweb.drain).toHaveBeenCalledOnce();
+    const beacons = env.posts.filter((p) => p.beacon).map((p) => JSON.parse(p.body));
+    expect(beacons).toContainEqual(expect.objectContaining({ replayChunks: [chunk] }));
+  });
+});

@@ -1,0 +1,34 @@
+import type { Core } from '../trackers/core.js';
+import type { Recorder } from './loader.js';
+import type { RrwebRecorder } from './recorder.js';
+
+/**
+ * Puts the rrweb recorder behind the tracker's seam: builds its options from the core and drains
+ * its buffer on page hide into one more beacon (the tracker's own hide beacon has gone by then).
+ */
+export function connect(rec: RrwebRecorder): Recorder {
+  let hooked: unknown;
+  return {
+    start(core) {
+      const { w, c } = core;
+      const d = w.document;
+      if (!hooked) {
+        hooked = 1;
+        const hide = () => {
+          rec.drain();
+          core.flush(1);
+        };
+        core.on(d, 'visibilitychange', () => d.visibilityState == 'hidden' && hide());
+        core.on(w, 'pagehide', hide);
+      }
+      rec.start({
+        maskAllInputs: c.maskAllInputs,
+        flushInterval: c.flushInterval,
+        emit: core.chunk,
+        flush: () => core.flush(),
+        session: core.session,
+      });
+    },
+    stop: rec.stop,
+  };
+}
