@@ -49,7 +49,7 @@ export interface AppDeps {
   database: OpenDatabase;
   now?: () => number;
   randomId?: () => string;
-  /** folder holding the built tracker bundles (`script.js`, `recorder.js`) */
+  /** folder holding the built tracker bundles (`script.js`, `extras.js`, `recorder.js`) */
   assetsDir?: string;
   /** trust `X-Forwarded-For` / `CF-Connecting-IP` and country headers from a proxy */
   trustProxy?: boolean;

@@ -7,9 +7,12 @@ import { ingestApp } from './ingest-fixtures.js';
 
 const script = `(function(){var s=document.currentScript;${'/* tracker */'.repeat(50)}})();`;
 
+const extras = `!function(){(window.__sightlineBundles||={}).extras=()=>{}${';'.repeat(300)}}();`;
+
 function assetsDir() {
   const dir = mkdtempSync(join(tmpdir(), 'sl-assets-'));
   writeFileSync(join(dir, 'script.js'), script);
+  writeFileSync(join(dir, 'extras.js'), extras);
   mkdirSync(join(dir, 'npm'));
   writeFileSync(join(dir, 'npm', 'index.js'), 'export const init = () => {};');
   writeFileSync(join(dir, 'npm', 'index.js.map'), '{}');
@@ -41,6 +44,21 @@ describe('tracker assets', () => {
     expect(plain.headers.get('content-encoding')).toBeNull();
     expect(await plain.text()).toBe(script);
     expect(plain.headers.get('etag')).not.toBe(etag);
+  });
+
+  it('serves extras.js like script.js: gzipped, cacheable, any origin', async () => {
+    const f = ingestApp({ assetsDir: assetsDir() });
+    const res = await f.app.request('/extras.js', { headers: { 'accept-encoding': 'gzip' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/javascript; charset=utf-8');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=3600');
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    expect(res.headers.get('etag')).toMatch(/^".+-gz"$/);
+    expect(gunzipSync(Buffer.from(await res.arrayBuffer())).toString()).toBe(extras);
+    const none = ingestApp();
+    expect(await (await none.app.request('/extras.js')).json()).toEqual({
+      error: { code: 'not_found', message: 'extras.js is not built (run the sdk build)' },
+    });
   });
 
   it('answers 404 JSON when a bundle is not built', async () => {

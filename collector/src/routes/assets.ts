@@ -6,7 +6,8 @@ import { ApiError } from '../http/errors.js';
 import { staticFiles } from '../http/static-files.js';
 
 /**
- * `GET /script.js`, `GET /recorder.js` (from `assetsDir`) and `GET /sdk/*` (from `assetsDir/npm`).
+ * `GET /script.js`, `GET /extras.js`, `GET /recorder.js` (from `assetsDir`) and `GET /sdk/*`
+ * (from `assetsDir/npm`).
  */
 export function registerAssetRoutes(app: OpenAPIHono, ctx: AppContext): void {
   const files = staticFiles({ cacheControl: 'public, max-age=3600', anyOrigin: true });
@@ -14,8 +15,8 @@ export function registerAssetRoutes(app: OpenAPIHono, ctx: AppContext): void {
     files(c, file, name, `${name} is not built (run the sdk build)`);
 
   const dir = ctx.assetsDir ? resolve(ctx.assetsDir) : null;
-  app.get('/script.js', (c) => serve(c, dir && resolve(dir, 'script.js'), 'script.js'));
-  app.get('/recorder.js', (c) => serve(c, dir && resolve(dir, 'recorder.js'), 'recorder.js'));
+  for (const name of ['script.js', 'extras.js', 'recorder.js'])
+    app.get('/' + name, (c) => serve(c, dir && resolve(dir, name), name));
   app.get('/sdk/*', (c) => {
     const npm = dir && resolve(dir, 'npm');
     let rel: string;
