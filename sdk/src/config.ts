@@ -6,14 +6,12 @@
 /** `'a b c'` → `'a' | 'b' | 'c'`: the key lists below are space-separated strings. */
 type Words<S extends string> = S extends `${infer A} ${infer B}` ? A | Words<B> : S;
 
-/** Boolean options that default to true, then those that default to false. */
-const ON = 'autoTrack trackClicks trackScroll trackOutbound extras maskAllInputs';
-const OFF =
-  'allowLocalhost allowFileProtocol debug disableConsole hashRouting excludeSearch respectDnt cookieless replay allowBots';
-/** Numeric options: [default, min, max]; values out of range or not numbers fall back. */
-const NUMBERS = { replaySampleRate: [1, 0, 1], flushInterval: [1e4, 500, 36e5] } as const;
+/** Boolean options: the first `ON` default to true, the others to false. */
+const FLAGS =
+  'autoTrack trackClicks trackScroll trackOutbound extras maskAllInputs allowLocalhost allowFileProtocol debug disableConsole hashRouting excludeSearch respectDnt cookieless replay allowBots';
+const ON = 6;
 
-type Flag = Words<typeof ON> | Words<typeof OFF>;
+type Flag = Words<typeof FLAGS>;
 
 /** Options of `init()`; each mirrors a `data-*` attribute of the script tag. */
 export interface Options {
@@ -64,14 +62,15 @@ export interface Options {
   allowBots?: boolean;
 }
 
-export type Config = Record<Flag, boolean> &
-  Record<keyof typeof NUMBERS, number> & {
-    websiteId: string;
-    /** without a trailing slash */
-    apiUrl: string;
-    /** lower-case hostnames; empty means any */
-    domains: string[];
-  };
+export type Config = Record<Flag, boolean> & {
+  websiteId: string;
+  /** without a trailing slash */
+  apiUrl: string;
+  /** lower-case hostnames; empty means any */
+  domains: string[];
+  replaySampleRate: number;
+  flushInterval: number;
+};
 
 /** Reads one option by its camelCase key: an attribute value (string/null) or an option value. */
 export type Reader = (key: keyof Options) => unknown;
@@ -85,27 +84,25 @@ export const attributeName = (key: string): string =>
  * Flags: missing → default; `false`, `off`, `0`, `no` → false; anything else (even `""`) → true.
  */
 export function parseConfig(read: Reader, fallbackApiUrl = ''): Config {
+  /** a number in [min, max], else the default */
+  const num = (k: keyof Options, dflt: number, min: number, max: number) => {
+    const n = parseFloat(read(k) as string);
+    return n >= min && n <= max ? n : dflt;
+  };
   const c = {
     websiteId: read('websiteId') as string,
     apiUrl: String(read('apiUrl') || fallbackApiUrl).replace(/\/+$/, ''),
     // String() of an array joins it with commas, so both forms split the same way
-    domains: String(read('domain') ?? '')
-      .split(',')
-      .map((d) => d.trim().toLowerCase())
-      .filter(Boolean),
+    domains: (String(read('domain') ?? '')
+      .toLowerCase()
+      .match(/[^\s,]+/g) ?? []) as string[],
+    replaySampleRate: num('replaySampleRate', 1, 0, 1),
+    flushInterval: num('flushInterval', 1e4, 500, 36e5),
   } as Config;
-  [ON, OFF].forEach((list, off) => {
-    for (const k of list.split(' ') as Flag[]) {
-      const v = read(k);
-      // test() reads its argument as a string: `false` → "false"
-      c[k] = v == null ? !off : !/^(false|off|0|no)$/i.test(v as string);
-    }
+  FLAGS.split(' ').forEach((k, i) => {
+    const v = read(k as Flag);
+    // test() reads its argument as a string: `false` → "false"
+    c[k as Flag] = v == null ? i < ON : !/^(false|off|0|no)$/i.test(v as string);
   });
-  let k: keyof typeof NUMBERS;
-  for (k in NUMBERS) {
-    const [dflt, min, max] = NUMBERS[k];
-    const n = parseFloat(read(k) as string);
-    c[k] = n >= min && n <= max ? n : dflt;
-  }
   return c;
 }

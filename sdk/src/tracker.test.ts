@@ -8,7 +8,7 @@ import {
 } from '../test/fakes.js';
 import { parseConfig } from './config.js';
 import { browserEnv } from './env.js';
-import type { Recorder } from './replay/loader.js';
+import { sample, type Recorder } from './replay/loader.js';
 import { createTracker } from './tracker.js';
 import type { Core, Load } from './trackers/core.js';
 
@@ -230,37 +230,33 @@ describe('replay seam', () => {
     expect(r.start).toHaveBeenCalled();
   });
 
-  it('samples once per session: a session drawn out never loads the recorder, one drawn in stays in', async () => {
-    const storage = new Map<string, string>();
-    const random = vi.spyOn(Math, 'random').mockReturnValue(0.7);
-    const out = recorder();
-    const a = startTracker(
-      { replay: 'on', replaySampleRate: 0.5 },
-      { env: fakeEnv(storage), load: out.load },
-    );
-    await a.env.settle();
-    expect(out.loaded()).toBe(0);
-    random.mockReturnValue(0.1); // the same session is not drawn again
-    startTracker(
-      { replay: 'on', replaySampleRate: 0.5 },
-      { env: fakeEnv(storage), load: out.load },
-    );
-    await a.env.settle();
-    expect(out.loaded()).toBe(0);
-    storage.delete('sl_s'); // a new session: drawn in, and so it stays
-    const yes = recorder();
-    startTracker(
-      { replay: 'on', replaySampleRate: 0.5 },
-      { env: fakeEnv(storage), load: yes.load },
-    );
-    random.mockReturnValue(0.9);
-    startTracker(
-      { replay: 'on', replaySampleRate: 0.5 },
-      { env: fakeEnv(storage), load: yes.load },
-    );
-    await a.env.settle();
-    expect(yes.loaded()).toBe(2);
-    expect(random).toHaveBeenCalledTimes(2);
+  it('samples by session: every page of a session drawn out loads no recorder, drawn in always does', async () => {
+    const page = (sessionId: string, storage: Map<string, string>, options = {}) => {
+      const env = fakeEnv(storage);
+      env.uuid = () => sessionId + '-0000-4000-8000-000000000000';
+      const rec = recorder();
+      startTracker({ replay: 'on', replaySampleRate: 0.5, ...options }, { env, load: rec.load });
+      return rec.loaded;
+    };
+    vi.spyOn(Math, 'random').mockReturnValue(0.1); // never asked while there is a session id
+    const out = new Map<string, string>();
+    const outPages = [page('c0000000', out), page('00000001', out)]; // the second page: same session
+    const inside = new Map<string, string>();
+    const inPages = [page('40000000', inside), page('ffffffff', inside)];
+    await Promise.resolve();
+    expect(outPages.map((n) => n())).toEqual([0, 0]);
+    expect(inPages.map((n) => n())).toEqual([1, 1]);
+    expect(Math.random).not.toHaveBeenCalled();
+    // cookieless: no session id, a fresh draw per page
+    expect(page('', new Map(), { cookieless: true })()).toBe(1);
+    expect(Math.random).toHaveBeenCalledOnce();
+  });
+
+  it('sample() reads the first 32 bits of a session id, and draws without one', () => {
+    expect(sample('80000000-1234-4000-8000-000000000000')).toBe(0.5);
+    expect(sample('ffffffff-1234-4000-8000-000000000000')).toBeLessThan(1);
+    vi.spyOn(Math, 'random').mockReturnValue(0.3);
+    expect(sample('')).toBe(0.3);
   });
 
   it('chunks from the core go into batches, and none where tracking is off', async () => {

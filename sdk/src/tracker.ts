@@ -2,7 +2,7 @@ import { isBot } from './bot.js';
 import type { Config } from './config.js';
 import type { Env } from './env.js';
 import type { CollectPayload } from './protocol.js';
-import { createReplay } from './replay/loader.js';
+import { sample, type Recorder } from './replay/loader.js';
 import { createIds } from './session.js';
 import { trackClicks } from './trackers/click.js';
 import type { Core, Load } from './trackers/core.js';
@@ -79,7 +79,7 @@ export function createTracker(c: Config, env: Env, w: Window, load: Load): Track
     url: u,
     screen: w.screen.width + 'x' + w.screen.height,
     viewport: { width: w.innerWidth, height: w.innerHeight },
-    cookieless: c.cookieless || undefined,
+    cookieless: c.cookieless,
     ...ids(),
   });
 
@@ -133,18 +133,21 @@ export function createTracker(c: Config, env: Env, w: Window, load: Load): Track
   on(d, 'visibilitychange', () => (d.visibilityState == 'hidden' ? hide() : scroll.start()));
   on(w, 'pagehide', hide);
 
-  // rage/dead clicks and errors come later, in their own bundle, so they never delay the page
-  const extras = () =>
-    c.extras &&
-    active() &&
-    load('extras')
-      .then((x) => x!(core))
-      .catch(() => {});
+  // rage/dead clicks and errors come after the page's load event, in their own bundle
+  const extras = () => c.extras && active() && load('extras').then(guard((x) => x?.(core)));
   if (d.readyState == 'complete') extras();
   else on(w, 'load', extras);
 
-  const replay = createReplay(core, load);
-  if (active() && c.replay) replay.start(1);
+  // replay: only sessions sampled in download the recorder; the rest of it lives in that bundle
+  let rec: Recorder | undefined;
+  let recording: unknown;
+  const record = (auto?: 1) => {
+    if (active() && (!auto || sample(core.session()) < c.replaySampleRate)) {
+      recording = 1;
+      load('recorder').then(guard((r) => (rec = r) && recording && r.start(core)));
+    }
+  };
+  if (c.replay) record(1);
 
   const api: Tracker = {
     track: (name, props) => emit({ type: 'custom', name, props }, 1),
@@ -154,8 +157,11 @@ export function createTracker(c: Config, env: Env, w: Window, load: Load): Track
     optOut: () => env.set('sl_opt', '1'),
     optIn: () => env.set('sl_opt', ''),
     // nothing is recorded (or downloaded) where nothing may be sent
-    startReplay: () => active() && replay.start(),
-    stopReplay: replay.stop,
+    startReplay: () => record(),
+    stopReplay: () => {
+      recording = 0;
+      rec?.stop();
+    },
   };
   // every entry point is guarded: the tracker never throws into the host page
   const methods = api as unknown as Record<string, (...a: unknown[]) => unknown>;

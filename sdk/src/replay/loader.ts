@@ -1,4 +1,4 @@
-import type { Core, Load } from '../trackers/core.js';
+import type { Core } from '../trackers/core.js';
 
 /** What `recorder.js` (or the npm recorder chunk) offers the tracker. */
 export interface Recorder {
@@ -11,34 +11,8 @@ export interface Recorder {
 }
 
 /**
- * Replay on the tracker's side: only the sticky per-session sampling (`sl_r` holds
- * `sessionId|0/1`) and the load, so sessions not sampled in never download rrweb. Everything
- * else (options, draining on hide) lives in the recorder bundle.
+ * A session's draw in [0, 1): its id's first 32 random bits, so every page and tab of a session
+ * decides the same without storing anything; without an id (cookieless) a fresh draw per page.
  */
-export function createReplay(core: Core, load: Load, random: () => number = Math.random) {
-  const { env, c } = core;
-  let rec: Recorder | undefined;
-  let on: unknown;
-  return {
-    /** loads and starts the recorder; with `auto` (at init) only for sessions sampled in */
-    start(auto?: unknown) {
-      if (auto) {
-        const id = core.session();
-        let [sid, yes] = (env.get('sl_r') ?? '').split('|');
-        if (sid !== id || !yes) {
-          yes = random() < c.replaySampleRate ? '1' : '0';
-          if (!c.cookieless) env.set('sl_r', id + '|' + yes);
-        }
-        if (yes != '1') return;
-      }
-      on = 1;
-      load('recorder')
-        .then((r) => ((rec = r), on && r!.start(core)))
-        .catch(() => {}); // a recorder failure never reaches the page
-    },
-    stop() {
-      on = 0;
-      rec?.stop();
-    },
-  };
-}
+export const sample = (sessionId: string): number =>
+  parseInt(sessionId, 16) / 2 ** 32 || Math.random();
