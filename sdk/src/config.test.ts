@@ -1,33 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { attributeName, parseConfig, type Options } from './config.js';
 
-const parse = (o: Record<string, unknown>, fallback?: string) => parseConfig((k) => o[k], fallback);
+const parse = (o: Record<string, unknown>, fallback?: string) => parseConfig(o, fallback);
 
 describe('parseConfig', () => {
-  it('has the documented defaults', () => {
+  it('has the documented defaults: the flags that default to false are absent', () => {
     expect(parse({ websiteId: 'w1' }, 'https://stats.example')).toEqual({
       websiteId: 'w1',
       apiUrl: 'https://stats.example',
       domains: [],
-      allowLocalhost: false,
-      allowFileProtocol: false,
-      debug: false,
-      disableConsole: false,
       autoTrack: true,
       trackClicks: true,
       trackScroll: true,
       trackOutbound: true,
       extras: true,
-      hashRouting: false,
-      excludeSearch: false,
-      respectDnt: false,
-      cookieless: false,
-      replay: false,
-      replaySampleRate: 1,
       maskAllInputs: true,
+      replaySampleRate: 1,
       flushInterval: 10000,
-      allowBots: false,
     });
+  });
+
+  it('a null or undefined option keeps the default', () => {
+    const c = parse({ websiteId: 'w1', debug: undefined, replay: null, trackClicks: undefined });
+    expect(c.debug).toBeFalsy();
+    expect(c.replay).toBeFalsy();
+    expect(c.trackClicks).toBe(true);
   });
 
   const flags = [

@@ -3,15 +3,24 @@
  * of camelCase keys (`hashRouting` ⇄ `data-hash-routing`), parsed in one loop. Pure: no DOM access.
  */
 
-/** `'a b c'` → `'a' | 'b' | 'c'`: the key lists below are space-separated strings. */
+/** `'a b c'` → `'a' | 'b' | 'c'`: the key list below is a space-separated string. */
 type Words<S extends string> = S extends `${infer A} ${infer B}` ? A | Words<B> : S;
 
-/** Boolean options: the first `ON` default to true, the others to false. */
-const FLAGS =
-  'autoTrack trackClicks trackScroll trackOutbound extras maskAllInputs allowLocalhost allowFileProtocol debug disableConsole hashRouting excludeSearch respectDnt cookieless replay allowBots';
-const ON = 6;
+/** The flags that default to true; every other flag defaults to false. */
+const ON = 'autoTrack trackClicks trackScroll trackOutbound extras maskAllInputs';
 
-type Flag = Words<typeof FLAGS>;
+type OnFlag = Words<typeof ON>;
+type OffFlag =
+  | 'allowLocalhost'
+  | 'allowFileProtocol'
+  | 'debug'
+  | 'disableConsole'
+  | 'hashRouting'
+  | 'excludeSearch'
+  | 'respectDnt'
+  | 'cookieless'
+  | 'replay'
+  | 'allowBots';
 
 /** Options of `init()`; each mirrors a `data-*` attribute of the script tag. */
 export interface Options {
@@ -62,18 +71,23 @@ export interface Options {
   allowBots?: boolean;
 }
 
-export type Config = Record<Flag, boolean> & {
-  websiteId: string;
-  /** without a trailing slash */
-  apiUrl: string;
-  /** lower-case hostnames; empty means any */
-  domains: string[];
-  replaySampleRate: number;
-  flushInterval: number;
-};
+/** Flags default to false by being absent: only the defaults that are true are listed. */
+export type Config = Record<OnFlag, boolean> &
+  Partial<Record<OffFlag, boolean>> & {
+    websiteId: string;
+    /** without a trailing slash */
+    apiUrl: string;
+    /** lower-case hostnames; empty means any */
+    domains: string[];
+    replaySampleRate: number;
+    flushInterval: number;
+  };
 
-/** Reads one option by its camelCase key: an attribute value (string/null) or an option value. */
-export type Reader = (key: keyof Options) => unknown;
+/**
+ * Raw options by camelCase key: the script tag's `dataset` (`data-hash-routing` → `hashRouting`,
+ * string values) or the options of `init()`.
+ */
+export type RawOptions = { [K in keyof Options]?: unknown };
 
 /** `hashRouting` → `data-hash-routing` (the script tag reads them through `dataset`, which maps the same way) */
 export const attributeName = (key: string): string =>
@@ -81,28 +95,29 @@ export const attributeName = (key: string): string =>
 
 /**
  * Builds the Config; `fallbackApiUrl` is the script's own origin (or the page's for npm).
+ * Every key given (not null) is read as a flag, then the non-flag keys are parsed over it.
  * Flags: missing → default; `false`, `off`, `0`, `no` → false; anything else (even `""`) → true.
  */
-export function parseConfig(read: Reader, fallbackApiUrl = ''): Config {
+export function parseConfig(o: RawOptions, fallbackApiUrl = ''): Config {
+  const c = {} as Record<string, unknown>;
+  for (const k of ON.split(' ')) c[k] = true;
+  let k: keyof Options;
+  for (k in o)
+    // test() reads its argument as a string: `false` → "false"
+    if (o[k] != null) c[k] = !/^(false|off|0|no)$/i.test(o[k] as string);
   /** a number in [min, max], else the default */
   const num = (k: keyof Options, dflt: number, min: number, max: number) => {
-    const n = parseFloat(read(k) as string);
+    const n = parseFloat(o[k] as string);
     return n >= min && n <= max ? n : dflt;
   };
-  const c = {
-    websiteId: read('websiteId') as string,
-    apiUrl: String(read('apiUrl') || fallbackApiUrl).replace(/\/+$/, ''),
+  return Object.assign(c, {
+    websiteId: o.websiteId as string,
+    apiUrl: String(o.apiUrl || fallbackApiUrl).replace(/\/+$/, ''),
     // String() of an array joins it with commas, so both forms split the same way
-    domains: (String(read('domain') ?? '')
+    domains: (String(o.domain ?? '')
       .toLowerCase()
       .match(/[^\s,]+/g) ?? []) as string[],
     replaySampleRate: num('replaySampleRate', 1, 0, 1),
     flushInterval: num('flushInterval', 1e4, 500, 36e5),
-  } as Config;
-  FLAGS.split(' ').forEach((k, i) => {
-    const v = read(k as Flag);
-    // test() reads its argument as a string: `false` → "false"
-    c[k as Flag] = v == null ? i < ON : !/^(false|off|0|no)$/i.test(v as string);
-  });
-  return c;
+  }) as Config;
 }

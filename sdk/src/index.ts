@@ -36,7 +36,7 @@ export function init(options: Options): Tracker {
   if (typeof window === 'undefined' || typeof document === 'undefined') return noopTracker;
   if (started) return started;
   try {
-    const c = parseConfig((k) => options[k], window.location.origin);
+    const c = parseConfig(options, window.location.origin);
     // The recorder and the extras are separate chunks: only sessions sampled in ever download
     // rrweb, and the extras come after the page's load event.
     const load: Load = (name) =>

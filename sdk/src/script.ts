@@ -16,10 +16,8 @@ try {
   const script = document.currentScript as HTMLScriptElement | null;
   // `_sl` marks a started tracker: a second tag is ignored, a stub (even one with methods) is not
   if (script && !w.sightline?._sl) {
-    const c = parseConfig(
-      (k) => script.dataset[k], // dataset maps data-hash-routing to hashRouting
-      new URL(script.src).origin,
-    );
+    // dataset maps data-hash-routing to hashRouting
+    const c = parseConfig(script.dataset, new URL(script.src).origin);
     // extras.js and recorder.js set window.__sightlineBundles[name] when they run
     const load: Load = (name) =>
       new Promise((ok) => {

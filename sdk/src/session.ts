@@ -13,7 +13,7 @@ export interface Ids {
  * `sl_s` holds `sessionId|lastActivity`; touching it keeps the session alive. In cookieless mode
  * nothing is stored and no ids are sent: the collector derives them.
  */
-export function createIds(env: Env, cookieless: boolean): () => Ids {
+export function createIds(env: Env, cookieless?: boolean): () => Ids {
   return () => {
     if (cookieless) return {};
     const now = env.now();

@@ -161,7 +161,7 @@ describe('API', () => {
     Object.defineProperty(w, 'localStorage', { get: fail });
     Object.defineProperty(w, 'fetch', { value: () => Promise.reject(new TypeError('offline')) });
     Object.defineProperty(w.navigator, 'sendBeacon', { value: fail });
-    const c = parseConfig((k) => ({ websiteId: 'site-1' })[k as 'websiteId']);
+    const c = parseConfig({ websiteId: 'site-1' });
     const t = createTracker(c, browserEnv(w), w, () => Promise.resolve(undefined));
     for (const call of [
       () => t.track('x'),

@@ -117,14 +117,17 @@ export function createTracker(c: Config, env: Env, w: Window, load: Load): Track
     session: () => ids().sessionId ?? '',
   };
 
-  const scroll = trackScroll(core, c.trackScroll);
-  const view = trackPageviews(core, c, (href, referrer) => {
-    scroll.end();
-    current = href;
-    emit({ type: 'pageview', href, referrer }, 1);
-    scroll.start();
-  });
-  if (c.trackClicks) trackClicks(core, c.trackOutbound);
+  const scroll = trackScroll(core);
+  const view = trackPageviews(
+    core,
+    guard((href: string, referrer: string | null) => {
+      scroll.end();
+      current = href;
+      emit({ type: 'pageview', href, referrer }, 1);
+      scroll.start();
+    }),
+  );
+  if (c.trackClicks) trackClicks(core);
 
   const hide = () => {
     scroll.end();

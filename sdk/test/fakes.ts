@@ -100,7 +100,7 @@ export function startTracker(
   { w = fakeWindow(), env = fakeEnv(), load }: { w?: TestWindow; env?: FakeEnv; load?: Load } = {},
 ) {
   const all: Partial<Options> = { websiteId: 'site-1', ...options };
-  const c = parseConfig((k) => all[k], 'https://stats.example');
+  const c = parseConfig(all, 'https://stats.example');
   const t = createTracker(c, env, w, load ?? loadFromSource);
   return { w, env, t, c, d: w.document };
 }

@@ -43,11 +43,11 @@ export function clickOf(e: MouseEvent) {
 }
 
 /** One delegated listener: clicks (tag, id, class, text, selector, page x/y, href), outbound links. */
-export function trackClicks({ w, push, on }: Core, outbound: boolean) {
+export function trackClicks({ w, c, push, on }: Core) {
   on(w.document, 'click', (e) => {
     const { link, click } = clickOf(e as MouseEvent);
     push(click);
-    if (outbound && link && link.host != w.location.host && /^http/.test(link.protocol))
+    if (c.trackOutbound && link && link.host != w.location.host && /^http/.test(link.protocol))
       push({ type: 'outbound', href: link.href, text: click.text });
   });
 }

@@ -1,4 +1,3 @@
-import type { Config } from '../config.js';
 import type { Core } from './core.js';
 
 /**
@@ -8,46 +7,43 @@ import type { Core } from './core.js';
  * hash routing and the hash is a route (`#/…`, `#!…`). `onView(href, referrer)` is called for each counted pageview.
  */
 export function trackPageviews(
-  core: Core,
-  c: Config,
+  { w, c, on }: Core,
+  /** called for each counted pageview; it must not throw (the tracker guards it) */
   onView: (href: string, referrer: string | null) => void,
 ) {
-  const { w } = core;
+  const l = w.location;
   const h = w.history;
   let last = '';
   let referrer = w.document.referrer || null;
 
   /** counts `url` (default: the current location); `force` counts it even when unchanged */
-  const view = (url?: string, force?: boolean) => {
-    const u = new URL(url ?? w.location.href, w.location.href);
+  const view = (url?: string, force?: unknown) => {
+    const u = new URL(url || l.href, l.href);
     if (c.excludeSearch) u.search = '';
     // with hash routing only `#/…` and `#!…` are routes; a plain `#anchor` is not a page
     if (!c.hashRouting || !/^#[/!]/.test(u.hash)) u.hash = '';
-    if (u.href == last && !force) return;
-    if (last) referrer = last;
-    onView((last = u.href), referrer);
+    if (u.href != last || force) {
+      referrer = last || referrer;
+      onView((last = u.href), referrer);
+    }
   };
 
   if (c.autoTrack) {
-    const auto = () => {
-      try {
-        view();
-      } catch {
-        /* the page's own history call must never fail because of us */
-      }
-    };
+    // the page's own history call never fails because of us: `onView` is guarded, and the
+    // current location is always a valid URL
+    const auto = () => view();
     for (const name of ['pushState', 'replaceState'] as const) {
       const original = h[name];
       h[name] = function (this: History, ...args: Parameters<History['pushState']>) {
-        const path = w.location.pathname;
+        const path = l.pathname;
         original.apply(this, args);
-        if (name == 'pushState' || w.location.pathname != path) auto();
+        if (name == 'pushState' || l.pathname != path) auto();
       };
     }
-    core.on(w, 'popstate', auto);
-    if (c.hashRouting) core.on(w, 'hashchange', auto);
-    core.on(w, 'pageshow', (e) => (e as PageTransitionEvent).persisted && view(undefined, true));
-    view();
+    on(w, 'popstate', auto);
+    if (c.hashRouting) on(w, 'hashchange', auto);
+    on(w, 'pageshow', (e) => (e as PageTransitionEvent).persisted && view('', 1));
+    auto();
   }
   return view;
 }

@@ -4,10 +4,9 @@ import type { Core } from './core.js';
  * Max scroll depth (%) and visible (engaged) time of a pageview, queued as one `scroll` event
  * when the pageview ends. The tracker calls `start` at each pageview and when the page becomes
  * visible again, `end` at the next pageview and when the page is hidden, so a span never
- * includes hidden time. When not `enabled` both do nothing.
+ * includes hidden time. Without `trackScroll` both do nothing.
  */
-export function trackScroll(core: Core, enabled: boolean) {
-  const { w, env } = core;
+export function trackScroll({ w, env, c, push, on }: Core) {
   const d = w.document;
   let max = -1; // < 0: no span open
   let since = 0; // when the visible span began, 0 when the page was hidden
@@ -23,18 +22,17 @@ export function trackScroll(core: Core, enabled: boolean) {
         ) || 100,
       );
   };
-  core.on(w, 'scroll', measure);
+  on(w, 'scroll', measure);
 
   return {
     start() {
-      max = enabled ? 0 : -1;
+      max = c.trackScroll ? 0 : -1;
       since = d.visibilityState == 'hidden' ? 0 : env.now();
       measure();
     },
     end() {
       measure();
-      if (max >= 0)
-        core.push({ type: 'scroll', depth: max, engagedMs: since && env.now() - since });
+      if (max >= 0) push({ type: 'scroll', depth: max, engagedMs: since && env.now() - since });
       max = -1;
     },
   };
