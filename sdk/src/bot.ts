@@ -12,7 +12,7 @@ const AUTOMATION =
 export function isBot(w: Window): boolean {
   const n = w.navigator;
   return (
-    !!n.webdriver ||
+    n.webdriver ||
     /headless|bot\/|crawl|spider|lighthouse|prerender/i.test(n.userAgent) ||
     AUTOMATION.split(' ').some((k) => k in w)
   );

@@ -18,12 +18,13 @@ try {
   if (script && !w.sightline?._sl) {
     // dataset maps data-hash-routing to hashRouting
     const c = parseConfig(script.dataset, new URL(script.src).origin);
-    // extras.js and recorder.js set window.__sightlineBundles[name] when they run
+    // extras.js and recorder.js set window.__sightlineBundles[name] when they run; a bundle that
+    // fails to load leaves the promise pending, so nothing waits on it
     const load: Load = (name) =>
       new Promise((ok) => {
         const s = document.createElement('script');
         s.src = c.apiUrl + '/' + name + '.js';
-        s.onload = s.onerror = () => ok(w.__sightlineBundles?.[name]);
+        s.onload = () => ok(w.__sightlineBundles?.[name]);
         document.head.append(s);
       });
     const t = createTracker(c, browserEnv(w), w, load);

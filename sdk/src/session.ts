@@ -19,7 +19,7 @@ export function createIds(env: Env, cookieless?: boolean): () => Ids {
     const now = env.now();
     let visitorId = env.get('sl_v');
     if (!visitorId) env.set('sl_v', (visitorId = env.uuid()));
-    const [id, last] = (env.get('sl_s') ?? '').split('|');
+    const [id, last] = String(env.get('sl_s')).split('|'); // null → ['null']: no session
     const sessionId = id && now - +last! < SESSION_IDLE_MS ? id : env.uuid();
     env.set('sl_s', sessionId + '|' + now);
     return { visitorId, sessionId };

@@ -91,7 +91,7 @@ export function createTracker(c: Config, env: Env, w: Window, load: Load): Track
       const full = { ...e, eventId: env.uuid(), timestamp: env.now(), url: current };
       say(full);
       if (immediate) transport.collect({ ...base(), title: d.title, ...full } as CollectPayload);
-      else (ids(), transport.push(full as never)); // activity keeps the session alive
+      else transport.push(full as never); // the batch's metadata marks the activity
     }
   };
 

@@ -26,7 +26,7 @@ export function trackFrustration({ w, env, push, on }: Core) {
   }
 
   on(d, 'click', (e) => {
-    const { el, click } = clickOf(e as MouseEvent);
+    const [click, el] = clickOf(e as MouseEvent);
     const t = env.now();
     const href = w.location.href;
     n = el == last && t - at < 1e3 ? n + 1 : 1;

@@ -39,13 +39,13 @@ export function clickOf(e: MouseEvent) {
     y: Math.round(e.pageY),
     href: link?.href,
   };
-  return { el, link, click };
+  return [click, el, link] as const;
 }
 
 /** One delegated listener: clicks (tag, id, class, text, selector, page x/y, href), outbound links. */
 export function trackClicks({ w, c, push, on }: Core) {
   on(w.document, 'click', (e) => {
-    const { link, click } = clickOf(e as MouseEvent);
+    const [click, , link] = clickOf(e as MouseEvent);
     push(click);
     if (c.trackOutbound && link && link.host != w.location.host && /^http/.test(link.protocol))
       push({ type: 'outbound', href: link.href, text: click.text });

@@ -14,7 +14,6 @@ export function trackPageviews(
   const l = w.location;
   const h = w.history;
   let last = '';
-  let referrer = w.document.referrer || null;
 
   /** counts `url` (default: the current location); `force` counts it even when unchanged */
   const view = (url?: string, force?: unknown) => {
@@ -23,7 +22,8 @@ export function trackPageviews(
     // with hash routing only `#/…` and `#!…` are routes; a plain `#anchor` is not a page
     if (!c.hashRouting || !/^#[/!]/.test(u.hash)) u.hash = '';
     if (u.href != last || force) {
-      referrer = last || referrer;
+      // the referrer of an SPA pageview is the page before it
+      const referrer = last || w.document.referrer || null;
       onView((last = u.href), referrer);
     }
   };

@@ -26,7 +26,8 @@ export type Pending = [path: string, body: string];
  * queue sent to `/api/events` every `interval` ms, sooner when large, and by beacon on page hide.
  *
  * Undelivered requests (network error, 5xx, 429) wait in the outbox, kept in localStorage
- * (`sl_q`) so they survive a reload, and are resent by the same tick with exponential backoff:
+ * (`sl_q`) so they survive a reload, and are resent by the same tick (the first runs at once,
+ * so a reload resends what the last page left) with exponential backoff:
  * after n failed rounds the outbox waits 2^n - 1 ticks (1, 2, 4 … 64 ticks apart); any delivery
  * resets it. Other 4xx answers drop the request: it would fail again. Every event carries a
  * client id, so a request delivered twice is still counted once.
@@ -52,41 +53,45 @@ export function createTransport(
 
   const send = (path: string, body: string, beacon?: unknown) =>
     env.post(apiUrl + path, body, beacon).then((status) => {
-      if (status > 0 && status < 500 && status != 429) attempt = wait = 0;
+      // delivered, or refused for good (a 4xx other than 429): either way never sent again
+      if (status % 429 && status < 500) attempt = wait = 0;
       else outbox.push([path, body]);
       // keep the newest requests that fit the bound
-      while (JSON.stringify(outbox).length > OUTBOX_MAX_CHARS) outbox.shift();
-      if (persist) env.set('sl_q', JSON.stringify(outbox));
+      let json;
+      while ((json = JSON.stringify(outbox)).length > OUTBOX_MAX_CHARS) outbox.shift();
+      if (persist) env.set('sl_q', json);
     });
 
   const flush = (beacon?: unknown) => {
-    if (!queue.length && !chunks.length) return;
-    const metadata = meta();
-    const batch = (analytics: AnalyticsEvent[], replayChunks?: ReplayChunkPayload[]) => {
-      const body = JSON.stringify({ metadata, analytics, replayChunks } satisfies BatchPayload);
-      const half = analytics.length >> 1;
-      if (body.length > MAX_BODY_CHARS && half) {
-        batch(analytics.slice(0, half));
-        batch(analytics.slice(half));
-      } else void send('/api/events', body, beacon);
-    };
-    if (queue.length) batch(queue);
-    // each replay chunk travels in its own batch: the recorder keeps chunks under the size limit
-    for (const r of chunks) batch([], [r]);
-    queue = [];
-    chunks = [];
+    if (queue[0] || chunks[0]) {
+      const metadata = meta();
+      const batch = (analytics: AnalyticsEvent[], replayChunks?: ReplayChunkPayload[]) => {
+        const body = JSON.stringify({ metadata, analytics, replayChunks } satisfies BatchPayload);
+        const half = analytics.length >> 1;
+        if (body.length > MAX_BODY_CHARS && half) {
+          batch(analytics.slice(0, half));
+          batch(analytics.slice(half));
+        } else void send('/api/events', body, beacon);
+      };
+      if (queue[0]) batch(queue);
+      // each replay chunk travels in its own batch: the recorder keeps chunks under the size limit
+      for (const r of chunks) batch([], [r]);
+      queue = [];
+      chunks = [];
+    }
   };
 
+  /** runs every `interval` from now on: the outbox (with backoff), then the queue */
   const tick = () => {
     env.timeout(tick, interval);
-    if (outbox.length && --wait < 0) {
+    if (outbox[0] && --wait < 0) {
       wait = 2 ** Math.min(attempt++, MAX_BACKOFF) - 1;
       // stored until the first answer: a reload meanwhile resends them, and event ids dedupe
       for (const [path, body] of outbox.splice(0)) void send(path, body);
     }
     flush();
   };
-  env.timeout(tick, interval);
+  tick();
 
   return {
     collect: (p: CollectPayload) => send('/collect', JSON.stringify(p)),
