@@ -1,0 +1,149 @@
+/**
+ * The extras bundle in real Chromium: the built script.js injects extras.js after the page's
+ * load event, and its rage clicks, dead clicks and JS errors reach the collector; with
+ * `data-extras="false"` extras.js is never requested.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AnalyticsEvent, BatchPayload } from '../src/protocol.js';
+import {
+  desktopUserAgent,
+  launchChromium,
+  snippet,
+  startCollector,
+  startSite,
+  waitFor,
+  type Collector,
+  type Site,
+} from './harness.js';
+
+interface EventRow {
+  type: string;
+  name: string | null;
+  props: string | null;
+}
+
+const body = `<body>
+  <div id="rage" class="price">Buy now</div>
+  <button id="dead">Does nothing</button>
+  <button id="live" onclick="document.body.append('opened')">Opens</button>
+  <button id="boom" onclick="throw new Error('e2e-boom-4711')">Breaks</button>
+</body>`;
+
+let browser: Browser;
+let c: Collector;
+let site: Site;
+beforeAll(async () => {
+  browser = await launchChromium();
+  c = await startCollector();
+  const page = (attrs: Record<string, string>) =>
+    `<!doctype html><html><head>${snippet(c, attrs)}</head>${body}</html>`;
+  site = await startSite({
+    '/': page({ 'data-flush-interval': '60000' }),
+    '/off': page({ 'data-flush-interval': '60000', 'data-extras': 'false' }),
+  });
+});
+afterAll(async () => {
+  await site?.close();
+  await c?.close();
+  await browser?.close();
+});
+
+/** Opens `path`, recording the URLs requested and the analytics events of every batch sent. */
+async function open(path: string) {
+  const page = await browser.newPage({ userAgent: desktopUserAgent });
+  const requested: string[] = [];
+  const sent: AnalyticsEvent[] = [];
+  page.on('request', (r) => {
+    requested.push(r.url());
+    if (r.method() === 'POST' && r.url().endsWith('/api/events'))
+      sent.push(...(JSON.parse(r.postData() ?? '{}') as BatchPayload).analytics);
+  });
+  await page.goto(site.url + path);
+  await page.waitForFunction(() => 'sightline' in window);
+  return { page, requested, sent };
+}
+
+const flush = (page: Page) =>
+  page.evaluate(() => (window as unknown as { sightline: { flush(): void } }).sightline.flush());
+
+describe('extras.js', () => {
+  it('loads after the page, and rage clicks, dead clicks and errors reach the collector', async () => {
+    const { page, requested, sent } = await open('/');
+    await page.waitForFunction(
+      () => !!(window as { __sightlineBundles?: { extras?: unknown } }).__sightlineBundles?.extras,
+    );
+    expect(requested.filter((u) => u.endsWith('/extras.js'))).toEqual([`${c.url}/extras.js`]);
+    expect(requested.some((u) => u.endsWith('/recorder.js'))).toBe(false);
+    // requested once the page's load event had started
+    const [loadStart, extrasStart] = await page.evaluate(() => [
+      (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventStart,
+      performance.getEntriesByType('resource').find((e) => e.name.endsWith('/extras.js'))!
+        .startTime,
+    ]);
+    expect(extrasStart).toBeGreaterThanOrEqual(loadStart!);
+
+    await page.click('#rage', { clickCount: 3, delay: 50 });
+    await page.click('#dead');
+    await page.waitForTimeout(1200); // dead clicks are judged a second after the click
+    await page.click('#live');
+    await page.click('#boom');
+    await page.waitForTimeout(1200);
+    await flush(page);
+
+    const stored = await waitFor((): EventRow[] | undefined => {
+      const rows = c.all<EventRow>(
+        "select type, name, props from events where type in ('rageclick', 'deadclick', 'error')",
+      );
+      return rows.length >= 4 ? rows : undefined;
+    }, 'rage click, dead click and error rows');
+    const byType = (t: string) => stored!.filter((r) => r.type === t);
+    expect(byType('rageclick')).toHaveLength(1);
+    expect(byType('rageclick')[0]?.name).toBe('DIV');
+    expect(JSON.parse(byType('rageclick')[0]?.props ?? '{}')).toMatchObject({
+      selector: '#rage',
+      text: 'Buy now',
+      count: 3,
+    });
+    // #live changed the DOM; #boom only threw, which changes nothing: a dead click too
+    const dead = byType('deadclick').map((r) => JSON.parse(r.props ?? '{}').selector);
+    expect(dead.sort()).toEqual(['#boom', '#dead']);
+    expect(byType('error')).toHaveLength(1);
+    expect(byType('error')[0]?.name).toContain('e2e-boom-4711');
+
+    // the wire events as the page sent them
+    expect(sent.find((e) => e.type === 'rageclick')).toMatchObject({
+      tag: 'DIV',
+      id: 'rage',
+      class: 'price',
+      count: 3,
+      x: expect.any(Number),
+      y: expect.any(Number),
+      eventId: expect.any(String),
+    });
+    expect(sent.find((e) => e.type === 'error')).toMatchObject({
+      message: expect.stringContaining('e2e-boom-4711'),
+      line: expect.any(Number),
+      stack: expect.stringContaining('e2e-boom-4711'),
+    });
+    await page.close();
+  });
+
+  it('with data-extras="false" extras.js is never requested, and clicks still count', async () => {
+    const before = c.all('select * from events where type = ?', 'click').length;
+    const { page, requested, sent } = await open('/off');
+    await page.waitForLoadState('load');
+    await page.click('#rage', { clickCount: 3, delay: 50 });
+    await page.click('#dead');
+    await page.click('#boom');
+    await page.waitForTimeout(1300);
+    await flush(page);
+    await waitFor(
+      () => c.all('select * from events where type = ?', 'click').length >= before + 5,
+      'the clicks of the page without extras',
+    );
+    expect(requested.filter((u) => u.includes('/extras.js'))).toEqual([]);
+    expect(sent.map((e) => e.type).filter((t) => t !== 'click' && t !== 'scroll')).toEqual([]);
+    await page.close();
+  });
+});
