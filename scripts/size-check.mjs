@@ -20,7 +20,9 @@ const dist =
  * enforces while the budget is not met (remove it once it is); optional: skipped when absent.
  */
 const bundles = [
-  { file: 'script.js', budget: 2560, goal: 2048, ceiling: 3700 },
+  // rage/dead clicks and errors moved to extras.js (loaded after the page's load event): 3609 → 3201
+  { file: 'script.js', budget: 2560, goal: 2048, ceiling: 3250 },
+  { file: 'extras.js', budget: 1024 },
   { file: 'recorder.js', budget: 24576, optional: true },
 ];
 
