@@ -21,6 +21,9 @@ import type {
 
 const HOUR = 3_600_000;
 
+/** An `event_rollups` row this flush adds: website, hour, type, name, path, events. */
+type RollupRow = [string, number, string, string, string, number];
+
 /** Options of {@link createSqliteEventWriter}. */
 export interface SqliteWriterOptions {
   /** server clock (ms); used for batches without events */
@@ -136,7 +139,8 @@ export function createSqliteEventWriter(
 class FlushState {
   private readonly deltas = new Map<string, SessionDelta>();
   /** events inserted in this flush per rollup row (website, hour, type, name, path) */
-  private readonly rollups = new Map<string, [string, number, string, string, string, number]>();
+  private readonly rollups = new Map<string, RollupRow>();
+  private lastRollup: RollupRow | undefined;
   /** sessions picked for visitors in this flush, so the second request sees the first's */
   private readonly latest = new Map<string, { id: string; endedAt: number }>();
 
@@ -239,10 +243,22 @@ class FlushState {
     const hour = e.ts - (e.ts % HOUR);
     const name = e.name ?? '';
     const path = e.path ?? '';
+    // a batch's events mostly share their row: skip the key for a run of them
+    let r = this.lastRollup;
+    if (
+      r &&
+      r[1] === hour &&
+      r[2] === e.type &&
+      r[3] === name &&
+      r[4] === path &&
+      r[0] === websiteId
+    )
+      return void r[5]++;
     const key = `${websiteId}\n${hour}\n${e.type}\n${name}\n${path}`;
-    const r = this.rollups.get(key);
+    r = this.rollups.get(key);
     if (r) r[5]++;
-    else this.rollups.set(key, [websiteId, hour, e.type, name, path, 1]);
+    else this.rollups.set(key, (r = [websiteId, hour, e.type, name, path, 1]));
+    this.lastRollup = r;
   }
 
   /** The visitor's latest session when it saw activity within the timeout, else a new one. */
