@@ -127,7 +127,17 @@ function rssMb(pid) {
   }
 }
 
-async function load(url, path, body) {
+/** CPU time (user + system, all threads) a process has used, in ms, from /proc. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks of 10 ms
+  } catch {
+    return NaN;
+  }
+}
+
+async function load(url, path, body, pid) {
   const ua = () => pick(userAgents);
   const opts = {
     url: url + path,
@@ -146,14 +156,16 @@ async function load(url, path, body) {
   };
   // Warm-up (JIT, UA cache, SQLite pages), then the measured run.
   await autocannon({ ...opts, duration: 2 });
-  return autocannon(opts);
+  const cpu0 = cpuMs(pid);
+  const r = await autocannon(opts);
+  return { ...r, cpuMs: cpuMs(pid) - cpu0 };
 }
 
 async function measure(mode, path, body, dbFile) {
   const { child, url } = await startServer(mode, dbFile);
   let peak = rssMb(child.pid);
   const timer = setInterval(() => (peak = Math.max(peak, rssMb(child.pid))), 200);
-  const r = await load(url, path, body);
+  const r = await load(url, path, body, child.pid);
   clearInterval(timer);
   child.removeAllListeners('exit');
   child.kill('SIGTERM');
@@ -163,6 +175,7 @@ async function measure(mode, path, body, dbFile) {
     p99: r.latency.p99,
     bad,
     total: r.requests.total,
+    cpuUsPerReq: (1000 * r.cpuMs) / r.requests.total,
     peakRssMb: peak,
   };
 }
@@ -184,7 +197,10 @@ console.log(
 console.log(
   `/api/events bodies: batches of ${batchSize} click events; SQLite file in a temp dir (WAL, synchronous=NORMAL);`,
 );
-console.log('servers are bundled with esbuild and run on plain node (no TypeScript loader).\n');
+console.log('servers are bundled with esbuild and run on plain node (no TypeScript loader);');
+console.log(
+  'server CPU is user + system time of the server process (all threads) over the measured run.\n',
+);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -206,6 +222,7 @@ try {
   const summary = (list) => ({
     reqPerSec: median(list.map((r) => r.reqPerSec)),
     p99: median(list.map((r) => r.p99)),
+    cpuUsPerReq: median(list.map((r) => r.cpuUsPerReq)),
     bad: list.reduce((n, r) => n + r.bad, 0),
     peakRssMb: Math.max(...list.map((r) => r.peakRssMb)),
   });
@@ -214,7 +231,7 @@ try {
   const batch = summary(runs.batch);
   const row = (name, r, extra = '') =>
     console.log(
-      `${name.padEnd(26)} ${r.reqPerSec.toFixed(0).padStart(8)} req/s  p99 ${String(r.p99).padStart(4)} ms  non-2xx/errors ${r.bad}  peak RSS ${r.peakRssMb.toFixed(0)} MB${extra}`,
+      `${name.padEnd(26)} ${r.reqPerSec.toFixed(0).padStart(8)} req/s  p99 ${String(r.p99).padStart(4)} ms  CPU ${r.cpuUsPerReq.toFixed(1).padStart(6)} µs/req  non-2xx/errors ${r.bad}  peak RSS ${r.peakRssMb.toFixed(0)} MB${extra}`,
     );
   console.log(`\nmedians of ${rounds} rounds:`);
   row('bare Hono POST /collect', bare);
@@ -225,6 +242,11 @@ try {
     'collector POST /api/events',
     batch,
     `  → ${eventsPerSec.toFixed(0)} events/s (goal ≥ 150000)`,
+  );
+  // CPU per request is what the server spends (all its threads), whatever the load generator got:
+  // on a shared machine it moves less than req/s does
+  console.log(
+    `server CPU per request: /collect ${(collect.cpuUsPerReq / bare.cpuUsPerReq).toFixed(2)} × bare's, /api/events ${(batch.cpuUsPerReq / batchSize).toFixed(2)} µs per event`,
   );
   const peak = Math.max(collect.peakRssMb, batch.peakRssMb);
   console.log(`\npeak collector RSS ${peak.toFixed(0)} MB (goal ≤ 150 MB)`);

@@ -10,7 +10,7 @@ import { registerIngestDocs } from './ingest-docs.js';
 
 /**
  * Public ingest: `/collect`, `/api/events` (CORS from any origin, preflight answered),
- * `/script.js`, `/recorder.js`, `/sdk/*`. The pipeline and its group-commit writer are created
+ * `/script.js`, `/extras.js`, `/recorder.js`, `/sdk/*`. The pipeline and its group-commit writer are created
  * here, once per app.
  */
 export function registerIngestRoutes(app: OpenAPIHono, ctx: AppContext): void {
