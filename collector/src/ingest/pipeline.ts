@@ -74,7 +74,8 @@ export function createIngestPipeline(deps: PipelineDeps) {
   );
 
   function live(websiteId: string, sessionId: string, events: readonly EventRecord[]): void {
-    deps.bus?.publish(
+    if (!deps.bus?.size) return; // nobody listening: no copies on the hot path
+    deps.bus.publish(
       websiteId,
       events.map((e) => ({
         websiteId,
