@@ -70,7 +70,7 @@ if (mode === 'start') {
     `--outputFile.json=${report}`,
     ...process.argv.slice(3),
   ]);
-  const line = summarise(report);
+  const line = summarise(report, code);
   writeFileSync(join(root, 'test-artifacts', 'summary.txt'), `${line}\n`);
   console.log(`\n${line}`);
   process.exit(code);
@@ -105,8 +105,12 @@ function ensureChromium() {
   env.CHROMIUM_PATH = '/usr/bin/chromium';
 }
 
-/** vitest's JSON report → the plain closing line CI reads. */
-function summarise(file) {
+/**
+ * vitest's JSON report → the plain closing line CI reads. A run that vitest failed with every test
+ * passing (an unhandled error or rejection during the run) counts one failure, so the line never
+ * says "0 failed" for a red run.
+ */
+function summarise(file, exitCode) {
   try {
     const r = JSON.parse(readFileSync(file, 'utf8'));
     const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
@@ -114,8 +118,9 @@ function summarise(file) {
     const brokenFiles = (r.testResults ?? []).filter(
       (f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0,
     ).length;
+    const failed = r.numFailedTests + brokenFiles;
     return (
-      `${r.numPassedTests} passed, ${r.numFailedTests + brokenFiles} failed` +
+      `${r.numPassedTests} passed, ${failed || (exitCode === 0 ? 0 : 1)} failed` +
       (skipped ? `, ${skipped} skipped` : '')
     );
   } catch {
