@@ -1,7 +1,9 @@
 /**
  * The extras bundle in real Chromium: the built script.js injects extras.js after the page's
- * load event, and its rage clicks, dead clicks and JS errors reach the collector; with
- * `data-extras="false"` extras.js is never requested.
+ * load event, and its clicks, rage clicks, dead clicks and JS errors reach the collector; a
+ * click made while the page still loads (before extras.js) is stored once; with
+ * `data-extras="false"` only the autocapture runs, and with it all off extras.js is never
+ * requested.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,15 +35,29 @@ const body = `<body>
 let browser: Browser;
 let c: Collector;
 let site: Site;
+/** answers /slow.png, which holds the load event of /slow back */
+let release: () => void;
+const slowImage = new Promise<void>((ok) => (release = ok));
 beforeAll(async () => {
   browser = await launchChromium();
   c = await startCollector();
-  const page = (attrs: Record<string, string>) =>
-    `<!doctype html><html><head>${snippet(c, attrs)}</head>${body}</html>`;
-  site = await startSite({
-    '/': page({ 'data-flush-interval': '60000' }),
-    '/off': page({ 'data-flush-interval': '60000', 'data-extras': 'false' }),
-  });
+  const page = (attrs: Record<string, string>, extra = '') =>
+    `<!doctype html><html><head>${snippet(c, attrs)}</head>${body.replace('</body>', extra + '</body>')}</html>`;
+  const off = { 'data-flush-interval': '60000', 'data-extras': 'false' };
+  site = await startSite(
+    {
+      '/': page({ 'data-flush-interval': '60000' }),
+      '/off': page(off),
+      '/all-off': page({
+        ...off,
+        'data-track-clicks': 'false',
+        'data-track-scroll': 'false',
+        'data-track-outbound': 'false',
+      }),
+      '/slow': page({ 'data-flush-interval': '60000' }, '<img src="/slow.png" alt="">'),
+    },
+    { '/slow.png': slowImage },
+  );
 });
 afterAll(async () => {
   await site?.close();
@@ -50,7 +66,7 @@ afterAll(async () => {
 });
 
 /** Opens `path`, recording the URLs requested and the analytics events of every batch sent. */
-async function open(path: string) {
+async function open(path: string, waitUntil: 'load' | 'domcontentloaded' = 'load') {
   const page = await browser.newPage({ userAgent: desktopUserAgent });
   const requested: string[] = [];
   const sent: AnalyticsEvent[] = [];
@@ -59,7 +75,7 @@ async function open(path: string) {
     if (r.method() === 'POST' && r.url().endsWith('/api/events'))
       sent.push(...(JSON.parse(r.postData() ?? '{}') as BatchPayload).analytics);
   });
-  await page.goto(site.url + path);
+  await page.goto(site.url + path, { waitUntil });
   await page.waitForFunction(() => 'sightline' in window);
   return { page, requested, sent };
 }
@@ -129,7 +145,45 @@ describe('extras.js', () => {
     await page.close();
   });
 
-  it('with data-extras="false" extras.js is never requested, and clicks still count', async () => {
+  it('a click while the page still loads is stored once, with its fields, when extras.js arrives', async () => {
+    const { page, requested, sent } = await open('/slow', 'domcontentloaded');
+    await page.click('#dead');
+    const clickedAt = Date.now();
+    // the slow image still holds the load event back: no extras.js yet
+    expect(await page.evaluate(() => document.readyState)).not.toBe('complete');
+    expect(requested.some((u) => u.endsWith('/extras.js'))).toBe(false);
+    await page.waitForTimeout(1000);
+    release();
+    await page.waitForFunction(
+      () => !!(window as { __sightlineBundles?: { extras?: unknown } }).__sightlineBundles?.extras,
+    );
+    await flush(page);
+    const row = await waitFor(
+      () =>
+        c.all<EventRow & { ts: number }>(
+          "select type, name, props, ts from events where type = 'click' and path = '/slow'",
+        )[0],
+      'the early click',
+    );
+    await page.waitForTimeout(300);
+    expect(c.all("select * from events where type = 'click' and path = '/slow'")).toHaveLength(1);
+    expect(row?.name).toBe('BUTTON');
+    expect(JSON.parse(row?.props ?? '{}')).toMatchObject({
+      id: 'dead',
+      text: 'Does nothing',
+      selector: '#dead',
+      x: expect.any(Number),
+      y: expect.any(Number),
+    });
+    // stamped at the click, not when extras.js arrived
+    expect(Math.abs(row!.ts - clickedAt)).toBeLessThan(500);
+    expect(sent.filter((e) => e.type === 'click')).toEqual([
+      expect.objectContaining({ tag: 'BUTTON', id: 'dead', eventId: expect.any(String) }),
+    ]);
+    await page.close();
+  });
+
+  it('with data-extras="false" only clicks and scroll run (no rage, dead or error); all off never requests extras.js', async () => {
     const before = c.all('select * from events where type = ?', 'click').length;
     const { page, requested, sent } = await open('/off');
     await page.waitForLoadState('load');
@@ -142,8 +196,18 @@ describe('extras.js', () => {
       () => c.all('select * from events where type = ?', 'click').length >= before + 5,
       'the clicks of the page without extras',
     );
-    expect(requested.filter((u) => u.includes('/extras.js'))).toEqual([]);
+    expect(requested.filter((u) => u.includes('/extras.js'))).toEqual([`${c.url}/extras.js`]);
     expect(sent.map((e) => e.type).filter((t) => t !== 'click' && t !== 'scroll')).toEqual([]);
     await page.close();
+
+    const all = await open('/all-off');
+    await all.page.waitForLoadState('load');
+    await all.page.click('#dead');
+    await all.page.waitForTimeout(300);
+    await flush(all.page);
+    await all.page.waitForTimeout(300);
+    expect(all.requested.filter((u) => u.includes('/extras.js'))).toEqual([]);
+    expect(all.sent).toEqual([]);
+    await all.page.close();
   });
 });

@@ -67,10 +67,21 @@ export interface Site {
   close(): Promise<void>;
 }
 
-/** A static site on `localhost`: path → HTML. Unknown paths 404. */
-export async function startSite(pages: Record<string, string>): Promise<Site> {
+/**
+ * A static site on `localhost`: path → HTML. Unknown paths 404. `held` paths answer only when
+ * their promise settles (a slow image holds the page's `load` event back).
+ */
+export async function startSite(
+  pages: Record<string, string>,
+  held: Record<string, Promise<unknown>> = {},
+): Promise<Site> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const hold = held[path];
+    if (hold) {
+      void hold.finally(() => res.writeHead(204).end());
+      return;
+    }
     const body = pages[path] ?? pages['*'];
     if (body === undefined) {
       res.writeHead(404).end('not found');

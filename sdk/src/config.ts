@@ -40,15 +40,20 @@ export interface Options {
   disableConsole?: boolean;
   /** automatic pageviews, SPA navigation included (default true) */
   autoTrack?: boolean;
-  /** delegated clicks, and with `extras` rage and dead clicks (default true) */
+  /**
+   * delegated clicks, and with `extras` rage and dead clicks; in the extras bundle, clicks made
+   * before it arrives are buffered for it (default true)
+   */
   trackClicks?: boolean;
   /** max scroll depth and engaged time per pageview (default true) */
   trackScroll?: boolean;
-  /** clicks on links to other hosts (default true) */
+  /** clicks on links to other hosts; needs `trackClicks` (default true) */
   trackOutbound?: boolean;
   /**
-   * rage clicks, dead clicks and JS errors, loaded after the page's `load` event as a separate
-   * bundle (`{apiUrl}/extras.js`, npm: a chunk); `false` never downloads it (default true)
+   * rage clicks, dead clicks and JS errors (default true). They and the autocapture (clicks,
+   * outbound, scroll depth) load after the page's `load` event as a separate bundle
+   * (`{apiUrl}/extras.js`, npm: a chunk), which is never downloaded when `extras`,
+   * `trackClicks` and `trackScroll` are all off
    */
   extras?: boolean;
   /** count `#/route` changes as pageviews (default false) */

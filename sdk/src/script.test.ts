@@ -88,7 +88,7 @@ describe('script tag entry', () => {
     expect(win.sightline).toBe(started);
   });
 
-  it('injects extras.js from the api url once the page has loaded, unless data-extras is off', async () => {
+  it('injects extras.js from the api url once the page has loaded, unless autocapture and data-extras are all off', async () => {
     const injected = () =>
       [...document.querySelectorAll<HTMLScriptElement>('script[src$="/extras.js"]')].map(
         (s) => s.src,
@@ -99,7 +99,18 @@ describe('script tag entry', () => {
     document.querySelectorAll('script[src$=".js"]').forEach((s) => s.remove());
     delete win.sightline;
     vi.resetModules();
-    await loadScript({ ...attrs, 'data-extras': 'false' });
+    await loadScript({ ...attrs, 'data-extras': 'false' }); // clicks and scroll still need it
+    expect(injected()).toEqual(['https://stats.example/extras.js']);
+    document.querySelectorAll('script[src$=".js"]').forEach((s) => s.remove());
+    delete win.sightline;
+    vi.resetModules();
+    await loadScript({
+      ...attrs,
+      'data-extras': 'false',
+      'data-track-clicks': 'false',
+      'data-track-scroll': 'false',
+      'data-track-outbound': 'false',
+    });
     expect(injected()).toEqual([]);
   });
 

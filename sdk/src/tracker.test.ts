@@ -118,6 +118,7 @@ describe('API', () => {
 
   it('batches carry the page, website and ids once, in their metadata', async () => {
     const { env, d, w, t } = startTracker();
+    await env.settle(); // the extras (clicks) have started
     d.body.innerHTML = '<button>b</button>';
     d.querySelector('button')!.dispatchEvent(new w.MouseEvent('click', { bubbles: true }));
     t.flush();

@@ -4,7 +4,6 @@ import type { Env } from './env.js';
 import type { CollectPayload } from './protocol.js';
 import { sample, type Recorder } from './replay/loader.js';
 import { createIds } from './session.js';
-import { trackClicks } from './trackers/click.js';
 import type { Core, Load } from './trackers/core.js';
 import { trackPageviews } from './trackers/pageview.js';
 import { trackScroll } from './trackers/scroll.js';
@@ -88,7 +87,8 @@ export function createTracker(c: Config, env: Env, w: Window, load: Load): Track
   /** Stamps an event with id and time; pageview, custom and identify go out at once, the rest wait. */
   const emit: Core['push'] = (e, immediate) => {
     if (active()) {
-      const full = { ...e, eventId: env.uuid(), timestamp: env.now(), url: current };
+      // a click buffered before the extras brings its own time and url
+      const full = { eventId: env.uuid(), timestamp: env.now(), url: current, ...e };
       say(full);
       if (immediate) transport.collect({ ...base(), title: d.title, ...full } as CollectPayload);
       else transport.push(full as never); // the batch's metadata marks the activity
@@ -106,7 +106,7 @@ export function createTracker(c: Config, env: Env, w: Window, load: Load): Track
     };
 
   const on: Core['on'] = (t, type, fn) => t.addEventListener(type, guard(fn), true);
-  const core: Core = {
+  const core = {
     w,
     env,
     c,
@@ -115,7 +115,8 @@ export function createTracker(c: Config, env: Env, w: Window, load: Load): Track
     chunk: (r) => active() && transport.replay(r),
     flush: transport.flush,
     session: () => ids().sessionId ?? '',
-  };
+    clicks: [],
+  } as Partial<Core> as Core; // trackScroll adds `scrolled`
 
   const scroll = trackScroll(core);
   const view = trackPageviews(
@@ -127,7 +128,9 @@ export function createTracker(c: Config, env: Env, w: Window, load: Load): Track
       scroll.start();
     }),
   );
-  if (c.trackClicks) trackClicks(core);
+  // autocapture lives in the extras: until they start, clicks wait for them (at most 50)
+  if (c.trackClicks)
+    on(d, 'click', (e) => core.clicks?.[49] || core.clicks?.push([e, env.now(), current]));
 
   const hide = () => {
     scroll.end();
@@ -136,8 +139,11 @@ export function createTracker(c: Config, env: Env, w: Window, load: Load): Track
   on(d, 'visibilitychange', () => (d.visibilityState == 'hidden' ? hide() : scroll.start()));
   on(w, 'pagehide', hide);
 
-  // rage/dead clicks and errors come after the page's load event, in their own bundle
-  const extras = () => c.extras && active() && load('extras').then(guard((x) => x?.(core)));
+  // autocapture, rage/dead clicks and errors come after the page's load event, in their own bundle
+  const extras = () =>
+    (c.trackClicks || c.trackScroll || c.extras) &&
+    active() &&
+    load('extras').then(guard((x) => x?.(core)));
   if (d.readyState == 'complete') extras();
   else on(w, 'load', extras);
 

@@ -1,4 +1,4 @@
-import { clickOf } from '../trackers/click.js';
+import { clickOf } from './click.js';
 import type { Core } from '../trackers/core.js';
 
 /** What looks clickable: a click on it that changes nothing is a dead click. */

@@ -44,23 +44,34 @@ describe('loading the extras', () => {
     expect(extras()).toBe(1);
   });
 
-  it('never loads them with extras off, or where nothing may be sent', async () => {
+  it('loads them for any one of clicks, scroll and extras; never with all off, or where nothing may be sent', async () => {
+    const one = (['trackClicks', 'trackScroll', 'extras'] as const).map((on) => {
+      const s = spy();
+      startTracker({ trackClicks: false, trackScroll: false, extras: false, [on]: true }, s);
+      return s;
+    });
     const off = spy();
-    startTracker({ extras: false }, { load: off.load });
+    startTracker(
+      { trackClicks: false, trackScroll: false, trackOutbound: false, extras: false },
+      { load: off.load },
+    );
     const bot = spy();
     startTracker({}, { load: bot.load, w: fakeWindow('https://site.example/', 'Googlebot/2.1') });
     const storage = new Map([['sl_opt', '1']]);
     const optedOut = spy();
     startTracker({}, { load: optedOut.load, env: fakeEnv(storage) });
     await Promise.resolve();
+    expect(one.map((s) => s.extras())).toEqual([1, 1, 1]);
     expect([off.extras(), bot.extras(), optedOut.extras()]).toEqual([0, 0, 0]);
   });
 
   it('a failing download never reaches the page', async () => {
-    const load = (() => Promise.reject(new Error('offline'))) as unknown as Load;
-    const { env, t } = startTracker({}, { load });
-    await env.settle();
-    expect(() => t.track('still works')).not.toThrow();
-    expect(env.collects().map((p) => p.type)).toEqual(['pageview', 'custom']);
+    // as the real loaders fail: script.js's stays pending, npm's resolves to nothing
+    for (const load of [() => new Promise(() => {}), () => Promise.resolve(undefined)]) {
+      const { env, t } = startTracker({}, { load: load as unknown as Load });
+      await env.settle();
+      expect(() => t.track('still works')).not.toThrow();
+      expect(env.collects().map((p) => p.type)).toEqual(['pageview', 'custom']);
+    }
   });
 });

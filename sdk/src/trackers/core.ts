@@ -19,9 +19,13 @@ export interface Core {
   c: Config;
   /**
    * queues an analytics event, or with `now` sends a `/collect` event at once (nothing when
-   * tracking is off)
+   * tracking is off); stamped with an event id, the time and the page url unless `e` brings its
+   * own `timestamp` and `url` (a click buffered before the extras)
    */
-  push(e: NewEvent | Partial<CollectPayload>, now?: 1): void;
+  push(
+    e: (NewEvent | Partial<CollectPayload>) & { timestamp?: number; url?: string },
+    now?: 1,
+  ): void;
   /** addEventListener (capture) with errors contained */
   on(target: EventTarget, type: string, fn: (e: Event) => void): void;
   /** queues a replay chunk for the next batch (dropped when tracking is off) */
@@ -30,9 +34,23 @@ export interface Core {
   flush(beacon?: unknown): void;
   /** the session id ('' in cookieless mode); reading it marks session activity */
   session(): string;
+  /**
+   * clicks made before the extras started, with the time and page url at the click (at most
+   * 50; the tracker buffers them only with `trackClicks`); the extras take the array and
+   * remove it, which stops the buffering
+   */
+  clicks?: [e: Event, timestamp: number, url: string][];
+  /**
+   * folds the current scroll depth into the open pageview span (nothing when none is open):
+   * the tracker measures at each span's start and end, the extras on every scroll
+   */
+  scrolled(): void;
 }
 
-/** `extras.js`: rage clicks, dead clicks and JS errors, started once with the tracker's core. */
+/**
+ * `extras.js`: autocapture (clicks, outbound links, scroll depth between the ends of a span),
+ * rage clicks, dead clicks and JS errors, started once with the tracker's core.
+ */
 export type Extras = (core: Core) => void;
 
 /** The bundles loaded on demand, by name. */

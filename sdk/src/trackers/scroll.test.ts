@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { fakeWindow, setVisibility, startTracker } from '../../test/fakes.js';
+import { fakeWindow, setReadyState, setVisibility, startTracker } from '../../test/fakes.js';
 import type { ScrollEvent } from '../protocol.js';
 
-function page() {
+/** A long page whose extras (the scroll listener) have started. */
+async function page() {
   const w = fakeWindow(); // 800 px high
   Object.defineProperty(w.document.documentElement, 'scrollHeight', {
     value: 4000,
     configurable: true,
   });
   const s = startTracker({}, { w });
+  await s.env.settle();
   const scrollTo = (y: number) => {
     Object.defineProperty(s.w, 'scrollY', { value: y, configurable: true });
     s.w.dispatchEvent(new s.w.Event('scroll'));
@@ -23,7 +25,7 @@ function page() {
 
 describe('scroll depth and engaged time', () => {
   it('sends the max depth and visible time of a pageview when the next one starts', async () => {
-    const p = page();
+    const p = await page();
     p.scrollTo(1200); // (1200 + 800) / 4000 = 50 %
     p.scrollTo(200);
     await p.env.advance(5000);
@@ -34,7 +36,7 @@ describe('scroll depth and engaged time', () => {
   });
 
   it('does not count hidden time, and sends on page hide by beacon', async () => {
-    const p = page();
+    const p = await page();
     await p.env.advance(3000);
     p.scrollTo(3200); // 100 %
     setVisibility(p.w, 'hidden');
@@ -50,6 +52,52 @@ describe('scroll depth and engaged time', () => {
     expect(spans).toEqual([
       expect.objectContaining({ depth: 100, engagedMs: 3000 }),
       expect.objectContaining({ engagedMs: 2000 }),
+    ]);
+  });
+
+  it('counts engaged time from the pageview when the extras arrive later, and the depth where they find the page', async () => {
+    const w = fakeWindow();
+    setReadyState(w, 'interactive'); // the extras wait for the load event
+    Object.defineProperty(w.document.documentElement, 'scrollHeight', {
+      value: 4000,
+      configurable: true,
+    });
+    const { env, t } = startTracker({}, { w });
+    await env.advance(3000);
+    const scrollTo = (y: number) => {
+      Object.defineProperty(w, 'scrollY', { value: y, configurable: true });
+      w.dispatchEvent(new w.Event('scroll'));
+    };
+    scrollTo(2000); // 70 %, before the extras: measured when they arrive
+    setReadyState(w, 'complete');
+    w.dispatchEvent(new w.Event('load'));
+    await env.settle();
+    scrollTo(0);
+    scrollTo(1200); // 50 %
+    await env.advance(2000);
+    w.history.pushState({}, '', '/next');
+    t.flush();
+    await env.settle();
+    expect(env.events().filter((e) => e.type == 'scroll')).toEqual([
+      expect.objectContaining({ depth: 70, engagedMs: 5000, url: 'https://site.example/' }),
+    ]);
+  });
+
+  it('a page hidden before the extras arrive sends its span with the depth at that moment', async () => {
+    const w = fakeWindow();
+    setReadyState(w, 'interactive');
+    Object.defineProperty(w.document.documentElement, 'scrollHeight', {
+      value: 4000,
+      configurable: true,
+    });
+    const { env } = startTracker({}, { w });
+    await env.advance(1200);
+    Object.defineProperty(w, 'scrollY', { value: 2400, configurable: true }); // 80 %
+    w.dispatchEvent(new w.PageTransitionEvent('pagehide'));
+    await env.settle();
+    expect(env.posts.filter((p) => p.beacon)).toHaveLength(1);
+    expect(env.events()).toEqual([
+      expect.objectContaining({ type: 'scroll', depth: 80, engagedMs: 1200 }),
     ]);
   });
 

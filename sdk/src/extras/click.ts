@@ -1,5 +1,5 @@
 import type { ClickEvent } from '../protocol.js';
-import type { Core } from './core.js';
+import type { Core } from '../trackers/core.js';
 
 /** Form fields: their text is what the user typed or chose, so it is never read. */
 const FIELD = 'input,select,textarea';
@@ -42,12 +42,26 @@ export function clickOf(e: MouseEvent) {
   return [click, el, link] as const;
 }
 
-/** One delegated listener: clicks (tag, id, class, text, selector, page x/y, href), outbound links. */
-export function trackClicks({ w, c, push, on }: Core) {
-  on(w.document, 'click', (e) => {
+/**
+ * One delegated listener: clicks (tag, id, class, text, selector, page x/y, href), outbound links.
+ * The clicks the tracker buffered before the extras started come first, with their own time and
+ * page url; then the buffer is closed.
+ */
+export function trackClicks(core: Core) {
+  const { w, c, push, on } = core;
+  const click = (e: Event, stamp?: { timestamp: number; url: string }) => {
     const [click, , link] = clickOf(e as MouseEvent);
-    push(click);
+    push({ ...click, ...stamp });
     if (c.trackOutbound && link && link.host != w.location.host && /^http/.test(link.protocol))
-      push({ type: 'outbound', href: link.href, text: click.text });
-  });
+      push({ type: 'outbound', href: link.href, text: click.text, ...stamp });
+  };
+  const early = core.clicks || [];
+  core.clicks = undefined;
+  on(w.document, 'click', click);
+  for (const [e, timestamp, url] of early)
+    try {
+      click(e, { timestamp, url });
+    } catch {
+      /* as the listener's guard would: that click is skipped */
+    }
 }
