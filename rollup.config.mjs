@@ -48,9 +48,10 @@ export default [
       ts({ declaration: true, declarationDir: sdk('dist/npm'), outDir: sdk('dist/npm') }),
     ],
   },
-  // extras.js: rage clicks, dead clicks and JS errors as their own IIFE, injected by script.js
-  // after the page's load event; it sets window.__sightlineBundles.extras. (The npm build gets it
-  // as the chunk dist/npm/extras-entry.js through index.ts's import().)
+  // extras.js: the autocapture (clicks, outbound, scroll depth), rage clicks, dead clicks and JS
+  // errors as their own IIFE, injected by script.js after the page's load event; it sets
+  // window.__sightlineBundles.extras. (The npm build gets it as the chunk
+  // dist/npm/extras-entry.js through index.ts's import().)
   {
     input: sdk('src/extras/extras-script.ts'),
     output: { file: sdk('dist/extras.js'), format: 'iife', sourcemap: false, strict: false },

@@ -38,7 +38,8 @@ export function init(options: Options): Tracker {
   try {
     const c = parseConfig(options, window.location.origin);
     // The recorder and the extras are separate chunks: only sessions sampled in ever download
-    // rrweb, and the extras come after the page's load event.
+    // rrweb, and the extras (autocapture, rage/dead clicks, errors) come after the page's load
+    // event.
     const load: Load = (name) =>
       (name == 'recorder'
         ? import('./replay/recorder-entry.js').then((m) => m.recorder)
