@@ -109,3 +109,18 @@ export function setVisibility(w: TestWindow, state: 'visible' | 'hidden') {
   Object.defineProperty(w.document, 'visibilityState', { value: state, configurable: true });
   w.document.dispatchEvent(new w.Event('visibilitychange'));
 }
+
+/** A tracker on a page holding `html`, whose extras (loaded from source) have started. */
+export async function extrasPage(html: string, options = {}) {
+  const s = startTracker(options);
+  s.d.body.innerHTML = html;
+  await s.env.settle();
+  const click = (sel: string) =>
+    s.d.querySelector(sel)!.dispatchEvent(new s.w.MouseEvent('click', { bubbles: true }));
+  const flushed = async () => {
+    s.t.flush();
+    await s.env.settle();
+    return s.env.events();
+  };
+  return { ...s, click, flushed };
+}

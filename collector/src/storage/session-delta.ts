@@ -1,4 +1,4 @@
-import type { SessionParams, TouchParams } from './sqlite-statements.js';
+import type { Attributes, SessionParams, TouchParams } from './sqlite-statements.js';
 import type { SessionAttributes, WriteBatch } from './types.js';
 
 /** What one flush adds to one session; turned into a single upsert at the end of the flush. */
@@ -91,21 +91,7 @@ export function sessionParams(d: SessionDelta): SessionParams {
     d.events,
     d.entryPath,
     d.exitPath,
-    d.hostname,
-    d.referrer,
-    d.source,
-    d.utmSource,
-    d.utmMedium,
-    d.utmCampaign,
-    d.utmTerm,
-    d.utmContent,
-    d.browser,
-    d.browserVersion,
-    d.os,
-    d.device,
-    d.screen,
-    d.language,
-    d.country,
+    ...attributeValues(d),
     d.cookieless,
     d.replayEvents,
     d.replayChunks,
@@ -127,21 +113,7 @@ export function touchParams(d: SessionDelta): TouchParams {
     d.exitPath,
     d.exitTs,
     d.exitPath,
-    d.hostname,
-    d.referrer,
-    d.source,
-    d.utmSource,
-    d.utmMedium,
-    d.utmCampaign,
-    d.utmTerm,
-    d.utmContent,
-    d.browser,
-    d.browserVersion,
-    d.os,
-    d.device,
-    d.screen,
-    d.language,
-    d.country,
+    ...attributeValues(d),
     d.replayEvents,
     d.replayChunks,
     d.replayBytes,
@@ -168,6 +140,11 @@ const attributeKeys = [
   'language',
   'country',
 ] as const satisfies readonly (keyof SessionAttributes)[];
+
+/** The 15 descriptive columns' values, in table order (both statements bind them so). */
+function attributeValues(d: SessionDelta): Attributes {
+  return attributeKeys.map((k) => d[k]) as Attributes;
+}
 
 /** Folds a later request of the same session (same flush) into its delta. */
 export function mergeDelta(d: SessionDelta, batch: WriteBatch, ins: Inserted): void {

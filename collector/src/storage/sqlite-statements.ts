@@ -14,21 +14,7 @@ export type SessionParams = [
   number,
   Str,
   Str,
-  Str,
-  Str,
-  Str,
-  Str,
-  Str,
-  Str,
-  Str,
-  Str,
-  Str,
-  Str,
-  Str,
-  Str,
-  Str,
-  Str,
-  Str,
+  ...Attributes,
   number,
   number,
   number,
@@ -62,7 +48,23 @@ export type TouchParams = [
 ];
 
 /** The 15 descriptive session columns, hostname … country, in table order. */
-type Attributes = [Str, Str, Str, Str, Str, Str, Str, Str, Str, Str, Str, Str, Str, Str, Str];
+export type Attributes = [
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+  Str,
+];
 
 /** SQL of the ingest hot path, prepared once per writer (Drizzle's builder is too slow here). */
 export function prepareIngestStatements(sqlite: Database.Database) {

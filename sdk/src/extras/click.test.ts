@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fakeWindow, setReadyState, startTracker } from '../../test/fakes.js';
+import { extrasPage, fakeWindow, setReadyState, startTracker } from '../../test/fakes.js';
 import { clickOf, selectorOf, textOf } from './click.js';
 
-/** A page whose extras (loaded from source) have started. */
-async function page(html: string, options = {}) {
-  const s = startTracker(options);
-  s.d.body.innerHTML = html;
-  await s.env.settle();
-  const click = (sel: string) =>
-    s.d.querySelector(sel)!.dispatchEvent(new s.w.MouseEvent('click', { bubbles: true }));
-  const flushed = async () => {
-    s.t.flush();
-    await s.env.settle();
-    return s.env.events();
-  };
-  return { ...s, click, flushed };
-}
+const page = extrasPage;
 
 describe('clicks (extras)', () => {
   it('records tag, id, class, trimmed text, selector, x/y and href', async () => {

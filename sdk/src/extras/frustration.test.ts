@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { startTracker } from '../../test/fakes.js';
+import { extrasPage, startTracker } from '../../test/fakes.js';
 
-/** A tracker on a page whose extras (loaded from source) have started. */
-async function page(html: string, options = {}) {
-  const s = startTracker(options);
-  s.d.body.innerHTML = html;
-  await s.env.settle();
-  const click = (sel: string) =>
-    s.d.querySelector(sel)!.dispatchEvent(new s.w.MouseEvent('click', { bubbles: true }));
-  const flushed = async () => {
-    s.t.flush();
-    await s.env.settle();
-    return s.env.events();
-  };
-  return { ...s, click, flushed };
-}
+const page = extrasPage;
 
 describe('rage and dead clicks (extras)', () => {
   it('a 3rd quick click on one element is a rage click with the click fields; slow clicks are not', async () => {
