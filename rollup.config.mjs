@@ -49,7 +49,7 @@ export default [
     ],
   },
   // extras.js: the autocapture (clicks, outbound, scroll depth), rage clicks, dead clicks and JS
-  // errors as their own IIFE, injected by script.js after the page's load event; it sets
+  // errors as their own IIFE, injected (async) by script.js when it starts; it sets
   // window.__sightlineBundles.extras. (The npm build gets it as the chunk
   // dist/npm/extras-entry.js through index.ts's import().)
   {

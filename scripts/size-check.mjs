@@ -20,9 +20,9 @@ const dist =
  * enforces while the budget is not met (remove it once it is); optional: skipped when absent.
  */
 const bundles = [
-  // rage/dead clicks and errors moved to extras.js (loaded after the page's load event): 3609 → 3201;
-  // then the autocapture (clicks, outbound, scroll depth): 3201 → 2833
-  { file: 'script.js', budget: 2560, goal: 2048, ceiling: 2850 },
+  // rage/dead clicks and errors moved to extras.js: 3609 → 3201; then the autocapture (clicks,
+  // outbound, scroll depth): 3201 → 2833; extras.js requested at once, not at the load event: 2807
+  { file: 'script.js', budget: 2560, goal: 2048, ceiling: 2825 },
   { file: 'extras.js', budget: 1165 },
   { file: 'recorder.js', budget: 24576, optional: true },
 ];

@@ -51,7 +51,7 @@ export interface Options {
   trackOutbound?: boolean;
   /**
    * rage clicks, dead clicks and JS errors (default true). They and the autocapture (clicks,
-   * outbound, scroll depth) load after the page's `load` event as a separate bundle
+   * outbound, scroll depth) load as a separate, async bundle
    * (`{apiUrl}/extras.js`, npm: a chunk), which is never downloaded when `extras`,
    * `trackClicks` and `trackScroll` are all off
    */

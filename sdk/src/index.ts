@@ -38,8 +38,7 @@ export function init(options: Options): Tracker {
   try {
     const c = parseConfig(options, window.location.origin);
     // The recorder and the extras are separate chunks: only sessions sampled in ever download
-    // rrweb, and the extras (autocapture, rage/dead clicks, errors) come after the page's load
-    // event.
+    // rrweb, and the extras (autocapture, rage/dead clicks, errors) come in a chunk of their own.
     const load: Load = (name) =>
       (name == 'recorder'
         ? import('./replay/recorder-entry.js').then((m) => m.recorder)

@@ -139,13 +139,10 @@ export function createTracker(c: Config, env: Env, w: Window, load: Load): Track
   on(d, 'visibilitychange', () => (d.visibilityState == 'hidden' ? hide() : scroll.start()));
   on(w, 'pagehide', hide);
 
-  // autocapture, rage/dead clicks and errors come after the page's load event, in their own bundle
-  const extras = () =>
-    (c.trackClicks || c.trackScroll || c.extras) &&
-    active() &&
+  // autocapture, rage/dead clicks and errors live in their own bundle, requested at once (an
+  // async script, so it never holds the page back); until it runs, clicks wait in `core.clicks`
+  if ((c.trackClicks || c.trackScroll || c.extras) && active())
     load('extras').then(guard((x) => x?.(core)));
-  if (d.readyState == 'complete') extras();
-  else on(w, 'load', extras);
 
   // replay: only sessions sampled in download the recorder; the rest of it lives in that bundle
   let rec: Recorder | undefined;

@@ -91,6 +91,14 @@ export function setReadyState(w: TestWindow, state: DocumentReadyState) {
 export const loadFromSource: Load = (name) =>
   Promise.resolve((name == 'extras' ? extras : undefined) as Bundles[typeof name] | undefined);
 
+/** A loader whose extras arrive only at `release()`, as over a slow network. */
+export function heldExtras() {
+  let release!: () => void;
+  const arrived = new Promise<void>((ok) => (release = ok));
+  const load: Load = (name) => arrived.then(() => loadFromSource(name));
+  return { load, release };
+}
+
 /**
  * Starts a tracker on a fake page with options (websiteId defaults to `site-1`); the extras load
  * from source, so `await env.settle()` before relying on them.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extrasPage, fakeWindow, setReadyState, startTracker } from '../../test/fakes.js';
+import { extrasPage, heldExtras, startTracker } from '../../test/fakes.js';
 import { clickOf, selectorOf, textOf } from './click.js';
 
 const page = extrasPage;
@@ -64,19 +64,17 @@ describe('clicks (extras)', () => {
 });
 
 describe('clicks before the extras arrive', () => {
-  /** A page still loading: the extras start at its load event (`loaded()`). */
+  /** A page whose extras are still on their way (`loaded()` lets them arrive). */
   function loading(html: string, options = {}) {
-    const w = fakeWindow();
-    setReadyState(w, 'interactive');
-    const s = startTracker(options, { w });
+    const held = heldExtras();
+    const s = startTracker(options, { load: held.load });
     s.d.body.innerHTML = html;
     const click = (sel: string) =>
       s.d
         .querySelector(sel)!
         .dispatchEvent(new s.w.MouseEvent('click', { bubbles: true, cancelable: true }));
     const loaded = async () => {
-      setReadyState(w, 'complete');
-      w.dispatchEvent(new w.Event('load'));
+      held.release();
       await s.env.settle();
     };
     const flushed = async () => {
@@ -91,12 +89,12 @@ describe('clicks before the extras arrive', () => {
     const p = loading(
       '<nav id="top"><a class="nav" href="https://other.example/x"><b>Away</b></a></nav><button id="b">Go</button>',
     );
-    // the link opens elsewhere without leaving (a page left before its load event loses them)
+    // the link opens elsewhere without leaving (a page left before the extras arrive loses them)
     p.d.querySelector('a')!.addEventListener('click', (e) => e.preventDefault());
     const clickedAt = p.env.now();
     p.click('b');
     await p.env.advance(1500);
-    p.w.history.pushState({}, '', '/next'); // an SPA pageview before the load event
+    p.w.history.pushState({}, '', '/next'); // an SPA pageview before the extras arrive
     p.click('#b');
     await p.env.advance(1500);
     // nothing yet but the first pageview's scroll span: the clicks wait for the extras

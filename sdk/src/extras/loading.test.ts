@@ -20,14 +20,14 @@ const error = (w: Window & typeof globalThis) =>
   w.dispatchEvent(new w.ErrorEvent('error', { message: 'boom' }));
 
 describe('loading the extras', () => {
-  it('waits for the page’s load event, then starts them once', async () => {
+  it('requests them at once, even while the page still loads, and starts them once', async () => {
     const w = fakeWindow();
     setReadyState(w, 'interactive');
     const { load, extras } = spy();
     const { env, t } = startTracker({}, { w, load });
+    expect(extras()).toBe(1); // not waiting for the load event
+    error(w); // before they have arrived: not seen
     await env.settle();
-    expect(extras()).toBe(0);
-    error(w); // before the extras: not seen
     setReadyState(w, 'complete');
     w.dispatchEvent(new w.Event('load'));
     await env.settle();

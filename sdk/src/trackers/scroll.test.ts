@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fakeWindow, setReadyState, setVisibility, startTracker } from '../../test/fakes.js';
+import { fakeWindow, heldExtras, setVisibility, startTracker } from '../../test/fakes.js';
 import type { ScrollEvent } from '../protocol.js';
 
 /** A long page whose extras (the scroll listener) have started. */
@@ -57,20 +57,19 @@ describe('scroll depth and engaged time', () => {
 
   it('counts engaged time from the pageview when the extras arrive later, and the depth where they find the page', async () => {
     const w = fakeWindow();
-    setReadyState(w, 'interactive'); // the extras wait for the load event
     Object.defineProperty(w.document.documentElement, 'scrollHeight', {
       value: 4000,
       configurable: true,
     });
-    const { env, t } = startTracker({}, { w });
+    const held = heldExtras(); // the extras arrive late
+    const { env, t } = startTracker({}, { w, load: held.load });
     await env.advance(3000);
     const scrollTo = (y: number) => {
       Object.defineProperty(w, 'scrollY', { value: y, configurable: true });
       w.dispatchEvent(new w.Event('scroll'));
     };
     scrollTo(2000); // 70 %, before the extras: measured when they arrive
-    setReadyState(w, 'complete');
-    w.dispatchEvent(new w.Event('load'));
+    held.release();
     await env.settle();
     scrollTo(0);
     scrollTo(1200); // 50 %
@@ -85,12 +84,11 @@ describe('scroll depth and engaged time', () => {
 
   it('a page hidden before the extras arrive sends its span with the depth at that moment', async () => {
     const w = fakeWindow();
-    setReadyState(w, 'interactive');
     Object.defineProperty(w.document.documentElement, 'scrollHeight', {
       value: 4000,
       configurable: true,
     });
-    const { env } = startTracker({}, { w });
+    const { env } = startTracker({}, { w, load: heldExtras().load }); // they never arrive
     await env.advance(1200);
     Object.defineProperty(w, 'scrollY', { value: 2400, configurable: true }); // 80 %
     w.dispatchEvent(new w.PageTransitionEvent('pagehide'));
