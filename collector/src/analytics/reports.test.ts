@@ -303,9 +303,33 @@ describe('reports against a brute-force computation over the raw rows', () => {
         moves.set(k, (moves.get(k) ?? 0) + 1);
       }
     }
-    const top = r.body.paths[0];
-    expect(top.sessions).toBe(Math.max(...moves.values()));
-    expect(moves.get(`${top.from}>${top.to}`)).toBe(top.sessions);
+    const top20 = [...moves]
+      .map(([k, n]) => ({ from: k.split('>')[0], to: k.split('>')[1], sessions: n }))
+      .sort((a, b) =>
+        b.sessions !== a.sessions
+          ? b.sessions - a.sessions
+          : a.from !== b.from
+            ? a.from! < b.from!
+              ? -1
+              : 1
+            : a.to! < b.to!
+              ? -1
+              : a.to! > b.to!
+                ? 1
+                : 0,
+      )
+      .slice(0, 20);
+    expect(r.body.paths).toEqual(top20);
+    // both distributions, bucket by bucket
+    const bound = [10_000, 30_000, 60_000, 180_000, 600_000, 1_800_000, Infinity];
+    const durationOf = (ms: number) => bound.findIndex((b) => ms < b);
+    expect((r.body.durations as Json[]).map((b) => b.sessions)).toEqual(
+      bound.map((_, i) => ss.filter((x) => durationOf(x.endedAt - x.startedAt) === i).length),
+    );
+    const pagesOf = (n: number) => (n >= 10 ? 6 : n >= 5 ? 5 : n);
+    expect((r.body.pagesPerSession as Json[]).map((b) => b.sessions)).toEqual(
+      [0, 1, 2, 3, 4, 5, 6].map((i) => ss.filter((x) => pagesOf(x.pageviews) === i).length),
+    );
   });
 
   it('an empty range answers zeros, not errors', async () => {

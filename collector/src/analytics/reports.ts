@@ -238,47 +238,66 @@ export function createReports(sqlite: Database.Database) {
     };
   }
 
+  /** Duration buckets (ms, upper bounds) and pages-per-session buckets of the sessions report. */
+  const DURATIONS = [
+    ['0-10s', 10_000],
+    ['10-30s', 30_000],
+    ['30-60s', 60_000],
+    ['1-3m', 180_000],
+    ['3-10m', 600_000],
+    ['10-30m', 1_800_000],
+  ] as const;
+  const PAGES = ['0', '1', '2', '3', '4'] as const;
+
   function sessionsReport(p: ReportParams) {
     const s = sessionWhere(p.websiteId, between(p.from, p.to), p.filters);
-    const durations = all<{ bucket: string; n: number }>({
-      sql: `SELECT CASE
-              WHEN d < 10000 THEN '0-10s' WHEN d < 30000 THEN '10-30s' WHEN d < 60000 THEN '30-60s'
-              WHEN d < 180000 THEN '1-3m' WHEN d < 600000 THEN '3-10m' WHEN d < 1800000 THEN '10-30m'
-              ELSE '30m+' END AS bucket, count(*) AS n
-            FROM (SELECT s.ended_at - s.started_at AS d FROM sessions s WHERE ${s.sql}) GROUP BY bucket`,
-      params: s.params,
-    });
-    const pages = all<{ bucket: string; n: number }>({
-      sql: `SELECT CASE WHEN s.pageviews >= 10 THEN '10+' WHEN s.pageviews >= 5 THEN '5-9'
-              ELSE CAST(s.pageviews AS TEXT) END AS bucket, count(*) AS n
-            FROM sessions s WHERE ${s.sql} GROUP BY bucket`,
-      params: s.params,
-    });
-    const totals = one<{ n: number; ms: number | null; pv: number | null }>({
-      sql: `SELECT count(*) AS n, avg(s.ended_at - s.started_at) AS ms, avg(s.pageviews) AS pv
+    // one pass over the sessions: totals and both distributions as conditional counts
+    const d = 's.ended_at - s.started_at';
+    const columns = [
+      ...DURATIONS.map(([, max], i) => `sum(${d} < ${max}) AS d${i}`),
+      ...PAGES.map((n, i) => `sum(s.pageviews = ${n}) AS p${i}`),
+      'sum(s.pageviews BETWEEN 5 AND 9) AS p5',
+      'sum(s.pageviews >= 10) AS p6',
+    ];
+    const t = one<Record<string, number | null>>({
+      sql: `SELECT count(*) AS n, avg(${d}) AS ms, avg(s.pageviews) AS pv, ${columns.join(', ')}
             FROM sessions s WHERE ${s.sql}`,
       params: s.params,
     });
-    // paths: the most common moves from one page to the next within the report's sessions
+    const n = t.n ?? 0;
+    const below = DURATIONS.map((_, i) => t[`d${i}`] ?? 0); // cumulative: shorter than each bound
+    const durations = [...DURATIONS.map(([k]) => k), '30m+'].map((bucket, i) => ({
+      bucket,
+      sessions: (i < below.length ? below[i]! : n) - (i ? below[i - 1]! : 0),
+    }));
+    const pagesPerSession = [...PAGES, '5-9', '10+'].map((bucket, i) => ({
+      bucket,
+      sessions: t[`p${i}`] ?? 0,
+    }));
+    // paths: the most common moves from one page to the next within the report's sessions. The
+    // pageviews come from one scan of the events over the sessions' whole span, matched to the
+    // sessions by id (an automatic index on the materialized list), not from a time-range scan
+    // per session, which reads every other session's events of that window too.
     const paths = all<{ from: string; to: string; n: number }>({
-      sql: `WITH v AS (
-              SELECT e.session_id, e.path,
+      sql: `WITH ids AS MATERIALIZED (
+              SELECT s.id, s.started_at AS lo, s.ended_at AS hi FROM sessions s WHERE ${s.sql}),
+            v AS (
+              SELECT e.path,
                 lag(e.path) OVER (PARTITION BY e.session_id ORDER BY e.ts, e.id) AS prev
-              FROM sessions s JOIN events e ON e.website_id = s.website_id
-                AND e.ts >= s.started_at AND e.ts <= s.ended_at AND e.session_id = s.id
-              WHERE ${s.sql} AND e.type = 'pageview')
+              FROM events e CROSS JOIN ids ON ids.id = e.session_id
+              WHERE e.website_id = ? AND e.ts >= (SELECT min(lo) FROM ids)
+                AND e.ts <= (SELECT max(hi) FROM ids) AND e.type = 'pageview'
+                AND e.ts >= ids.lo AND e.ts <= ids.hi)
             SELECT prev AS "from", path AS "to", count(*) AS n FROM v
             WHERE prev IS NOT NULL GROUP BY prev, path ORDER BY n DESC, prev, path LIMIT 20`,
-      params: s.params,
+      params: [...s.params, p.websiteId],
     });
-    const order = (keys: string[], rows: { bucket: string; n: number }[]) =>
-      keys.map((k) => ({ bucket: k, sessions: rows.find((r) => r.bucket === k)?.n ?? 0 }));
     return {
-      sessions: totals.n,
-      avgDuration: totals.n ? Math.round((totals.ms ?? 0) / 1000) : 0,
-      avgPages: totals.n ? round(totals.pv ?? 0) : 0,
-      durations: order(['0-10s', '10-30s', '30-60s', '1-3m', '3-10m', '10-30m', '30m+'], durations),
-      pagesPerSession: order(['0', '1', '2', '3', '4', '5-9', '10+'], pages),
+      sessions: n,
+      avgDuration: n ? Math.round((t.ms ?? 0) / 1000) : 0,
+      avgPages: n ? round(t.pv ?? 0) : 0,
+      durations,
+      pagesPerSession,
       paths: paths.map((r) => ({ from: r.from, to: r.to, sessions: r.n })),
     };
   }
