@@ -120,7 +120,7 @@ export function createBehaviour(sqlite: Database.Database) {
 
   /** Visitors grouped by the day or week of their first visit, and who came back after. */
   function retention(p: ReportParams, period: 'day' | 'week', periods: number) {
-    const s = sessionWhere(p.websiteId, { sql: '$ts < ?', params: [p.to] }, p.filters);
+    const s = sessionWhere(p.websiteId, { sql: '$ts < ?', params: [p.to] }, p.filters, [0, p.to]);
     const rows = sqlite
       .prepare(
         `SELECT s.visitor_id AS v, s.started_at AS t FROM sessions s WHERE ${s.sql} ORDER BY s.started_at`,
@@ -173,7 +173,7 @@ export function createBehaviour(sqlite: Database.Database) {
   function active(p: ReportParams) {
     const days = buckets(p.timezone, p.from, p.to, 'day');
     const since = p.from - 31 * DAY;
-    const s = sessionWhere(p.websiteId, between(since, p.to), p.filters);
+    const s = sessionWhere(p.websiteId, between(since, p.to), p.filters, [since, p.to]);
     const rows = sqlite
       .prepare(
         `SELECT s.visitor_id AS v, s.user_id AS u, s.started_at AS t FROM sessions s WHERE ${s.sql}`,

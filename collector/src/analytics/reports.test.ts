@@ -163,6 +163,35 @@ describe('reports against a brute-force computation over the raw rows', () => {
     }
   }
 
+  it('visits by day and the overview, filtered to sessions holding a matching event', async () => {
+    const f = await data();
+    const o = oracle(f.sessions, f.events);
+    const pred = { event: (e: EventRow) => e.path === '/pricing' };
+    const r = await get(
+      '/api/reports/timeseries?websiteId=site-1&from=2024-03-08&to=2024-03-12&timezone=UTC&interval=day&page=/pricing',
+    );
+    expect(r.status).toBe(200);
+    const points = r.body.points as Json[];
+    const visits = new Map<string, number>();
+    const end = Date.parse('2024-03-13T00:00:00Z');
+    for (const s of o.sessionSet(Date.parse('2024-03-08T00:00:00Z'), end, pred)) {
+      const day = new Date(s.startedAt).toISOString().slice(0, 10);
+      visits.set(day, (visits.get(day) ?? 0) + 1);
+    }
+    expect([...visits.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(points.map((p) => [p.bucket, p.visits])).toEqual(
+      points.map((p) => [p.bucket, visits.get(p.bucket) ?? 0]),
+    );
+    const from = START;
+    const to = START + SPAN;
+    const ov = await get(
+      `/api/reports/overview?websiteId=site-1&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&page=/pricing`,
+    );
+    const ss = o.sessionSet(from, to, pred);
+    expect(ov.body.metrics.visits).toBe(ss.length);
+    expect(ov.body.metrics.visitors).toBe(new Set(ss.map((s) => s.visitorId)).size);
+  });
+
   it('breakdowns by a session dimension and an event dimension, with combined filters', async () => {
     const f = await data();
     const o = oracle(f.sessions, f.events);

@@ -57,7 +57,7 @@ export function createReports(sqlite: Database.Database) {
   }
 
   function metrics(p: ReportParams, from: number, to: number): Metrics {
-    const s = sessionWhere(p.websiteId, between(from, to), p.filters);
+    const s = sessionWhere(p.websiteId, between(from, to), p.filters, [from, to]);
     const agg = one<{
       visits: number;
       visitors: number;
@@ -104,7 +104,10 @@ export function createReports(sqlite: Database.Database) {
   function timeseries(p: ReportParams) {
     const list = buckets(p.timezone, p.from, p.to, p.interval);
     const table = bucketTable(list);
-    const s = sessionWhere(p.websiteId, bucketRange, p.filters);
+    const s = sessionWhere(p.websiteId, bucketRange, p.filters, [
+      list[0]?.start ?? p.from,
+      list.at(-1)?.end ?? p.to,
+    ]);
     const sessionRows = all<{
       k: string;
       visits: number;
@@ -167,7 +170,7 @@ export function createReports(sqlite: Database.Database) {
     limit: number,
     offset: number,
   ) {
-    const s = sessionWhere(p.websiteId, range, p.filters);
+    const s = sessionWhere(p.websiteId, range, p.filters, [p.from, p.to]);
     const rows = all<{
       value: string | null;
       visitors: number;
@@ -204,7 +207,7 @@ export function createReports(sqlite: Database.Database) {
   function pages(p: ReportParams, limit: number, offset: number) {
     const range = between(p.from, p.to);
     const e = eventFrom(p.websiteId, range, p.filters);
-    const s = sessionWhere(p.websiteId, range, p.filters);
+    const s = sessionWhere(p.websiteId, range, p.filters, [p.from, p.to]);
     const rows = all<{
       path: string;
       views: number;
@@ -250,7 +253,7 @@ export function createReports(sqlite: Database.Database) {
   const PAGES = ['0', '1', '2', '3', '4'] as const;
 
   function sessionsReport(p: ReportParams) {
-    const s = sessionWhere(p.websiteId, between(p.from, p.to), p.filters);
+    const s = sessionWhere(p.websiteId, between(p.from, p.to), p.filters, [p.from, p.to]);
     // one pass over the sessions: totals and both distributions as conditional counts
     const d = 's.ended_at - s.started_at';
     const columns = [

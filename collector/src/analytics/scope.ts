@@ -24,23 +24,35 @@ function and(filters: Filter[]): Sql {
 const byKind = (filters: Filter[], kind: 'session' | 'event') =>
   filters.filter((f) => f.dimension.kind === kind);
 
-/** WHERE conditions over `sessions s` (the range is given as SQL so buckets can bind it). */
-export function sessionWhere(websiteId: string, range: Sql, filters: Filter[]): Sql {
+/**
+ * WHERE conditions over `sessions s` (the range is given as SQL so buckets can bind it). `span`
+ * is [from, to) of the start times the range can hold (all buckets together): with event filters,
+ * the sessions holding a matching event come from one scan of the events over the span's
+ * sessions (from its first start to its last end), not from a scan of each session's time range,
+ * which also reads every other session's events of that window.
+ */
+export function sessionWhere(
+  websiteId: string,
+  range: Sql,
+  filters: Filter[],
+  span: readonly [number, number],
+): Sql {
   const s = and(byKind(filters, 'session'));
   const ev = byKind(filters, 'event');
-  let exists = { sql: '', params: [] as unknown[] };
+  let holding = { sql: '', params: [] as unknown[] };
   if (ev.length) {
     const e = and(ev);
-    // the session's events through the primary key (website, time), not a session index
-    exists = {
-      sql: ` AND EXISTS (SELECT 1 FROM events e WHERE e.website_id = s.website_id
-        AND e.ts >= s.started_at AND e.ts <= s.ended_at AND e.session_id = s.id${e.sql})`,
-      params: e.params,
+    const [from, to] = span;
+    holding = {
+      sql: ` AND s.id IN (SELECT e.session_id FROM events e WHERE e.website_id = ? AND e.ts >= ?
+        AND e.ts <= (SELECT coalesce(max(s2.ended_at), 0) FROM sessions s2
+          WHERE s2.website_id = ? AND s2.started_at >= ? AND s2.started_at < ?)${e.sql})`,
+      params: [websiteId, from, websiteId, from, to, ...e.params],
     };
   }
   return {
-    sql: `s.website_id = ? AND ${range.sql.replaceAll('$ts', 's.started_at')}${s.sql}${exists.sql}`,
-    params: [websiteId, ...range.params, ...s.params, ...exists.params],
+    sql: `s.website_id = ? AND ${range.sql.replaceAll('$ts', 's.started_at')}${s.sql}${holding.sql}`,
+    params: [websiteId, ...range.params, ...s.params, ...holding.params],
   };
 }
 
