@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   fakeEnv,
   fakeWindow,
+  replayChunk,
   setVisibility,
   startTracker,
   type TestWindow,
@@ -265,16 +266,7 @@ describe('replay seam', () => {
     const { t, env } = startTracker({ replay: 'on' }, { load });
     await env.settle();
     const core = r.start.mock.calls[0]![0];
-    const chunk = {
-      id: 'c1',
-      seq: 0,
-      encoding: 'json' as const,
-      data: '[]',
-      count: 0,
-      startTs: 1,
-      endTs: 2,
-      rawBytes: 2,
-    };
+    const chunk = replayChunk();
     core.chunk(chunk);
     t.optOut();
     core.chunk({ ...chunk, id: 'c2' });

@@ -132,3 +132,15 @@ export async function extrasPage(html: string, options = {}) {
   };
   return { ...s, click, flushed };
 }
+
+/** A small replay chunk as the recorder emits it (`seq` and `id` vary). */
+export const replayChunk = (seq = 0) => ({
+  id: 'c' + (seq + 1),
+  seq,
+  encoding: 'json' as const,
+  data: '[]',
+  count: 0,
+  startTs: 1,
+  endTs: 2,
+  rawBytes: 2,
+});

@@ -1,19 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { setVisibility, startTracker } from '../../test/fakes.js';
+import { replayChunk, setVisibility, startTracker } from '../../test/fakes.js';
 import type { Load } from '../trackers/core.js';
 import { connect } from './connect.js';
 import type { RecorderOptions, RrwebRecorder } from './recorder.js';
 
-const chunk = {
-  id: 'c1',
-  seq: 0,
-  encoding: 'json' as const,
-  data: '[]',
-  count: 0,
-  startTs: 1,
-  endTs: 2,
-  rawBytes: 2,
-};
+const chunk = replayChunk();
 
 /** A tracker whose recorder is `connect` over an rrweb stand-in. */
 async function recording(options = {}) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fakeEnv } from '../../test/fakes.js';
+import { fakeEnv, replayChunk } from '../../test/fakes.js';
 import type { AnalyticsEvent } from '../protocol.js';
 import { createTransport, MAX_BODY_CHARS, OUTBOX_MAX_CHARS, QUEUE_HIGH_WATER } from './queue.js';
 
@@ -62,16 +62,7 @@ describe('transport', () => {
   it('each replay chunk travels in its own batch', async () => {
     const env = fakeEnv();
     const t = start(env);
-    const chunk = (seq: number) => ({
-      id: 'c' + seq,
-      seq,
-      encoding: 'json' as const,
-      data: '[]',
-      count: 0,
-      startTs: 0,
-      endTs: 0,
-      rawBytes: 2,
-    });
+    const chunk = replayChunk;
     t.replay(chunk(0));
     t.replay(chunk(1));
     t.flush();
