@@ -8,7 +8,7 @@ import { ApiError } from '../http/errors.js';
 import { wildcardRegExp } from './filters.js';
 import type { ReportParams } from './params.js';
 import { between, eventFrom, sessionWhere } from './scope.js';
-import { DAY, bucketKey, buckets, offsetAt } from './time.js';
+import { DAY, bucketIndex, buckets } from './time.js';
 
 export interface FunnelStep {
   type: 'page' | 'event';
@@ -126,15 +126,14 @@ export function createBehaviour(sqlite: Database.Database) {
         `SELECT s.visitor_id AS v, s.started_at AS t FROM sessions s WHERE ${s.sql} ORDER BY s.started_at`,
       )
       .all(...s.params) as { v: string; t: number }[];
+    // each session's bucket by binary search over the range's buckets: no time zone lookup per row
     const list = buckets(p.timezone, p.from, p.to, period);
-    const index = new Map(list.map((b, i) => [b.key, i]));
-    const keyOf = (t: number) => bucketKey(t, offsetAt(p.timezone, t), period);
-    const first = new Map<string, number>();
+    const first = new Map<string, number>(); // visitor → the bucket of their first visit, or -1
     const active = new Map<string, Set<number>>();
     for (const r of rows) {
-      if (!first.has(r.v)) first.set(r.v, r.t);
-      const i = r.t >= p.from ? index.get(keyOf(r.t)) : undefined;
-      if (i !== undefined) {
+      const i = r.t >= p.from ? bucketIndex(list, r.t) : -1;
+      if (!first.has(r.v)) first.set(r.v, i);
+      if (i >= 0) {
         let set = active.get(r.v);
         if (!set) active.set(r.v, (set = new Set()));
         set.add(i);
@@ -145,10 +144,8 @@ export function createBehaviour(sqlite: Database.Database) {
       visitors: 0,
       returning: new Array<number>(periods + 1).fill(0),
     }));
-    for (const [v, t] of first) {
-      if (t < p.from) continue;
-      const c = index.get(keyOf(t));
-      if (c === undefined) continue;
+    for (const [v, c] of first) {
+      if (c < 0) continue;
       cohorts[c]!.visitors++;
       for (const i of active.get(v) ?? [])
         if (i >= c && i - c <= periods) cohorts[c]!.returning[i - c]!++;
@@ -179,42 +176,43 @@ export function createBehaviour(sqlite: Database.Database) {
         `SELECT s.visitor_id AS v, s.user_id AS u, s.started_at AS t FROM sessions s WHERE ${s.sql}`,
       )
       .all(...s.params) as { v: string; u: string | null; t: number }[];
-    const byDay = new Map<string, { v: Set<string>; u: Set<string> }>();
+    // consecutive local days from `since` (the 30 before the range included), filled by binary
+    // search; each window then slides over them, counting how many of its days hold each id
+    const all = buckets(p.timezone, since, p.to, 'day');
+    const perDay = all.map(() => ({ v: new Set<string>(), u: new Set<string>() }));
     for (const r of rows) {
-      const k = bucketKey(r.t, offsetAt(p.timezone, r.t), 'day');
-      let d = byDay.get(k);
-      if (!d) byDay.set(k, (d = { v: new Set(), u: new Set() }));
+      const d = perDay[bucketIndex(all, r.t)];
+      if (!d) continue;
       d.v.add(r.v);
       if (r.u) d.u.add(r.u);
     }
-    const shift = (key: string, n: number) => {
-      const d = new Date(`${key}T00:00:00Z`);
-      d.setUTCDate(d.getUTCDate() - n);
-      return d.toISOString().slice(0, 10);
+    const distinct = (span: number, ids: (d: (typeof perDay)[number]) => Set<string>) => {
+      const days = new Map<string, number>();
+      return perDay.map((d, k) => {
+        for (const x of ids(d)) days.set(x, (days.get(x) ?? 0) + 1);
+        if (k >= span)
+          for (const x of ids(perDay[k - span]!)) {
+            const n = days.get(x)! - 1;
+            if (n) days.set(x, n);
+            else days.delete(x);
+          }
+        return days.size;
+      });
     };
-    const union = (key: string, span: number) => {
-      const v = new Set<string>();
-      const u = new Set<string>();
-      for (let i = 0; i < span; i++) {
-        const d = byDay.get(shift(key, i));
-        if (d) {
-          for (const x of d.v) v.add(x);
-          for (const x of d.u) u.add(x);
-        }
-      }
-      return { visitors: v.size, users: u.size };
-    };
+    const [dau, wau, mau] = [1, 7, 30].map((n) => distinct(n, (d) => d.v));
+    const [dauUsers, wauUsers, mauUsers] = [1, 7, 30].map((n) => distinct(n, (d) => d.u));
+    const at = new Map(all.map((b, k) => [b.key, k]));
     return {
       days: days.map((b) => {
-        const [dau, wau, mau] = [union(b.key, 1), union(b.key, 7), union(b.key, 30)];
+        const k = at.get(b.key)!;
         return {
           day: b.key,
-          dau: dau.visitors,
-          wau: wau.visitors,
-          mau: mau.visitors,
-          dauUsers: dau.users,
-          wauUsers: wau.users,
-          mauUsers: mau.users,
+          dau: dau![k]!,
+          wau: wau![k]!,
+          mau: mau![k]!,
+          dauUsers: dauUsers![k]!,
+          wauUsers: wauUsers![k]!,
+          mauUsers: mauUsers![k]!,
         };
       }),
     };

@@ -129,6 +129,20 @@ export function buckets(tz: string, from: number, to: number, interval: Interval
   return out;
 }
 
+/** The index of the bucket of consecutive `list` that holds `ms`, or -1 outside them all. */
+export function bucketIndex(list: readonly Bucket[], ms: number): number {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const b = list[mid]!;
+    if (ms < b.start) hi = mid - 1;
+    else if (ms >= b.end) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
+}
+
 /** The instant local midnight of `date` (`YYYY-MM-DD`) begins in `tz`. */
 export function localMidnight(tz: string, date: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
