@@ -208,33 +208,36 @@ export function createBehaviour(sqlite: Database.Database) {
       d.v.add(r.v);
       if (r.u) d.u.add(r.u);
     }
+    /** per day of `all`: how many distinct ids the `span` days ending there hold */
     const distinct = (span: number, ids: (d: (typeof perDay)[number]) => Set<string>) => {
-      const days = new Map<string, number>();
+      const daysHeld = new Map<string, number>(); // id → days of the window it was seen on
       return perDay.map((d, k) => {
-        for (const x of ids(d)) days.set(x, (days.get(x) ?? 0) + 1);
+        for (const x of ids(d)) daysHeld.set(x, (daysHeld.get(x) ?? 0) + 1);
         if (k >= span)
           for (const x of ids(perDay[k - span]!)) {
-            const n = days.get(x)! - 1;
-            if (n) days.set(x, n);
-            else days.delete(x);
+            const n = daysHeld.get(x)! - 1;
+            if (n) daysHeld.set(x, n);
+            else daysHeld.delete(x);
           }
-        return days.size;
+        return daysHeld.size;
       });
     };
-    const [dau, wau, mau] = [1, 7, 30].map((n) => distinct(n, (d) => d.v));
-    const [dauUsers, wauUsers, mauUsers] = [1, 7, 30].map((n) => distinct(n, (d) => d.u));
+    const visitors = (span: number) => distinct(span, (d) => d.v);
+    const users = (span: number) => distinct(span, (d) => d.u);
+    const [dau, wau, mau] = [visitors(1), visitors(7), visitors(30)];
+    const [dauUsers, wauUsers, mauUsers] = [users(1), users(7), users(30)];
     const at = new Map(all.map((b, k) => [b.key, k]));
     return {
       days: days.map((b) => {
         const k = at.get(b.key)!;
         return {
           day: b.key,
-          dau: dau![k]!,
-          wau: wau![k]!,
-          mau: mau![k]!,
-          dauUsers: dauUsers![k]!,
-          wauUsers: wauUsers![k]!,
-          mauUsers: mauUsers![k]!,
+          dau: dau[k]!,
+          wau: wau[k]!,
+          mau: mau[k]!,
+          dauUsers: dauUsers[k]!,
+          wauUsers: wauUsers[k]!,
+          mauUsers: mauUsers[k]!,
         };
       }),
     };
