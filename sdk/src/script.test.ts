@@ -88,7 +88,7 @@ describe('script tag entry', () => {
     expect(win.sightline).toBe(started);
   });
 
-  it('injects extras.js from the api url once the page has loaded, unless autocapture and data-extras are all off', async () => {
+  it('injects extras.js from the api url at once, whatever the autocapture flags (it carries the batch queue)', async () => {
     const injected = () =>
       [...document.querySelectorAll<HTMLScriptElement>('script[src$="/extras.js"]')].map(
         (s) => s.src,
@@ -99,7 +99,7 @@ describe('script tag entry', () => {
     document.querySelectorAll('script[src$=".js"]').forEach((s) => s.remove());
     delete win.sightline;
     vi.resetModules();
-    await loadScript({ ...attrs, 'data-extras': 'false' }); // clicks and scroll still need it
+    await loadScript({ ...attrs, 'data-extras': 'false' });
     expect(injected()).toEqual(['https://stats.example/extras.js']);
     document.querySelectorAll('script[src$=".js"]').forEach((s) => s.remove());
     delete win.sightline;
@@ -111,6 +111,12 @@ describe('script tag entry', () => {
       'data-track-scroll': 'false',
       'data-track-outbound': 'false',
     });
+    expect(injected()).toEqual(['https://stats.example/extras.js']);
+    // only where tracking is on: not for a page without a website id
+    document.querySelectorAll('script[src$=".js"]').forEach((s) => s.remove());
+    delete win.sightline;
+    vi.resetModules();
+    await loadScript({ 'data-allow-localhost': 'true', 'data-allow-bots': 'true' });
     expect(injected()).toEqual([]);
   });
 

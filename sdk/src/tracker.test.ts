@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   fakeEnv,
   fakeWindow,
+  heldExtras,
+  loadFromSource,
   replayChunk,
   setVisibility,
   startTracker,
@@ -11,7 +13,7 @@ import { parseConfig } from './config.js';
 import { browserEnv } from './env.js';
 import { sample, type Recorder } from './replay/loader.js';
 import { createTracker } from './tracker.js';
-import type { Core, Load } from './trackers/core.js';
+import type { Batched, Load } from './trackers/core.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -190,9 +192,12 @@ describe('API', () => {
 });
 
 describe('replay seam', () => {
-  const recorder = () => {
-    const r = { start: vi.fn<(core: Core) => void>(), stop: vi.fn() } satisfies Recorder;
-    const spy = vi.fn((name: string) => Promise.resolve(name == 'recorder' ? r : undefined));
+  /** a recorder stand-in; the extras come from source (or from `extras`) */
+  const recorder = (extras: Load = loadFromSource) => {
+    const r = { start: vi.fn<(core: Batched) => void>(), stop: vi.fn() } satisfies Recorder;
+    const spy = vi.fn((name: string) =>
+      name == 'recorder' ? Promise.resolve(r) : extras(name as 'extras'),
+    );
     const loaded = () => spy.mock.calls.filter(([name]) => name == 'recorder').length;
     return { r, load: spy as unknown as Load, loaded };
   };
@@ -259,6 +264,50 @@ describe('replay seam', () => {
     expect(sample('ffffffff-1234-4000-8000-000000000000')).toBeLessThan(1);
     vi.spyOn(Math, 'random').mockReturnValue(0.3);
     expect(sample('')).toBe(0.3);
+  });
+
+  it('requests the recorder with the extras and starts it only once both have arrived; never without the extras', async () => {
+    const held = heldExtras();
+    const { r, load } = recorder(held.load);
+    const spy = load as unknown as ReturnType<typeof vi.fn>;
+    const { env, t } = startTracker({ replay: 'on' }, { load });
+    // both requested at once, the extras first (the tracker asks for them as it starts)
+    expect(spy.mock.calls.map(([name]) => name)).toEqual(['extras', 'recorder']);
+    await env.settle(); // the recorder has arrived, the extras not yet
+    expect(r.start).not.toHaveBeenCalled();
+    held.release();
+    await env.settle();
+    expect(r.start).toHaveBeenCalledOnce();
+    // the core it gets carries the extras' batch queue
+    const core = r.start.mock.calls[0]![0];
+    core.chunk(replayChunk());
+    t.flush();
+    await env.settle();
+    expect(env.batches().flatMap((b) => b.replayChunks ?? [])).toEqual([replayChunk()]);
+
+    // extras that never arrive, or fail (npm: resolve to nothing): the recorder never starts
+    for (const extras of [() => new Promise(() => {}), () => Promise.resolve(undefined)]) {
+      const never = recorder(extras as unknown as Load);
+      const s = startTracker({ replay: 'on' }, { load: never.load });
+      s.t.startReplay();
+      await s.env.settle();
+      expect(never.loaded()).toBeGreaterThan(0);
+      expect(never.r.start).not.toHaveBeenCalled();
+    }
+  });
+
+  it('startReplay on a page that started opted out requests the extras with the recorder', async () => {
+    const { r, load } = recorder();
+    const spy = load as unknown as ReturnType<typeof vi.fn>;
+    const { t, env } = startTracker({}, { load, env: fakeEnv(new Map([['sl_opt', '1']])) });
+    await env.settle();
+    expect(spy).not.toHaveBeenCalled();
+    t.optIn();
+    t.startReplay();
+    t.startReplay(); // the extras are requested once however often
+    expect(spy.mock.calls.map(([name]) => name)).toEqual(['extras', 'recorder', 'recorder']);
+    await env.settle();
+    expect(r.start).toHaveBeenCalled();
   });
 
   it('chunks from the core go into batches, and none where tracking is off', async () => {

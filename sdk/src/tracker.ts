@@ -1,13 +1,12 @@
 import { isBot } from './bot.js';
 import type { Config } from './config.js';
 import type { Env } from './env.js';
-import type { CollectPayload } from './protocol.js';
+import type { AnalyticsEvent } from './protocol.js';
 import { sample, type Recorder } from './replay/loader.js';
 import { createIds } from './session.js';
-import type { Core, Load } from './trackers/core.js';
+import type { Batched, Core, Load } from './trackers/core.js';
 import { trackPageviews } from './trackers/pageview.js';
-import { trackScroll } from './trackers/scroll.js';
-import { createTransport } from './transport/queue.js';
+import { createTransport } from './transport/outbox.js';
 
 type Props = Record<string, unknown>;
 
@@ -82,16 +81,15 @@ export function createTracker(c: Config, env: Env, w: Window, load: Load): Track
     ...ids(),
   });
 
-  const transport = createTransport(env, c.apiUrl, c.flushInterval, !c.cookieless, base);
-
   /** Stamps an event with id and time; pageview, custom and identify go out at once, the rest wait. */
   const emit: Core['push'] = (e, immediate) => {
     if (active()) {
       // a click buffered before the extras brings its own time and url
       const full = { eventId: env.uuid(), timestamp: env.now(), url: current, ...e };
       say(full);
-      if (immediate) transport.collect({ ...base(), title: d.title, ...full } as CollectPayload);
-      else transport.push(full as never); // the batch's metadata marks the activity
+      if (immediate)
+        void core.send('/collect', JSON.stringify({ ...base(), title: d.title, ...full }));
+      else core.queue?.(full as AnalyticsEvent); // the batch's metadata marks the activity
     }
   };
 
@@ -106,51 +104,53 @@ export function createTracker(c: Config, env: Env, w: Window, load: Load): Track
     };
 
   const on: Core['on'] = (t, type, fn) => t.addEventListener(type, guard(fn), true);
+  // the batch queue (`queue`, `chunk`, `flush`) is the extras' to install
   const core = {
     w,
     env,
     c,
     push: emit,
     on,
-    chunk: (r) => active() && transport.replay(r),
-    flush: transport.flush,
     session: () => ids().sessionId ?? '',
+    active,
+    meta: base,
     clicks: [],
-  } as Partial<Core> as Core; // trackScroll adds `scrolled`
+  } as Omit<Core, 'send'> as Core;
+  // its tick (every flushInterval) retries the outbox and flushes the extras' batch queue
+  core.send = createTransport(core);
 
-  const scroll = trackScroll(core);
   const view = trackPageviews(
     core,
     guard((href: string, referrer: string | null) => {
-      scroll.end();
+      core.viewEnd?.();
       current = href;
+      core.viewStart = env.now();
       emit({ type: 'pageview', href, referrer }, 1);
-      scroll.start();
     }),
   );
   // autocapture lives in the extras: until they start, clicks wait for them (at most 50)
   if (c.trackClicks)
     on(d, 'click', (e) => core.clicks?.[49] || core.clicks?.push([e, env.now(), current]));
 
-  const hide = () => {
-    scroll.end();
-    transport.flush(1);
-  };
-  on(d, 'visibilitychange', () => (d.visibilityState == 'hidden' ? hide() : scroll.start()));
-  on(w, 'pagehide', hide);
+  // the batch queue, scroll spans, autocapture, rage/dead clicks and errors live in their own
+  // bundle, requested at once wherever tracking is on (an async script, so it never holds the
+  // page back); until it runs, clicks wait in `core.clicks`
+  let started: Promise<unknown> | undefined;
+  const extras = () => (started ||= load('extras').then(guard((x) => x?.(core))));
+  if (active()) void extras();
 
-  // autocapture, rage/dead clicks and errors live in their own bundle, requested at once (an
-  // async script, so it never holds the page back); until it runs, clicks wait in `core.clicks`
-  if ((c.trackClicks || c.trackScroll || c.extras) && active())
-    load('extras').then(guard((x) => x?.(core)));
-
-  // replay: only sessions sampled in download the recorder; the rest of it lives in that bundle
+  // replay: only sessions sampled in download the recorder; its chunks go through the extras'
+  // batch queue, so it starts once both have arrived (requested together)
   let rec: Recorder | undefined;
   let recording: unknown;
   const record = (auto?: 1) => {
     if (active() && (!auto || sample(core.session()) < c.replaySampleRate)) {
       recording = 1;
-      load('recorder').then(guard((r) => (rec = r) && recording && r.start(core)));
+      const ready = extras();
+      void load('recorder').then(
+        (r) =>
+          (rec = r) && ready.then(guard(() => recording && core.flush && r.start(core as Batched))),
+      );
     }
   };
   if (c.replay) record(1);
@@ -159,7 +159,7 @@ export function createTracker(c: Config, env: Env, w: Window, load: Load): Track
     track: (name, props) => emit({ type: 'custom', name, props }, 1),
     identify: (userId, traits) => emit({ type: 'identify', userId, traits }, 1),
     pageview: view,
-    flush: transport.flush,
+    flush: () => core.flush?.(),
     optOut: () => env.set('sl_opt', '1'),
     optIn: () => env.set('sl_opt', ''),
     // nothing is recorded (or downloaded) where nothing may be sent

@@ -8,7 +8,7 @@ import type { Env } from '../src/env.js';
 import type { AnalyticsEvent, BatchPayload, CollectPayload } from '../src/protocol.js';
 import { extras } from '../src/extras/extras-entry.js';
 import { createTracker } from '../src/tracker.js';
-import type { Bundles, Load } from '../src/trackers/core.js';
+import type { Bundles, Core, Extras, Load } from '../src/trackers/core.js';
 
 export interface Post {
   url: string;
@@ -101,16 +101,32 @@ export function heldExtras() {
 
 /**
  * Starts a tracker on a fake page with options (websiteId defaults to `site-1`); the extras load
- * from source, so `await env.settle()` before relying on them.
+ * from source, so `await env.settle()` before relying on them. `core()` is the core the extras
+ * were started with (undefined until they have).
  */
 export function startTracker(
   options: Partial<Options> = {},
-  { w = fakeWindow(), env = fakeEnv(), load }: { w?: TestWindow; env?: FakeEnv; load?: Load } = {},
+  {
+    w = fakeWindow(),
+    env = fakeEnv(),
+    load = loadFromSource,
+  }: { w?: TestWindow; env?: FakeEnv; load?: Load } = {},
 ) {
   const all: Partial<Options> = { websiteId: 'site-1', ...options };
   const c = parseConfig(all, 'https://stats.example');
-  const t = createTracker(c, env, w, load ?? loadFromSource);
-  return { w, env, t, c, d: w.document };
+  let started: Core | undefined;
+  // the extras as loaded, wrapped to keep the core they are handed
+  const watch = ((name) =>
+    load(name).then((b) =>
+      name == 'extras' && b
+        ? (core: Core) => {
+            started = core;
+            (b as Extras)(core);
+          }
+        : b,
+    )) as Load;
+  const t = createTracker(c, env, w, watch);
+  return { w, env, t, c, d: w.document, core: () => started };
 }
 
 export function setVisibility(w: TestWindow, state: 'visible' | 'hidden') {

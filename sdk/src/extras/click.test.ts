@@ -97,8 +97,9 @@ describe('clicks before the extras arrive', () => {
     p.w.history.pushState({}, '', '/next'); // an SPA pageview before the extras arrive
     p.click('#b');
     await p.env.advance(1500);
-    // nothing yet but the first pageview's scroll span: the clicks wait for the extras
-    expect((await p.flushed()).map((e) => e.type)).toEqual(['scroll']);
+    // nothing batched yet: the clicks wait for the extras, which bring the batch queue too
+    expect(await p.flushed()).toEqual([]);
+    expect(p.env.posts.filter((x) => x.url.endsWith('/api/events'))).toEqual([]);
     await p.loaded();
     p.click('#b'); // after: from the extras' own listener
     const events = (await p.flushed()).filter((e) => e.type != 'scroll');

@@ -44,25 +44,37 @@ describe('loading the extras', () => {
     expect(extras()).toBe(1);
   });
 
-  it('loads them for any one of clicks, scroll and extras; never with all off, or where nothing may be sent', async () => {
-    const one = (['trackClicks', 'trackScroll', 'extras'] as const).map((on) => {
-      const s = spy();
-      startTracker({ trackClicks: false, trackScroll: false, extras: false, [on]: true }, s);
-      return s;
-    });
-    const off = spy();
-    startTracker(
+  it('loads them wherever tracking is on, whatever the flags (they carry the batch queue); never where nothing may be sent', async () => {
+    const flags = [
+      {},
       { trackClicks: false, trackScroll: false, trackOutbound: false, extras: false },
-      { load: off.load },
-    );
+    ].map((options) => {
+      const s = spy();
+      return { ...s, ...startTracker(options, s) };
+    });
     const bot = spy();
     startTracker({}, { load: bot.load, w: fakeWindow('https://site.example/', 'Googlebot/2.1') });
     const storage = new Map([['sl_opt', '1']]);
     const optedOut = spy();
     startTracker({}, { load: optedOut.load, env: fakeEnv(storage) });
     await Promise.resolve();
-    expect(one.map((s) => s.extras())).toEqual([1, 1, 1]);
-    expect([off.extras(), bot.extras(), optedOut.extras()]).toEqual([0, 0, 0]);
+    expect(flags.map((s) => s.extras())).toEqual([1, 1]);
+    expect([bot.extras(), optedOut.extras()]).toEqual([0, 0]);
+
+    // with every flag off the extras send no event of their own: no click, scroll or error
+    const [, off] = flags;
+    await off!.env.settle();
+    off!.d.body.innerHTML = '<a href="https://other.example/">out</a>';
+    for (let i = 0; i < 3; i++)
+      off!.d.querySelector('a')!.dispatchEvent(new off!.w.MouseEvent('click', { bubbles: true }));
+    error(off!.w);
+    off!.w.history.pushState({}, '', '/next'); // would end a scroll span
+    off!.t.flush();
+    await off!.env.settle();
+    expect(off!.env.posts.filter((p) => p.url.endsWith('/api/events'))).toEqual([]);
+    expect(off!.env.collects().map((p) => p.type)).toEqual(['pageview', 'pageview']);
+    // …but their batch queue is there (for replay chunks)
+    expect(off!.core()?.flush).toBeTypeOf('function');
   });
 
   it('a failing download never reaches the page', async () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { replayChunk, setVisibility, startTracker } from '../../test/fakes.js';
+import { loadFromSource, replayChunk, setVisibility, startTracker } from '../../test/fakes.js';
 import type { Load } from '../trackers/core.js';
 import { connect } from './connect.js';
 import type { RecorderOptions, RrwebRecorder } from './recorder.js';
 
 const chunk = replayChunk();
 
-/** A tracker whose recorder is `connect` over an rrweb stand-in. */
+/** A tracker whose recorder is `connect` over an rrweb stand-in (the extras from source). */
 async function recording(options = {}) {
   const rrweb = {
     start: vi.fn<(o: RecorderOptions) => void>(),
@@ -15,7 +15,7 @@ async function recording(options = {}) {
   } satisfies RrwebRecorder;
   const recorder = connect(rrweb);
   const load = ((name: string) =>
-    Promise.resolve(name == 'recorder' ? recorder : undefined)) as Load;
+    name == 'recorder' ? Promise.resolve(recorder) : loadFromSource(name as 'extras')) as Load;
   const s = startTracker({ replay: 'on', ...options }, { load });
   await s.env.settle();
   return { ...s, rrweb, opts: rrweb.start.mock.calls[0]![0] };
@@ -46,5 +46,10 @@ describe('recorder seam (connect)', () => {
     expect(rrweb.drain).toHaveBeenCalledOnce();
     const beacons = env.posts.filter((p) => p.beacon).map((p) => JSON.parse(p.body));
     expect(beacons).toContainEqual(expect.objectContaining({ replayChunks: [chunk] }));
+    // after the extras' own hide beacon (the pageview's scroll span), one more for the last chunk
+    expect(beacons.map((b) => (b.replayChunks ? 'chunk' : b.analytics[0]?.type))).toEqual([
+      'scroll',
+      'chunk',
+    ]);
   });
 });

@@ -1,10 +1,10 @@
-import type { Core } from '../trackers/core.js';
 import type { Recorder } from './loader.js';
 import type { RrwebRecorder } from './recorder.js';
 
 /**
- * Puts the rrweb recorder behind the tracker's seam: builds its options from the core and drains
- * its buffer on page hide into one more beacon (the tracker's own hide beacon has gone by then).
+ * Puts the rrweb recorder behind the tracker's seam: builds its options from the core (which the
+ * extras' batch queue is installed on by then) and drains its buffer on page hide into one more
+ * beacon (the extras' own hide beacon has gone by then: their listeners came first).
  */
 export function connect(rec: RrwebRecorder): Recorder {
   let hooked: unknown;

@@ -1,4 +1,4 @@
-import type { Core } from '../trackers/core.js';
+import type { Batched } from '../trackers/core.js';
 
 /** What `recorder.js` (or the npm recorder chunk) offers the tracker. */
 export interface Recorder {
@@ -6,7 +6,7 @@ export interface Recorder {
    * starts recording this page; chunks go to `core.chunk`, and the recorder drains its buffer
    * on page hide itself (a second call while recording does nothing)
    */
-  start(core: Core): void;
+  start(core: Batched): void;
   stop(): void;
 }
 

@@ -82,28 +82,45 @@ describe('scroll depth and engaged time', () => {
     ]);
   });
 
-  it('a page hidden before the extras arrive sends its span with the depth at that moment', async () => {
+  it('a page left before the extras arrive sends its pageview, but no scroll event (nor any batch)', async () => {
     const w = fakeWindow();
-    Object.defineProperty(w.document.documentElement, 'scrollHeight', {
-      value: 4000,
-      configurable: true,
-    });
     const { env } = startTracker({}, { w, load: heldExtras().load }); // they never arrive
     await env.advance(1200);
-    Object.defineProperty(w, 'scrollY', { value: 2400, configurable: true }); // 80 %
+    setVisibility(w, 'hidden');
     w.dispatchEvent(new w.PageTransitionEvent('pagehide'));
     await env.settle();
-    expect(env.posts.filter((p) => p.beacon)).toHaveLength(1);
-    expect(env.events()).toEqual([
-      expect.objectContaining({ type: 'scroll', depth: 80, engagedMs: 1200 }),
+    expect(env.collects().map((p) => p.type)).toEqual(['pageview']);
+    expect(env.posts.filter((p) => p.beacon || p.url.endsWith('/api/events'))).toEqual([]);
+  });
+
+  it('opens no span before the first pageview (autoTrack off), then one per pageview', async () => {
+    const s = startTracker({ autoTrack: false });
+    await s.env.settle(); // the extras have started: no pageview yet
+    await s.env.advance(1000);
+    setVisibility(s.w, 'hidden');
+    await s.env.settle();
+    expect(s.env.events()).toEqual([]);
+    setVisibility(s.w, 'visible');
+    s.t.pageview('/a');
+    await s.env.advance(1500);
+    s.t.pageview('/b');
+    s.t.flush();
+    await s.env.settle();
+    // no span before /a, not even once the page is visible again: /a's own span only
+    expect(s.env.events().map((e) => [e.type, e.url, (e as ScrollEvent).engagedMs])).toEqual([
+      ['scroll', 'https://site.example/a', 1500],
     ]);
   });
 
   it('trackScroll off sends no scroll events', async () => {
     const s = startTracker({ trackScroll: false });
+    await s.env.settle(); // the extras have started
+    await s.env.advance(1000);
     s.w.history.pushState({}, '', '/next');
+    setVisibility(s.w, 'hidden');
     s.t.flush();
     await s.env.settle();
     expect(s.env.events()).toEqual([]);
+    expect(s.core()?.viewEnd).toBeUndefined();
   });
 });
