@@ -1,34 +1,31 @@
 #!/usr/bin/env node
 // Size budget of the built tracker (CI runs it through sdk/e2e/size.e2e.test.ts after the build).
-// Gzips each bundle at zlib level 9, prints one line per bundle and exits 1 when one is over budget.
-// Usage: node scripts/size-check.mjs [--strict] [distDir]   (default: sdk/dist)
-//
-// Each bundle has a budget (the product's promise) and, while a budget is not met yet, a ceiling
-// that CI enforces so the gap can only shrink. `--strict` enforces the budgets themselves.
+// Gzips each bundle at zlib level 9, prints one line per bundle and exits 1 when one is over budget
+// or missing.
+// Usage: node scripts/size-check.mjs [distDir]   (default: sdk/dist)
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-const args = process.argv.slice(2);
-const strict = args.includes('--strict');
 const dist =
-  args.find((a) => !a.startsWith('--')) ?? fileURLToPath(new URL('../sdk/dist', import.meta.url));
+  process.argv.slice(2).find((a) => !a.startsWith('--')) ??
+  fileURLToPath(new URL('../sdk/dist', import.meta.url));
 
-/**
- * budget: the limit we promise; goal: what we aim for (reported); ceiling: the regression guard CI
- * enforces while the budget is not met (remove it once it is); optional: skipped when absent.
- */
+/** budget: the limit CI enforces; goal: what we aim for (reported); optional: skipped when absent. */
 const bundles = [
-  // rage/dead clicks and errors moved to extras.js: 3609 → 3201; then the autocapture (clicks,
-  // outbound, scroll depth): 3201 → 2833; extras.js requested at once, not at the load event: 2807
-  { file: 'script.js', budget: 2560, goal: 2048, ceiling: 2825 },
-  { file: 'extras.js', budget: 1165 },
+  // the issue's budget. 3609 at first; rage/dead clicks and errors moved to extras.js: 3201; then
+  // the autocapture: 2807; then the batch queue (/api/events) and the scroll spans: 2471
+  { file: 'script.js', budget: 2560, goal: 2048 },
+  // our own budget, not the issue's. 1165 (1059 used) until extras.js took over the batch queue,
+  // its beacon on page hide and the whole scroll span from script.js: 1490 B then. 1536 is that
+  // rounded up to 1.5 KB, so a small fix fits and growth beyond it is a decision, not drift.
+  { file: 'extras.js', budget: 1536 },
   { file: 'recorder.js', budget: 24576, optional: true },
 ];
 
 let failed = false;
-for (const { file, budget, goal, ceiling, optional } of bundles) {
+for (const { file, budget, goal, optional } of bundles) {
   const path = join(dist, file);
   if (!existsSync(path)) {
     if (optional) continue;
@@ -38,12 +35,10 @@ for (const { file, budget, goal, ceiling, optional } of bundles) {
   }
   const size = gzipSync(readFileSync(path), { level: 9 }).length;
   const over = size > budget;
-  const limit = strict || !ceiling ? budget : ceiling;
-  failed ||= size > limit;
+  failed ||= over;
   const limits = goal ? `budget ${budget}, goal ${goal}` : `budget ${budget}`;
   const verdict = over
-    ? `OVER by ${size - budget}` +
-      (limit === ceiling && size <= ceiling ? ` (within the CI ceiling ${ceiling})` : '')
+    ? `OVER by ${size - budget}`
     : goal && size > goal
       ? 'ok (above goal)'
       : 'ok';
