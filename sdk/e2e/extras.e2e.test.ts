@@ -2,8 +2,8 @@
  * The extras bundle in real Chromium: the built script.js injects extras.js at once (the page's
  * load event may still be far off), and its clicks, rage clicks, dead clicks and JS errors reach
  * the collector; a click made before extras.js arrives is stored once; with
- * `data-extras="false"` only the autocapture runs, and with it all off extras.js is never
- * requested.
+ * `data-extras="false"` only the autocapture runs, and with it all off extras.js still loads
+ * (it carries the batch queue) but sends no event of its own.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -198,7 +198,7 @@ describe('extras.js', () => {
     await page.close();
   });
 
-  it('with data-extras="false" only clicks and scroll run (no rage, dead or error); all off never requests extras.js', async () => {
+  it('with data-extras="false" only clicks and scroll run (no rage, dead or error); with all off extras.js still comes (the batch queue) and sends no event', async () => {
     const before = c.all('select * from events where type = ?', 'click').length;
     const { page, requested, sent } = await open('/off');
     await page.waitForLoadState('load');
@@ -217,11 +217,20 @@ describe('extras.js', () => {
 
     const all = await open('/all-off');
     await all.page.waitForLoadState('load');
+    await all.page.waitForFunction(
+      () => !!(window as { __sightlineBundles?: { extras?: unknown } }).__sightlineBundles?.extras,
+    );
+    await all.page.click('#rage', { clickCount: 3, delay: 50 });
     await all.page.click('#dead');
-    await all.page.waitForTimeout(300);
+    await all.page.click('#boom');
+    await all.page.mouse.wheel(0, 400);
+    await all.page.waitForTimeout(1300);
+    await flush(all.page);
+    await all.page.evaluate(() => history.pushState({}, '', '/all-off/next')); // a pageview: no span to end
     await flush(all.page);
     await all.page.waitForTimeout(300);
-    expect(all.requested.filter((u) => u.includes('/extras.js'))).toEqual([]);
+    expect(all.requested.filter((u) => u.includes('/extras.js'))).toEqual([`${c.url}/extras.js`]);
+    expect(all.requested.filter((u) => u.endsWith('/api/events'))).toEqual([]);
     expect(all.sent).toEqual([]);
     await all.page.close();
   });
