@@ -48,8 +48,9 @@ export default [
       ts({ declaration: true, declarationDir: sdk('dist/npm'), outDir: sdk('dist/npm') }),
     ],
   },
-  // extras.js: the autocapture (clicks, outbound, scroll depth), rage clicks, dead clicks and JS
-  // errors as their own IIFE, injected (async) by script.js when it starts; it sets
+  // extras.js: the batch queue for /api/events (with its beacon on page hide), the scroll spans,
+  // the autocapture (clicks, outbound), rage clicks, dead clicks and JS errors as their own IIFE,
+  // injected (async) by script.js when it starts wherever tracking is on; it sets
   // window.__sightlineBundles.extras. (The npm build gets it as the chunk
   // dist/npm/extras-entry.js through index.ts's import().)
   {

@@ -38,7 +38,8 @@ export function init(options: Options): Tracker {
   try {
     const c = parseConfig(options, window.location.origin);
     // The recorder and the extras are separate chunks: only sessions sampled in ever download
-    // rrweb, and the extras (autocapture, rage/dead clicks, errors) come in a chunk of their own.
+    // rrweb, and the extras (the batch queue, scroll spans, autocapture, rage/dead clicks, errors)
+    // come in a chunk of their own.
     const load: Load = (name) =>
       (name == 'recorder'
         ? import('./replay/recorder-entry.js').then((m) => m.recorder)
