@@ -15,7 +15,7 @@ const dist =
 /** budget: the limit CI enforces; goal: what we aim for (reported); optional: skipped when absent. */
 const bundles = [
   // the budget. 3609 at first; rage/dead clicks and errors moved to extras.js: 3201; then
-  // the autocapture: 2807; then the batch queue (/api/events) and the scroll spans: 2471
+  // the autocapture: 2807; then the batch queue (/api/events) and the scroll spans: 2460
   { file: 'script.js', budget: 2560, goal: 2048 },
   // our own budget, not the issue's. 1165 (1059 used) until extras.js took over the batch queue,
   // its beacon on page hide and the whole scroll span from script.js: 1490 B then. 1536 is that

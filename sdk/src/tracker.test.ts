@@ -264,6 +264,7 @@ describe('replay seam', () => {
     expect(sample('ffffffff-1234-4000-8000-000000000000')).toBeLessThan(1);
     vi.spyOn(Math, 'random').mockReturnValue(0.3);
     expect(sample('')).toBe(0.3);
+    expect(sample(undefined)).toBe(0.3); // cookieless: no id at all
   });
 
   it('requests the recorder with the extras and starts it only once both have arrived; never without the extras', async () => {
@@ -322,6 +323,6 @@ describe('replay seam', () => {
     core.flush();
     await env.settle();
     expect(env.batches().flatMap((b) => b.replayChunks ?? [])).toEqual([chunk]);
-    expect(core.session()).toBe(env.collects()[0]?.sessionId);
+    expect(core.meta().sessionId).toBe(env.collects()[0]?.sessionId);
   });
 });

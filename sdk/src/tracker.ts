@@ -111,7 +111,6 @@ export function createTracker(c: Config, env: Env, w: Window, load: Load): Track
     c,
     push: emit,
     on,
-    session: () => ids().sessionId ?? '',
     active,
     meta: base,
     clicks: [],
@@ -144,7 +143,7 @@ export function createTracker(c: Config, env: Env, w: Window, load: Load): Track
   let rec: Recorder | undefined;
   let recording: unknown;
   const record = (auto?: 1) => {
-    if (active() && (!auto || sample(core.session()) < c.replaySampleRate)) {
+    if (active() && (!auto || sample(ids().sessionId) < c.replaySampleRate)) {
       recording = 1;
       const ready = extras();
       void load('recorder').then(

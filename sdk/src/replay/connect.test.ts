@@ -27,10 +27,16 @@ describe('recorder seam (connect)', () => {
     expect(rrweb.start).toHaveBeenCalledOnce();
     expect(opts).toMatchObject({ maskAllInputs: false, flushInterval: 2000 });
     expect(opts.session()).toBe(env.collects()[0]?.sessionId);
+    expect(opts.session()).toMatch(/^[0-9a-f-]{36}$/);
     opts.emit(chunk);
     opts.flush();
     await env.settle();
     expect(env.batches().at(-1)?.replayChunks).toEqual([chunk]);
+  });
+
+  it('gives rrweb an empty session id in cookieless mode', async () => {
+    const { opts } = await recording({ cookieless: true });
+    expect(opts.session()).toBe('');
   });
 
   it('drains on page hide into a beacon, with listeners added once however often it starts', async () => {

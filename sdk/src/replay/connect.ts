@@ -26,7 +26,7 @@ export function connect(rec: RrwebRecorder): Recorder {
         flushInterval: c.flushInterval,
         emit: core.chunk,
         flush: () => core.flush(),
-        session: core.session,
+        session: () => core.meta().sessionId ?? '',
       });
     },
     stop: rec.stop,

@@ -14,5 +14,6 @@ export interface Recorder {
  * A session's draw in [0, 1): its id's first 32 random bits, so every page and tab of a session
  * decides the same without storing anything; without an id (cookieless) a fresh draw per page.
  */
-export const sample = (sessionId: string): number =>
-  parseInt(sessionId, 16) / 2 ** 32 || Math.random();
+export const sample = (sessionId: string | undefined): number =>
+  // parseInt of undefined or '' is NaN: a fresh draw
+  parseInt(sessionId as string, 16) / 2 ** 32 || Math.random();

@@ -35,8 +35,6 @@ export interface Core {
   ): void;
   /** addEventListener (capture) with errors contained */
   on(target: EventTarget, type: string, fn: (e: Event) => void): void;
-  /** the session id ('' in cookieless mode); reading it marks session activity */
-  session(): string;
   /** whether tracking is on now (an allowed page, not opted out) */
   active(): boolean;
   /**
@@ -44,7 +42,10 @@ export interface Core {
    * delivered waits in the core's outbox (`sl_q`) and is retried with backoff by the core's tick
    */
   send(path: string, body: string, beacon?: unknown): Promise<void>;
-  /** a batch's metadata: website, page, screen and ids (reading the ids marks activity) */
+  /**
+   * a batch's metadata: website, page, screen and the visitor and session ids (none in
+   * cookieless mode); reading the ids marks session activity
+   */
   meta(): BatchPayload['metadata'];
   /** when the current pageview was sent (unset before the first) */
   viewStart?: number;
