@@ -12,6 +12,7 @@ import type { Limits } from './context.js';
 import { jsonLogger } from './http/request-log.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { openDatabase, sqlitePathFromUrl } from './db/client.js';
+import { startPlannerStats } from './db/planner-stats.js';
 import { VERSION } from './routes/health.js';
 import { bannerLines } from './setup/banner.js';
 import { ensureAdminUser } from './setup/admin-user.js';
@@ -101,6 +102,7 @@ function main(): void {
   }
 
   startCheckpointer(database.sqlite);
+  startPlannerStats(database.sqlite);
   const app = createApp({
     database,
     trustProxy,

@@ -4,6 +4,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { refreshPlannerStats } from './planner-stats.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -23,7 +24,7 @@ export const defaultMigrationsFolder = resolve(
 
 /**
  * Opens (creating if needed) a SQLite database, sets WAL + synchronous=NORMAL and applies the
- * committed migrations. `path` is a file path or `:memory:`.
+ * committed migrations, then refreshes the planner statistics. `path` is a file path or `:memory:`.
  */
 export function openDatabase(
   path: string,
@@ -37,6 +38,7 @@ export function openDatabase(
   sqlite.pragma('foreign_keys = ON');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
+  refreshPlannerStats(sqlite);
   return { db, sqlite, close: () => sqlite.close() };
 }
 

@@ -2,10 +2,20 @@
  * SQLite schema (Drizzle). Times are integer milliseconds since the epoch.
  * Primary keys lead with website_id and, for time-series tables, the time column, so the same
  * shape works on PostgreSQL with Citus or TimescaleDB (SPEC §3.6).
- * Change it, then run `pnpm --filter @sightline/collector db:generate`; never edit drizzle/ by hand.
+ * Change it, then run `pnpm --filter @sightline/collector db:generate`. A generated migration is
+ * edited by hand only for what drizzle-kit cannot declare, and says so at its top (0007: sessions
+ * WITHOUT ROWID; a later recreation of that table must keep it).
  */
 import { sql } from 'drizzle-orm';
-import { blob, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import {
+  blob,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 
 export const websites = sqliteTable('websites', {
   id: text('id').primaryKey(),
@@ -129,18 +139,13 @@ export const sessions = sqliteTable(
     replayEvents: integer('replay_events').notNull().default(0),
     replayBytes: integer('replay_bytes').notNull().default(0),
   },
+  // Clustered (WITHOUT ROWID, see drizzle/0007) by (website, start): a range of a site's
+  // sessions is read from the table itself, in order, and a touch of a known session rewrites
+  // one page (no index holds the columns a touch changes).
   (t) => [
-    primaryKey({ columns: [t.websiteId, t.id] }),
+    primaryKey({ columns: [t.websiteId, t.startedAt, t.id] }),
+    uniqueIndex('sessions_key').on(t.websiteId, t.id),
     index('sessions_id_idx').on(t.id),
-    // covering for the session metrics of a range (visits, visitors, bounces, duration): the
-    // reports read this index alone, never the wide session rows
-    index('sessions_website_started_idx').on(
-      t.websiteId,
-      t.startedAt,
-      t.visitorId,
-      t.pageviews,
-      t.endedAt,
-    ),
     // the newest-first list across every website (admin keys) without sorting all sessions
     index('sessions_started_idx').on(t.startedAt, t.id, t.websiteId),
     index('sessions_visitor_idx').on(t.websiteId, t.visitorId, t.startedAt),
