@@ -108,7 +108,7 @@ export function parseWindow(raw: string | undefined): number {
 
 export function createBehaviour(sqlite: Database.Database) {
   function funnel(p: ReportParams, steps: FunnelStep[], windowMs: number) {
-    const e = eventFrom(p.websiteId, between(p.from, p.to), p.filters);
+    const e = eventFrom(p.websiteId, between(p.from, p.to), p.filters, [p.from, p.to]);
     const only = stepRows(steps);
     const touches = sqlite
       .prepare(

@@ -77,8 +77,11 @@ export function runQuery(sqlite: Database.Database, q: QuerySpec) {
   const group: string[] = [];
   let table: string | undefined;
   let range = between(q.from, q.to);
+  let span: readonly [number, number] = [q.from, q.to];
   if (interval) {
-    table = bucketTable(buckets(q.timezone, q.from, q.to, interval));
+    const list = buckets(q.timezone, q.from, q.to, interval);
+    table = bucketTable(list);
+    span = [list[0]?.start ?? q.from, list.at(-1)?.end ?? q.to];
     range = bucketRange;
     select.push(`${BUCKET_LABEL} AS "${interval}"`);
     group.push(`"${interval}"`);
@@ -96,7 +99,7 @@ export function runQuery(sqlite: Database.Database, q: QuerySpec) {
     columns.push(m);
     aliases.push(`m${i}`);
   });
-  const from = eventFrom(q.websiteId, range, q.filters, needSession, table);
+  const from = eventFrom(q.websiteId, range, q.filters, span, needSession, table);
   const alias = (name: string) => {
     const i = columns.indexOf(name);
     if (i < 0)
