@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { ApiError } from '../http/errors.js';
 import { wildcardRegExp } from './filters.js';
 import type { ReportParams } from './params.js';
-import { between, eventFrom, sessionWhere } from './scope.js';
+import { between, eventFrom, idMatchSpan, sessionWhere } from './scope.js';
 import { DAY, bucketIndex, buckets } from './time.js';
 
 export interface FunnelStep {
@@ -108,7 +108,12 @@ export function parseWindow(raw: string | undefined): number {
 
 export function createBehaviour(sqlite: Database.Database) {
   function funnel(p: ReportParams, steps: FunnelStep[], windowMs: number) {
-    const e = eventFrom(p.websiteId, between(p.from, p.to), p.filters, [p.from, p.to]);
+    const e = eventFrom(
+      p.websiteId,
+      between(p.from, p.to),
+      p.filters,
+      idMatchSpan(sqlite, p.websiteId, [p.from, p.to]),
+    );
     const only = stepRows(steps);
     const touches = sqlite
       .prepare(

@@ -8,7 +8,14 @@ import type Database from 'better-sqlite3';
 import { ApiError } from '../http/errors.js';
 import { dimension, type Dimension } from './dimensions.js';
 import type { Filter } from './filters.js';
-import { BUCKET_LABEL, between, bucketRange, bucketTable, eventFrom } from './scope.js';
+import {
+  BUCKET_LABEL,
+  between,
+  bucketRange,
+  bucketTable,
+  eventFrom,
+  idMatchSpan,
+} from './scope.js';
 import { buckets, type Interval } from './time.js';
 
 export interface QuerySpec {
@@ -99,7 +106,14 @@ export function runQuery(sqlite: Database.Database, q: QuerySpec) {
     columns.push(m);
     aliases.push(`m${i}`);
   });
-  const from = eventFrom(q.websiteId, range, q.filters, span, needSession, table);
+  const from = eventFrom(
+    q.websiteId,
+    range,
+    q.filters,
+    idMatchSpan(sqlite, q.websiteId, span),
+    needSession,
+    table,
+  );
   const alias = (name: string) => {
     const i = columns.indexOf(name);
     if (i < 0)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generate, type EventRow, type Session } from './oracle.js';
+import { idMatchSpan } from './scope.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Pred = { session?: (s: Session) => boolean; event?: (e: EventRow) => boolean };
@@ -370,10 +371,23 @@ describe('reports against a brute-force computation over the raw rows', () => {
       .filter((s) => s.endedAt - s.startedAt > 60_000)
       .sort((a, b) => a.startedAt - b.startedAt);
     const mid = (s: Session) => Math.floor((s.startedAt + s.endedAt) / 2);
-    const from = mid(long[Math.floor(long.length / 4)]!);
-    const to = mid(long[Math.floor((3 * long.length) / 4)]!);
     const straddles = (t: number) => f.sessions.some((s) => s.startedAt < t && s.endedAt >= t);
-    expect(straddles(from) && straddles(to)).toBe(true);
+    const at = (q: number) => mid(long[Math.floor(q * long.length)]!);
+    // the middle half matches events to the filtered sessions' ids; a short range near the end,
+    // with a long history before it, joins each event to its session instead: both must agree
+    // with the raw rows
+    const ranges: [number, number, 'ids' | 'join'][] = [
+      [at(1 / 4), at(3 / 4), 'ids'],
+      [at(0.9), at(0.95), 'join'],
+    ];
+    for (const [from, to, path] of ranges) {
+      expect(straddles(from) && straddles(to)).toBe(true);
+      expect(idMatchSpan(f.database.sqlite, 'site-1', [from, to]) ? 'ids' : 'join').toBe(path);
+      await sessionFiltered(o, from, to);
+    }
+  });
+
+  async function sessionFiltered(o: ReturnType<typeof oracle>, from: number, to: number) {
     const range = `from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`;
     const isPv = (e: EventRow) => e.type === 'pageview';
     const cases: [string, Pred['session']][] = [
@@ -427,7 +441,7 @@ describe('reports against a brute-force computation over the raw rows', () => {
       );
       expect(empty.status === 400 || empty.body.metrics.pageviews === 0).toBe(true);
     }
-  });
+  }
 
   it('an empty range answers zeros, not errors', async () => {
     const r = await get('/api/reports/overview?websiteId=site-1&from=2020-01-01&to=2020-01-02');

@@ -15,6 +15,7 @@ import {
   bucketRange,
   bucketTable,
   eventFrom,
+  idMatchSpan,
   sessionWhere,
   type Sql,
 } from './scope.js';
@@ -49,7 +50,14 @@ export function createReports(sqlite: Database.Database) {
       return new Map(list.map((b) => [b.key, perBucket.get(b.key)!.get('pageview') ?? 0]));
     }
     const span = [list[0]?.start ?? 0, list.at(-1)?.end ?? 0] as const;
-    const e = eventFrom(p.websiteId, bucketRange, p.filters, span, false, bucketTable(list));
+    const e = eventFrom(
+      p.websiteId,
+      bucketRange,
+      p.filters,
+      idMatchSpan(sqlite, p.websiteId, span),
+      false,
+      bucketTable(list),
+    );
     const rows = all<{ k: string; n: number }>({
       sql: `SELECT ${BUCKET_LABEL} AS k, count(*) AS n ${e.sql} AND e.type = 'pageview' GROUP BY k`,
       params: e.params,
@@ -146,7 +154,12 @@ export function createReports(sqlite: Database.Database) {
     const dim = dimension(by);
     const range = between(p.from, p.to);
     if (dim.kind === 'session') return sessionBreakdown(p, dim, range, limit, offset);
-    const e = eventFrom(p.websiteId, range, p.filters, [p.from, p.to]);
+    const e = eventFrom(
+      p.websiteId,
+      range,
+      p.filters,
+      idMatchSpan(sqlite, p.websiteId, [p.from, p.to]),
+    );
     const onlyPageviews = dim.name === 'page' ? " AND e.type = 'pageview'" : '';
     const rows = all<{ value: string | null; events: number; visitors: number }>({
       sql: `SELECT ${dim.sql} AS value, count(*) AS events, count(DISTINCT e.visitor_id) AS visitors
@@ -185,7 +198,7 @@ export function createReports(sqlite: Database.Database) {
             GROUP BY value ORDER BY visitors DESC, visits DESC, value LIMIT ? OFFSET ?`,
       params: [...s.params, limit, offset],
     });
-    const e = eventFrom(p.websiteId, range, p.filters, [p.from, p.to], true);
+    const e = eventFrom(p.websiteId, range, p.filters, null, true);
     const pv = new Map(
       all<{ value: string | null; n: number }>({
         sql: `SELECT ${dim.sql} AS value, count(*) AS n ${e.sql} AND e.type = 'pageview' GROUP BY value`,
@@ -207,7 +220,12 @@ export function createReports(sqlite: Database.Database) {
 
   function pages(p: ReportParams, limit: number, offset: number) {
     const range = between(p.from, p.to);
-    const e = eventFrom(p.websiteId, range, p.filters, [p.from, p.to]);
+    const e = eventFrom(
+      p.websiteId,
+      range,
+      p.filters,
+      idMatchSpan(sqlite, p.websiteId, [p.from, p.to]),
+    );
     const s = sessionWhere(p.websiteId, range, p.filters, [p.from, p.to]);
     const rows = all<{
       path: string;
