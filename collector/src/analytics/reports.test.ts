@@ -388,6 +388,7 @@ describe('reports against a brute-force computation over the raw rows', () => {
   });
 
   async function sessionFiltered(o: ReturnType<typeof oracle>, from: number, to: number) {
+    const f = await data();
     const range = `from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`;
     const isPv = (e: EventRow) => e.type === 'pageview';
     const cases: [string, Pred['session']][] = [
@@ -435,6 +436,23 @@ describe('reports against a brute-force computation over the raw rows', () => {
       expect(
         Object.fromEntries((pages.body.results as Json[]).map((x) => [x.value, x.pageviews])),
       ).toEqual(Object.fromEntries(byPage));
+      // by a session dimension: sessions inside the range bring their counters, those cut by a
+      // boundary their pageviews in it
+      const browsers = await get(
+        `/api/reports/breakdown?websiteId=site-1&${range}&by=browser&${filter}&limit=50`,
+      );
+      const byBrowser = new Map<string, number>();
+      for (const e of o.eventSet(from, to, { session, event: isPv })) {
+        const b = f.sessions.find((s) => s.id === e.session_id)!.browser ?? 'null';
+        byBrowser.set(b, (byBrowser.get(b) ?? 0) + 1);
+      }
+      // (a row per value of the sessions that started in the range)
+      const rows = browsers.body.results as Json[];
+      expect(rows.length).toBe(
+        new Set(o.sessionSet(from, to, { session }).map((s) => s.browser ?? 'null')).size,
+      );
+      for (const x of rows)
+        expect([x.value, x.pageviews]).toEqual([x.value, byBrowser.get(x.value ?? 'null') ?? 0]);
       // an empty range
       const empty = await get(
         `/api/reports/overview?websiteId=site-1&from=${new Date(from).toISOString()}&to=${new Date(from).toISOString()}&${filter}`,

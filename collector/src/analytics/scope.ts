@@ -25,6 +25,11 @@ function and(filters: Filter[]): Sql {
 const byKind = (filters: Filter[], kind: 'session' | 'event') =>
   filters.filter((f) => f.dimension.kind === kind);
 
+/** The AND-ed conditions of `filters` over `sessions s`, or null when one is an event filter. */
+export function sessionFiltersOnly(filters: Filter[]): Sql | null {
+  return filters.every((f) => f.dimension.kind === 'session') ? and(filters) : null;
+}
+
 /**
  * WHERE conditions over `sessions s` (the range is given as SQL so buckets can bind it). `span`
  * is [from, to) of the start times the range can hold (all buckets together): with event filters,
