@@ -101,6 +101,63 @@ describe('generic query', () => {
     expect(r.body.rows).toEqual(expected);
   });
 
+  it('by a time bucket and session dimensions, counts only: ranges and buckets that cut sessions', async () => {
+    const f = await data();
+    const bySession = new Map(f.sessions.map((s) => [s.id, s]));
+    const long = f.sessions
+      .filter((s) => s.endedAt - s.startedAt > 60_000)
+      .sort((a, b) => a.startedAt - b.startedAt);
+    const mid = (q: number) => {
+      const s = long[Math.floor(q * long.length)]!;
+      return Math.floor((s.startedAt + s.endedAt) / 2);
+    };
+    const cuts = (t: number) => f.sessions.some((s) => s.startedAt < t && s.endedAt >= t);
+    const from = mid(0.2);
+    const to = mid(0.7);
+    expect(cuts(from) && cuts(to)).toBe(true);
+    const hour = (ms: number) =>
+      new Intl.DateTimeFormat('sv-SE', {
+        timeZone: 'Asia/Kolkata',
+        dateStyle: 'short',
+        timeStyle: 'short',
+      })
+        .format(ms)
+        .replace(' ', 'T')
+        .slice(0, 13);
+    const cases: [string, (e: { ts: number }) => string][] = [
+      ['hour,', (e) => hour(e.ts) + '|'],
+      ['day,', (e) => kolkataDay(e.ts) + '|'],
+      ['', () => '|'],
+    ];
+    for (const [time, key] of cases) {
+      const r = await call(
+        `/api/query?websiteId=site-1&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&timezone=Asia/Kolkata&groupBy=${time}browser,country&metrics=count,visitors,sessions&country=!IN&limit=1000`,
+      );
+      expect(r.status).toBe(200);
+      const groups = new Map<string, { n: number; v: Set<string>; s: Set<string> }>();
+      for (const e of f.events) {
+        const s = bySession.get(e.session_id)!;
+        if (e.ts < from || e.ts >= to || s.country === 'IN') continue;
+        const k = `${key(e)}${s.browser}|${s.country}`;
+        const g = groups.get(k) ?? { n: 0, v: new Set(), s: new Set() };
+        g.n++;
+        g.v.add(e.visitor_id);
+        g.s.add(e.session_id);
+        groups.set(k, g);
+      }
+      const t = time.slice(0, -1);
+      const got = Object.fromEntries(
+        (r.body.rows as Json[]).map((x) => [
+          `${t ? x[t] : ''}|${x.browser}|${x.country}`,
+          [x.count, x.visitors, x.sessions],
+        ]),
+      );
+      expect(got).toEqual(
+        Object.fromEntries([...groups].map(([k, g]) => [k, [g.n, g.v.size, g.s.size]])),
+      );
+    }
+  });
+
   it('invalid queries answer 400 with what was wrong', async () => {
     const cases: [string, unknown, RegExp][] = [
       [

@@ -89,9 +89,9 @@ export function createReports(sqlite: Database.Database) {
     const add = (v: string | null, n: number) => out.set(v, (out.get(v) ?? 0) + n);
     for (const r of all<{ value: string | null; n: number }>({
       sql: `SELECT ${value} AS value, sum(s.pageviews) AS n FROM sessions s
-            WHERE s.website_id = ? AND s.started_at >= ? AND s.ended_at < ?${sf.sql}
+            WHERE s.website_id = ? AND s.started_at >= ? AND s.started_at < ? AND s.ended_at < ?${sf.sql}
             GROUP BY value`,
-      params: [p.websiteId, from, to, ...sf.params],
+      params: [p.websiteId, from, to, to, ...sf.params],
     }))
       add(r.value, r.n);
     const crossing = all<{ id: string; value: string | null; lo: number; hi: number }>({
