@@ -15,10 +15,9 @@ import {
   bucketTable,
   eventFrom,
   idMatchSpan,
-  sessionFiltersOnly,
-  type Sql,
 } from './scope.js';
-import { buckets, type Bucket, type Interval } from './time.js';
+import { sessionCounted } from './counted.js';
+import { buckets, type Interval } from './time.js';
 
 export interface QuerySpec {
   websiteId: string;
@@ -66,99 +65,12 @@ function metricSql(metric: string, i: number): string {
   );
 }
 
-/** The metrics {@link sessionCounted} answers, over its rows `u`. */
+/** The metrics `sessionCounted` answers, over its rows `u`. */
 const COUNTED: Record<string, string> = {
   count: 'sum(u.n)',
   visitors: 'count(DISTINCT u.v)',
   sessions: 'count(DISTINCT u.sid)',
 };
-
-/**
- * FROM of per-session rows `u` (bucket label `k`, the dimensions `g0…`, visitor `v`, session
- * `sid`, events `n`) for a query that groups by a time bucket and session dimensions only,
- * counts only (count, visitors, sessions) and filters by session dimensions only; null for any
- * other query. A session wholly inside one bucket is one row carrying its `events` counter (the
- * writer counts each event it inserts; deleting a raw event takes it off), so only the sessions
- * a bucket boundary or the range's ends cut have their events read, one row each, over the
- * merged windows of time they cover (a session's events lie within [started_at, ended_at]).
- */
-function sessionCounted(
-  sqlite: Database.Database,
-  q: QuerySpec,
-  dims: Dimension[],
-  table: string | null,
-  span: readonly [number, number],
-): Sql | null {
-  const sf = sessionFiltersOnly(q.filters);
-  if (
-    !sf ||
-    dims.some((d) => d.kind !== 'session') ||
-    q.metrics.some((m) => !(m in COUNTED)) ||
-    span[0] >= span[1] ||
-    !idMatchSpan(sqlite, q.websiteId, span)
-  )
-    return null;
-  const bucketJson = table ?? JSON.stringify([['', span[0], span[1]]]);
-  const list = (JSON.parse(bucketJson) as [string, number, number][]).map(
-    ([key, start, end]): Bucket => ({ key, start, end }),
-  );
-  if (list.length === 0) return null;
-  // the cut sessions: started in a bucket and ended at or after its end, or started before the
-  // first bucket and ended in or after it
-  const cut = sqlite
-    .prepare(
-      `SELECT s.id, s.started_at AS lo, s.ended_at AS hi
-       FROM json_each(?) b CROSS JOIN sessions s ON s.website_id = ?
-         AND s.started_at >= b.value ->> 1 AND s.started_at < b.value ->> 2
-         AND s.ended_at >= b.value ->> 2
-       WHERE 1${sf.sql}
-       UNION ALL
-       SELECT s.id, s.started_at, s.ended_at FROM sessions s
-       WHERE s.website_id = ? AND s.started_at < ? AND s.ended_at >= ?${sf.sql}`,
-    )
-    .all(bucketJson, q.websiteId, ...sf.params, q.websiteId, span[0], span[0], ...sf.params) as {
-    id: string;
-    lo: number;
-    hi: number;
-  }[];
-  // the windows of time the cut sessions cover within the span, merged
-  const spans = cut
-    .map((c) => [Math.max(c.lo, span[0]), Math.min(c.hi + 1, span[1])] as [number, number])
-    .sort((a, b) => a[0] - b[0]);
-  const windows: [number, number][] = [];
-  for (const [a, b] of spans) {
-    const last = windows.at(-1);
-    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
-    else windows.push([a, b]);
-  }
-  const dimsOf = () => dims.map((d, i) => `, ${d.sql} AS g${i}`).join('');
-  // CROSS JOIN keeps the buckets (and windows) outside: each one a range of the primary key
-  return {
-    sql: `FROM (
-        SELECT b.value ->> 0 AS k${dimsOf()}, s.visitor_id AS v, s.id AS sid, s.events AS n
-        FROM json_each(?) b CROSS JOIN sessions s ON s.website_id = ?
-          AND s.started_at >= b.value ->> 1 AND s.started_at < b.value ->> 2
-          AND s.ended_at < b.value ->> 2
-        WHERE s.events > 0${sf.sql}
-        UNION ALL
-        SELECT b.value ->> 0${dimsOf()}, e.visitor_id, e.session_id, 1
-        FROM json_each(?) w CROSS JOIN events e ON e.website_id = ?
-          AND e.ts >= w.value ->> 0 AND e.ts < w.value ->> 1
-        JOIN json_each(?) b ON e.ts >= b.value ->> 1 AND e.ts < b.value ->> 2
-        JOIN sessions s ON s.website_id = e.website_id AND s.id = e.session_id
-        WHERE e.session_id IN (SELECT value FROM json_each(?))
-      ) u`,
-    params: [
-      bucketJson,
-      q.websiteId,
-      ...sf.params,
-      JSON.stringify(windows),
-      q.websiteId,
-      bucketJson,
-      JSON.stringify(cut.map((c) => c.id)),
-    ],
-  };
-}
 
 export function runQuery(sqlite: Database.Database, q: QuerySpec) {
   if (q.metrics.length === 0) q.metrics = ['count'];
@@ -202,7 +114,18 @@ export function runQuery(sqlite: Database.Database, q: QuerySpec) {
     columns.push(m);
     aliases.push(`m${i}`);
   });
-  const counted = sessionCounted(sqlite, q, dims, table ?? null, span);
+  const counted = q.metrics.every((m) => m in COUNTED)
+    ? sessionCounted(
+        sqlite,
+        q.websiteId,
+        q.filters,
+        dims,
+        interval
+          ? buckets(q.timezone, q.from, q.to, interval)
+          : [{ key: '', start: q.from, end: q.to }],
+        'events',
+      )
+    : null;
   if (counted) {
     // the same columns, from the per-session rows (`u`) instead of the events
     let at = 0;

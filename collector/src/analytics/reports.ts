@@ -16,10 +16,10 @@ import {
   bucketTable,
   eventFrom,
   idMatchSpan,
-  sessionFiltersOnly,
   sessionWhere,
   type Sql,
 } from './scope.js';
+import { sessionCounted } from './counted.js';
 import { eventCounts } from './rollups.js';
 import { buckets, type Bucket } from './time.js';
 
@@ -42,13 +42,22 @@ export function createReports(sqlite: Database.Database) {
   const counts = eventCounts(sqlite);
 
   /**
-   * Pageviews per bucket: from the hourly rollup when no filter applies (a filter needs the
-   * events themselves), else counted over the filtered events.
+   * Pageviews per bucket: from the hourly rollup when no filter applies; under session filters
+   * alone from the sessions' counters (`sessionCounted`: only sessions a bucket boundary cuts
+   * have their events read); else counted over the filtered events.
    */
   function pageviews(p: ReportParams, list: readonly Bucket[]): Map<string, number> {
     if (p.filters.length === 0) {
       const perBucket = counts.perBucket(p.websiteId, list);
       return new Map(list.map((b) => [b.key, perBucket.get(b.key)!.get('pageview') ?? 0]));
+    }
+    const c = sessionCounted(sqlite, p.websiteId, p.filters, [], list, 'pageviews');
+    if (c) {
+      const rows = all<{ k: string; n: number }>({
+        sql: `SELECT u.k AS k, sum(u.n) AS n ${c.sql} GROUP BY k`,
+        params: c.params,
+      });
+      return new Map(rows.map((r) => [r.k, r.n]));
     }
     const span = [list[0]?.start ?? 0, list.at(-1)?.end ?? 0] as const;
     const e = eventFrom(
@@ -66,70 +75,27 @@ export function createReports(sqlite: Database.Database) {
     return new Map(rows.map((r) => [r.k, r.n]));
   }
 
-  /**
-   * Pageviews in [from, to) under session filters alone, per value of a session dimension
-   * (`dim`, or one total under the key null), without reading the events of most sessions: a
-   * session wholly inside the range brings its `pageviews` counter (the writer counts each
-   * pageview it inserts, the raw-event delete takes it off), and only the sessions crossing a
-   * boundary have their pageviews counted, in the two short windows of events that can hold them
-   * (a session's events lie within [started_at, ended_at]). Null where that does not apply: an
-   * event filter, or a site whose history before the range is too long to read its sessions
-   * from the first (see `idMatchSpan`).
-   */
+  /** Pageviews in [from, to) per value of a session dimension, from `sessionCounted`. */
   function sessionPageviews(
     p: ReportParams,
     from: number,
     to: number,
-    dim: Dimension | null,
+    dim: Dimension,
   ): Map<string | null, number> | null {
-    const sf = sessionFiltersOnly(p.filters);
-    if (!sf || !idMatchSpan(sqlite, p.websiteId, [from, to])) return null;
-    const value = dim ? dim.sql : 'NULL';
-    const out = new Map<string | null, number>();
-    const add = (v: string | null, n: number) => out.set(v, (out.get(v) ?? 0) + n);
-    for (const r of all<{ value: string | null; n: number }>({
-      sql: `SELECT ${value} AS value, sum(s.pageviews) AS n FROM sessions s
-            WHERE s.website_id = ? AND s.started_at >= ? AND s.started_at < ? AND s.ended_at < ?${sf.sql}
-            GROUP BY value`,
-      params: [p.websiteId, from, to, to, ...sf.params],
-    }))
-      add(r.value, r.n);
-    const crossing = all<{ id: string; value: string | null; lo: number; hi: number }>({
-      sql: `SELECT s.id, ${value} AS value, s.started_at AS lo, s.ended_at AS hi FROM sessions s
-            WHERE s.website_id = ? AND s.started_at < ? AND s.ended_at >= ?
-              AND (s.started_at < ? OR s.ended_at >= ?)${sf.sql}`,
-      params: [p.websiteId, to, from, from, to, ...sf.params],
+    const c = sessionCounted(
+      sqlite,
+      p.websiteId,
+      p.filters,
+      [dim],
+      [{ key: '', start: from, end: to }],
+      'pageviews',
+    );
+    if (!c) return null;
+    const rows = all<{ value: string | null; n: number }>({
+      sql: `SELECT u.g0 AS value, sum(u.n) AS n ${c.sql} GROUP BY value`,
+      params: c.params,
     });
-    if (crossing.length === 0) return out;
-    // the events of sessions crossing `from` end by the latest of their ends, those of sessions
-    // crossing `to` begin at the earliest of their starts (one window when these overlap)
-    let fromSideEnd = from - 1;
-    let toSideStart = to;
-    for (const c of crossing) {
-      if (c.lo < from) fromSideEnd = Math.max(fromSideEnd, c.hi);
-      if (c.hi >= to) toSideStart = Math.min(toSideStart, c.lo);
-    }
-    const windows: [number, number][] =
-      fromSideEnd >= toSideStart
-        ? [[from, to]]
-        : [
-            [from, fromSideEnd + 1],
-            [Math.max(from, toSideStart), to],
-          ];
-    const valueOf = new Map(crossing.map((c) => [c.id, c.value]));
-    const ids = JSON.stringify(crossing.map((c) => c.id));
-    for (const [a, b] of windows) {
-      if (a >= b) continue;
-      for (const r of all<{ id: string; n: number }>({
-        sql: `SELECT e.session_id AS id, count(*) AS n FROM events e
-              WHERE e.website_id = ? AND e.ts >= ? AND e.ts < ? AND e.type = 'pageview'
-                AND e.session_id IN (SELECT value FROM json_each(?))
-              GROUP BY e.session_id`,
-        params: [p.websiteId, a, b, ids],
-      }))
-        add(valueOf.get(r.id) ?? null, r.n);
-    }
-    return out;
+    return new Map(rows.map((r) => [r.value, r.n]));
   }
 
   function metrics(p: ReportParams, from: number, to: number): Metrics {
@@ -145,14 +111,7 @@ export function createReports(sqlite: Database.Database) {
             FROM sessions s WHERE ${s.sql}`,
       params: s.params,
     });
-    const pv = {
-      n:
-        p.filters.length === 0
-          ? (pageviews(p, [{ key: '', start: from, end: to }]).get('') ?? 0)
-          : (sessionPageviews(p, from, to, null)?.get(null) ??
-            pageviews(p, [{ key: '', start: from, end: to }]).get('') ??
-            0),
-    };
+    const pv = { n: pageviews(p, [{ key: '', start: from, end: to }]).get('') ?? 0 };
     return {
       visitors: agg.visitors,
       visits: agg.visits,
