@@ -69,6 +69,30 @@ describe('migration 0007: clustered sessions', () => {
     db.close();
   });
 
+  it('migration 0008 keeps the hourly rollup and clusters it by its primary key', () => {
+    const file = join(dir, 'rollups.db');
+    const old = openDatabase(file, { migrationsFolder: migrationsBefore('0008') });
+    expect(tableSql(old.sqlite, 'event_rollups')).not.toMatch(/WITHOUT ROWID/);
+    const add = old.sqlite.prepare(
+      `INSERT INTO event_rollups (website_id, hour, type, name, path, events) VALUES (?, ?, 'pageview', '', ?, ?)`,
+    );
+    for (let i = 0; i < 30; i++)
+      add.run(i % 2 ? 'w1' : 'w2', (30 - i) * 3_600_000, `/p${i % 3}`, i + 1);
+    old.close();
+    const db = openDatabase(file);
+    expect(tableSql(db.sqlite, 'event_rollups')).toMatch(
+      /PRIMARY KEY\(`website_id`, `hour`, `type`, `name`, `path`\)\s*\) WITHOUT ROWID/,
+    );
+    const rows = db.sqlite
+      .prepare('SELECT website_id AS w, hour, path, events FROM event_rollups')
+      .all() as { w: string; hour: number; path: string; events: number }[];
+    expect(rows.reduce((a, r) => a + r.events, 0)).toBe((30 * 31) / 2);
+    // clustered: a plain scan returns the rows in primary key order
+    const keys = rows.map((r) => `${r.w}/${String(r.hour).padStart(12, '0')}`);
+    expect(keys).toEqual([...keys].sort());
+    db.close();
+  });
+
   it('refreshes the planner statistics of events and sessions at open', () => {
     const file = join(dir, 'stats.db');
     const db = openDatabase(file);

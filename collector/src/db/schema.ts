@@ -3,8 +3,8 @@
  * Primary keys lead with website_id and, for time-series tables, the time column, so the same
  * shape works on PostgreSQL with Citus or TimescaleDB (SPEC §3.6).
  * Change it, then run `pnpm --filter @sightline/collector db:generate`. A generated migration is
- * edited by hand only for what drizzle-kit cannot declare, and says so at its top (0007: sessions
- * WITHOUT ROWID; a later recreation of that table must keep it).
+ * edited by hand only for what drizzle-kit cannot declare, and says so at its top (0007 and 0008:
+ * sessions and event_rollups WITHOUT ROWID; a later recreation of either table must keep it).
  */
 import { sql } from 'drizzle-orm';
 import {
@@ -189,7 +189,8 @@ export const events = sqliteTable(
  * ranges without reading raw events. Kept in the ingest transaction (each flush adds what it
  * inserted), and by every deletion of events; `name` and `path` hold '' where the event has none,
  * so the primary key can match them. Reports read whole hours here and the ragged edges of a range
- * (half-hour zones, `period=24h`) from the events themselves.
+ * (half-hour zones, `period=24h`) from the events themselves. Clustered (WITHOUT ROWID, see
+ * drizzle/0008) by the primary key.
  */
 export const eventRollups = sqliteTable(
   'event_rollups',
