@@ -198,6 +198,7 @@ for (let h = 0; h < hours && written < target; h++) {
     const t0 = hourStart + Math.floor(rnd() * 3_600_000);
     const views = Math.min(8, 1 + Math.floor(-Math.log(1 - rnd()) * 1.6));
     let t = t0;
+    const first = events.length;
     let entry = '';
     let exit = '';
     let clicks = 0;
@@ -279,13 +280,16 @@ for (let h = 0; h < hours && written < target; h++) {
       ]);
       t += stay + int(500, 5_000);
     }
+    // as the ingest writer keeps it: a session ends at its last event
+    let last = t0;
+    for (let k = first; k < events.length; k++) last = Math.max(last, events[k]![0]);
     sessions.push([
       websiteId,
       sessionId,
       visitorId,
       null,
       t0,
-      t,
+      last,
       views,
       clicks,
       count,
