@@ -17,7 +17,7 @@ import {
   idMatchSpan,
 } from './scope.js';
 import { sessionCounted } from './counted.js';
-import { buckets, type Interval } from './time.js';
+import { buckets, type Bucket, type Interval } from './time.js';
 
 export interface QuerySpec {
   websiteId: string;
@@ -93,8 +93,9 @@ export function runQuery(sqlite: Database.Database, q: QuerySpec) {
   let table: string | undefined;
   let range = between(q.from, q.to);
   let span: readonly [number, number] = [q.from, q.to];
+  let list: Bucket[] = [{ key: '', start: q.from, end: q.to }];
   if (interval) {
-    const list = buckets(q.timezone, q.from, q.to, interval);
+    list = buckets(q.timezone, q.from, q.to, interval);
     table = bucketTable(list);
     span = [list[0]?.start ?? q.from, list.at(-1)?.end ?? q.to];
     range = bucketRange;
@@ -115,16 +116,7 @@ export function runQuery(sqlite: Database.Database, q: QuerySpec) {
     aliases.push(`m${i}`);
   });
   const counted = q.metrics.every((m) => m in COUNTED)
-    ? sessionCounted(
-        sqlite,
-        q.websiteId,
-        q.filters,
-        dims,
-        interval
-          ? buckets(q.timezone, q.from, q.to, interval)
-          : [{ key: '', start: q.from, end: q.to }],
-        'events',
-      )
+    ? sessionCounted(sqlite, q.websiteId, q.filters, dims, list, 'events')
     : null;
   if (counted) {
     // the same columns, from the per-session rows (`u`) instead of the events

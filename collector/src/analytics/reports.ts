@@ -16,6 +16,7 @@ import {
   bucketTable,
   eventFrom,
   idMatchSpan,
+  sessionStarts,
   sessionWhere,
   type Sql,
 } from './scope.js';
@@ -106,15 +107,10 @@ export function createReports(sqlite: Database.Database) {
    * sessions span.
    */
   function visitorIndexPays(websiteId: string, from: number, to: number): boolean {
-    const r = one<{ lo: number | null; hi: number | null }>({
-      // two subqueries: each of min() and max() alone is one search of the primary key
-      sql: `SELECT (SELECT min(started_at) FROM sessions WHERE website_id = ?) AS lo,
-              (SELECT max(started_at) FROM sessions WHERE website_id = ?) AS hi`,
-      params: [websiteId, websiteId],
-    });
-    if (r.lo === null) return false;
-    const overlap = Math.min(to, r.hi! + 1) - Math.max(from, r.lo);
-    return overlap > 0 && r.hi! + 1 - r.lo <= 4 * overlap;
+    const starts = sessionStarts(sqlite, websiteId);
+    if (!starts) return false;
+    const overlap = Math.min(to, starts.last + 1) - Math.max(from, starts.first);
+    return overlap > 0 && starts.last + 1 - starts.first <= 4 * overlap;
   }
 
   function metrics(p: ReportParams, from: number, to: number): Metrics {

@@ -135,14 +135,25 @@ export type Span = readonly [number, number];
  */
 const ID_MATCH_HISTORY = 3;
 
+/** The first and last start of a site's sessions (two searches of the primary key), or null. */
+export function sessionStarts(
+  sqlite: Database.Database,
+  websiteId: string,
+): { first: number; last: number } | null {
+  // two subqueries: each of min() and max() alone is one search of the primary key
+  const r = sqlite
+    .prepare(
+      `SELECT (SELECT min(started_at) FROM sessions WHERE website_id = ?) AS first,
+              (SELECT max(started_at) FROM sessions WHERE website_id = ?) AS last`,
+    )
+    .get(websiteId, websiteId) as { first: number | null; last: number | null };
+  return r.first === null ? null : { first: r.first, last: r.last! };
+}
+
 /** `span` when events in it may be matched to filtered sessions by id, else null (join them). */
 export function idMatchSpan(sqlite: Database.Database, websiteId: string, span: Span): Span | null {
-  const first = sqlite
-    .prepare('SELECT min(started_at) AS t FROM sessions WHERE website_id = ?')
-    .get(websiteId) as { t: number | null };
-  return first.t === null || span[0] - first.t <= ID_MATCH_HISTORY * (span[1] - span[0])
-    ? span
-    : null;
+  const starts = sessionStarts(sqlite, websiteId);
+  return !starts || span[0] - starts.first <= ID_MATCH_HISTORY * (span[1] - span[0]) ? span : null;
 }
 
 /** A fixed range [from, to) as SQL over the placeholder column `$ts`. */
