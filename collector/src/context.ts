@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { OpenDatabase } from './db/client.js';
 import type { RateLimit } from './http/rate-limit.js';
 import type { Logger } from './http/request-log.js';
+import { columnStoreFor, type ColumnStore } from './analytics/columns/store.js';
 import { EventBus } from './realtime/bus.js';
 
 /** Request and payload bounds (SPEC §3.4). */
@@ -60,6 +61,8 @@ export interface AppDeps {
   log?: Logger;
   /** log ingest requests too (many; off by default) */
   logIngest?: boolean;
+  /** build the reports' column store in the background now (`SIGHTLINE_COLUMNS=off` vetoes) */
+  columns?: boolean;
 }
 
 /** Resolved dependencies shared by routes, ingest and queries. */
@@ -75,6 +78,8 @@ export interface AppContext {
   logIngest: boolean;
   /** committed events, for live listeners (SSE) */
   bus: EventBus;
+  /** the reports' in-memory columns of this database (answering once built) */
+  columns: ColumnStore;
 }
 
 export function resolveContext(deps: AppDeps): AppContext {
@@ -89,5 +94,6 @@ export function resolveContext(deps: AppDeps): AppContext {
     log: deps.log,
     logIngest: deps.logIngest ?? false,
     bus: new EventBus(),
+    columns: columnStoreFor(deps.database.sqlite),
   };
 }

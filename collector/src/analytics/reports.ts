@@ -23,6 +23,8 @@ import {
 import { sessionCounted } from './counted.js';
 import { eventCounts } from './rollups.js';
 import { buckets, type Bucket } from './time.js';
+import { createColumnReports } from './columns/reports.js';
+import type { ColumnStore } from './columns/store.js';
 
 export interface Metrics {
   visitors: number;
@@ -37,7 +39,14 @@ export interface Metrics {
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-export function createReports(sqlite: Database.Database) {
+/**
+ * The reports over `sqlite`; with a column store (`columns/`), the overview, the time series and
+ * the breakdowns by session dimensions and by `page`, `event` and `type` are answered from it
+ * whenever it is ready and the filters are of those dimensions (the same figures; the SQL path
+ * answers everything else).
+ */
+export function createReports(sqlite: Database.Database, columns: ColumnStore | null = null) {
+  const col = columns ? createColumnReports(columns) : null;
   const all = <T>(q: Sql) => sqlite.prepare(q.sql).all(...q.params) as T[];
   const one = <T>(q: Sql) => sqlite.prepare(q.sql).get(...q.params) as T;
   const counts = eventCounts(sqlite);
@@ -114,6 +123,8 @@ export function createReports(sqlite: Database.Database) {
   }
 
   function metrics(p: ReportParams, from: number, to: number): Metrics {
+    const c = col?.metrics(p, from, to);
+    if (c) return shapeMetrics(c, { n: c.pageviews });
     const s = sessionWhere(p.websiteId, between(from, to), p.filters, [from, to]);
     const byIndex = p.filters.length === 0 && visitorIndexPays(p.websiteId, from, to);
     const agg = one<{
@@ -134,6 +145,13 @@ export function createReports(sqlite: Database.Database) {
         params: s.params,
       }).n;
     const pv = { n: pageviews(p, [{ key: '', start: from, end: to }]).get('') ?? 0 };
+    return shapeMetrics(agg, pv);
+  }
+
+  function shapeMetrics(
+    agg: { visits: number; visitors: number; bounces: number | null; ms: number | null },
+    pv: { n: number },
+  ): Metrics {
     return {
       visitors: agg.visitors,
       visits: agg.visits,
@@ -167,6 +185,8 @@ export function createReports(sqlite: Database.Database) {
 
   function timeseries(p: ReportParams) {
     const list = buckets(p.timezone, p.from, p.to, p.interval);
+    const c = col?.timeseries(p, list);
+    if (c) return shapeTimeseries(p, list, new Map(c.rows.map((r) => [r.k, r])), c.pv);
     const table = bucketTable(list);
     const s = sessionWhere(p.websiteId, bucketRange, p.filters, [
       list[0]?.start ?? p.from,
@@ -186,6 +206,15 @@ export function createReports(sqlite: Database.Database) {
     });
     const byKey = new Map(sessionRows.map((r) => [r.k, r]));
     const pvByKey = pageviews(p, list);
+    return shapeTimeseries(p, list, byKey, pvByKey);
+  }
+
+  function shapeTimeseries(
+    p: ReportParams,
+    list: readonly Bucket[],
+    byKey: Map<string, { visits: number; visitors: number; bounces: number | null; ms: number | null }>,
+    pvByKey: Map<string, number>,
+  ) {
     return {
       interval: p.interval,
       timezone: p.timezone,
@@ -198,8 +227,8 @@ export function createReports(sqlite: Database.Database) {
           visitors: r?.visitors ?? 0,
           visits: r?.visits ?? 0,
           pageviews,
-          bounceRate: r?.visits ? round((100 * r.bounces) / r.visits, 1) : 0,
-          visitDuration: r?.visits ? Math.round(r.ms / 1000) : 0,
+          bounceRate: r?.visits ? round((100 * r.bounces!) / r.visits, 1) : 0,
+          visitDuration: r?.visits ? Math.round(r.ms! / 1000) : 0,
         };
       }),
     };
@@ -209,6 +238,18 @@ export function createReports(sqlite: Database.Database) {
     const dim = dimension(by);
     const range = between(p.from, p.to);
     if (dim.kind === 'session') return sessionBreakdown(p, dim, range, limit, offset);
+    const rows = col?.eventBreakdown(p, dim, limit, offset) ?? eventRows(p, dim, range, limit, offset);
+    return {
+      by: dim.name,
+      results: rows.map((r) =>
+        dim.name === 'page'
+          ? { value: r.value, visitors: r.visitors, pageviews: r.events }
+          : { value: r.value, visitors: r.visitors, events: r.events },
+      ),
+    };
+  }
+
+  function eventRows(p: ReportParams, dim: Dimension, range: Sql, limit: number, offset: number) {
     const e = eventFrom(
       p.websiteId,
       range,
@@ -222,14 +263,7 @@ export function createReports(sqlite: Database.Database) {
             GROUP BY value ORDER BY visitors DESC, events DESC, value LIMIT ? OFFSET ?`,
       params: [...e.params, limit, offset],
     });
-    return {
-      by: dim.name,
-      results: rows.map((r) =>
-        dim.name === 'page'
-          ? { value: r.value, visitors: r.visitors, pageviews: r.events }
-          : { value: r.value, visitors: r.visitors, events: r.events },
-      ),
-    };
+    return rows;
   }
 
   function sessionBreakdown(
@@ -239,6 +273,8 @@ export function createReports(sqlite: Database.Database) {
     limit: number,
     offset: number,
   ) {
+    const c = col?.sessionBreakdown(p, dim, limit, offset);
+    if (c) return shapeSessionRows(dim, c.rows, c.pv);
     const s = sessionWhere(p.websiteId, range, p.filters, [p.from, p.to]);
     const rows = all<{
       value: string | null;
@@ -264,6 +300,14 @@ export function createReports(sqlite: Database.Database) {
           }).map((r) => [r.value, r.n]),
         );
       })();
+    return shapeSessionRows(dim, rows, pv);
+  }
+
+  function shapeSessionRows(
+    dim: Dimension,
+    rows: { value: string | null; visitors: number; visits: number; bounces: number; ms: number }[],
+    pv: Map<string | null, number>,
+  ) {
     return {
       by: dim.name,
       results: rows.map((r) => ({

@@ -54,7 +54,7 @@ const route = (path: string, summary: string, query: Record<string, z.ZodType>) 
   });
 
 export function registerReportRoutes(app: OpenAPIHono, ctx: AppContext): void {
-  const reports = createReports(ctx.database.sqlite);
+  const reports = createReports(ctx.database.sqlite, ctx.columns);
   const read = requireScope(ctx, 'read', { allowPublic: true });
   const params = (c: Parameters<typeof authorize>[0]) =>
     reportParams(ctx.database.db, authorize(c, { scope: 'read' }), c.req.query(), ctx.now());

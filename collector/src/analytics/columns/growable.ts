@@ -1,0 +1,131 @@
+/**
+ * Growable typed-array columns for the column store: appended to at ingest, read by index in
+ * report scans. `IdColumn` holds dictionary ids as `Uint16` until an id needs more, then widens
+ * to `Uint32` once (most dimensions have far fewer than 65 535 values). `Blocks` keeps the
+ * min/max of a time column per block of rows, so a range scan reads only the blocks that overlap
+ * it (rows arrive nearly, not exactly, in time order).
+ */
+
+type Typed = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
+type Ctor<T extends Typed> = { new (n: number): T };
+
+const INITIAL = 1024;
+
+/** A typed array with a length and amortized doubling. */
+export class Growable<T extends Typed> {
+  data: T;
+  length = 0;
+  constructor(
+    private readonly ctor: Ctor<T>,
+    capacity = INITIAL,
+  ) {
+    this.data = new ctor(Math.max(capacity, 16));
+  }
+
+  push(v: number): number {
+    if (this.length === this.data.length) this.grow(this.length + 1);
+    this.data[this.length] = v;
+    return this.length++;
+  }
+
+  /** Ensures room for `n` rows in total. */
+  grow(n: number): void {
+    if (n <= this.data.length) return;
+    const next = new this.ctor(Math.max(n, this.data.length * 2));
+    next.set(this.data.subarray(0, this.length) as never);
+    this.data = next;
+  }
+
+  /** Bytes held (capacity, not length). */
+  get bytes(): number {
+    return this.data.byteLength;
+  }
+}
+
+/** Dictionary ids: `Uint16` while every id fits, then `Uint32`. */
+export class IdColumn {
+  data: Uint16Array | Uint32Array = new Uint16Array(INITIAL);
+  length = 0;
+
+  push(id: number): void {
+    if (this.length === this.data.length) this.resize(this.data.length * 2, this.data);
+    if (id > 0xffff && this.data instanceof Uint16Array) this.widen();
+    this.data[this.length++] = id;
+  }
+
+  set(i: number, id: number): void {
+    if (id > 0xffff && this.data instanceof Uint16Array) this.widen();
+    this.data[i] = id;
+  }
+
+  private widen(): void {
+    const next = new Uint32Array(this.data.length);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+
+  private resize(n: number, from: Uint16Array | Uint32Array): void {
+    const next = from instanceof Uint16Array ? new Uint16Array(n) : new Uint32Array(n);
+    next.set(from.subarray(0, this.length));
+    this.data = next;
+  }
+
+  get bytes(): number {
+    return this.data.byteLength;
+  }
+}
+
+/** log2 of the rows per block of {@link Blocks}. */
+export const BLOCK_SHIFT = 12;
+export const BLOCK_ROWS = 1 << BLOCK_SHIFT;
+
+/**
+ * Min and max of a time column per block of `BLOCK_ROWS` rows. Only ever widened (a row's time
+ * may move, e.g. a session starting earlier): a block's bounds always hold its rows' times.
+ */
+export class Blocks {
+  readonly min = new Growable(Float64Array, 64);
+  readonly max = new Growable(Float64Array, 64);
+
+  /** Row `i` holds time `t` (rows are added in order; existing rows may be widened). */
+  note(i: number, t: number): void {
+    const b = i >>> BLOCK_SHIFT;
+    while (this.min.length <= b) {
+      this.min.push(Infinity);
+      this.max.push(-Infinity);
+    }
+    if (t < this.min.data[b]!) this.min.data[b] = t;
+    if (t > this.max.data[b]!) this.max.data[b] = t;
+  }
+
+  /**
+   * Calls `visit(start, end)` for the row ranges of the blocks that may hold a time in
+   * [from, to] (`to` inclusive when `inclusive`, else exclusive), `rows` being the column length.
+   */
+  each(
+    from: number,
+    to: number,
+    inclusive: boolean,
+    rows: number,
+    visit: (start: number, end: number) => void,
+  ): void {
+    const min = this.min.data;
+    const max = this.max.data;
+    const n = this.min.length;
+    let runStart = -1;
+    for (let b = 0; b < n; b++) {
+      const hit = max[b]! >= from && (inclusive ? min[b]! <= to : min[b]! < to);
+      if (hit) {
+        if (runStart < 0) runStart = b;
+      } else if (runStart >= 0) {
+        visit(runStart << BLOCK_SHIFT, Math.min(rows, b << BLOCK_SHIFT));
+        runStart = -1;
+      }
+    }
+    if (runStart >= 0) visit(runStart << BLOCK_SHIFT, Math.min(rows, n << BLOCK_SHIFT));
+  }
+
+  get bytes(): number {
+    return this.min.bytes + this.max.bytes;
+  }
+}

@@ -1,0 +1,458 @@
+/**
+ * The column versions of the overview (`metrics`), the time series and the breakdowns (by a
+ * session dimension, or by `page`, `event`, `type`). Each returns the same intermediate rows as
+ * the SQL of `analytics/reports.ts` (which shapes both alike), or null where the column store
+ * does not apply (not ready, a `prop.*` filter or dimension): then SQL answers. The row sets are
+ * those of `analytics/scope.ts`:
+ * - sessions: started in the range, passing the session filters, and with event filters holding
+ *   an event that passes them between the span's start and the latest end of the sessions that
+ *   started in the span (`sessionWhere`);
+ * - events: in the range, passing the event filters, and under session filters of a known
+ *   session that passes them (whenever it started).
+ */
+import type { Dimension } from '../dimensions.js';
+import type { Filter } from '../filters.js';
+import type { ReportParams } from '../params.js';
+import type { Bucket } from '../time.js';
+import { compareText, type Dictionary } from './dictionary.js';
+import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
+
+/** Session aggregates as the SQL returns them (`bounces`, `ms` null without sessions). */
+export interface SessionAgg {
+  visits: number;
+  visitors: number;
+  bounces: number | null;
+  ms: number | null;
+}
+
+type Ids = Uint16Array | Uint32Array;
+
+interface Plan {
+  site: SiteColumns;
+  filters: Filter[];
+  /** per filtered session dimension: its column and the ids that pass */
+  sessionTests: { col: Ids; ok: Uint8Array }[];
+  pathOk: Uint8Array | null;
+  labelOk: Uint8Array | null;
+  typeOk: Uint8Array | null;
+  hasEventFilters: boolean;
+  /** the pageview type id, -1 when none was ever stored */
+  pageview: number;
+}
+
+const sessionDimIndex = new Map(SESSION_DIMS.map((d, i) => [d.name, i]));
+
+/** Bytes of scratch bitmaps a breakdown may use for its distinct counts at once. */
+const BITMAP_BYTES = 32 * 1024 * 1024;
+
+export function createColumnReports(store: ColumnStore) {
+  let idx = new Int32Array(1 << 16);
+  let groupBuf = new Int32Array(1 << 16);
+  let visitorBuf = new Int32Array(1 << 16);
+  let maskCache: { site: SiteColumns; version: number; filters: Filter[]; mask: Uint8Array } | null =
+    null;
+
+  const room = (n: number) => {
+    if (idx.length < n) idx = new Int32Array(Math.max(n, idx.length * 2));
+  };
+  const pairRoom = (n: number) => {
+    if (groupBuf.length < n) {
+      groupBuf = new Int32Array(Math.max(n, groupBuf.length * 2));
+      visitorBuf = new Int32Array(groupBuf.length);
+    }
+  };
+
+  function and(a: Uint8Array | null, b: Uint8Array): Uint8Array {
+    if (!a) return b;
+    const out = new Uint8Array(b.length);
+    for (let i = 0; i < b.length; i++) out[i] = a[i]! & b[i]!;
+    return out;
+  }
+
+  /** The plan of a report, or null where the columns do not apply. */
+  function plan(p: ReportParams): Plan | null {
+    if (p.filters.some((f) => f.dimension.name.startsWith('prop.'))) return null;
+    const site = store.site(p.websiteId);
+    if (!site) return null;
+    const perDim = new Map<number, Uint8Array>();
+    let pathOk: Uint8Array | null = null;
+    let labelOk: Uint8Array | null = null;
+    let typeOk: Uint8Array | null = null;
+    for (const f of p.filters) {
+      if (f.dimension.kind === 'session') {
+        const d = sessionDimIndex.get(f.dimension.name);
+        if (d === undefined) return null;
+        perDim.set(d, and(perDim.get(d) ?? null, store.dims[d]!.matches(f)));
+      } else if (f.dimension.name === 'page') pathOk = and(pathOk, store.paths.matches(f));
+      else if (f.dimension.name === 'event') labelOk = and(labelOk, store.labels.matches(f));
+      else if (f.dimension.name === 'type') typeOk = and(typeOk, store.types.matches(f));
+      else return null;
+    }
+    return {
+      site,
+      filters: p.filters,
+      sessionTests: [...perDim].map(([d, ok]) => ({ col: site.sDims[d]!.data, ok })),
+      pathOk,
+      labelOk,
+      typeOk,
+      hasEventFilters: !!(pathOk || labelOk || typeOk),
+      pageview: store.types.find('pageview') ?? -1,
+    };
+  }
+
+  /** 1 per session ordinal passing the session filters (null when there are none). */
+  function sessionMask(q: Plan): Uint8Array | null {
+    if (q.sessionTests.length === 0) return null;
+    const { site } = q;
+    const c = maskCache;
+    if (c && c.site === site && c.version === site.version && c.filters === q.filters) return c.mask;
+    const n = site.sessions;
+    const mask = new Uint8Array(n).fill(1);
+    for (const { col, ok } of q.sessionTests)
+      for (let s = 0; s < n; s++) if (!ok[col[s]!]) mask[s] = 0;
+    maskCache = { site, version: site.version, filters: q.filters, mask };
+    return mask;
+  }
+
+  /**
+   * The matching events in [from, to) into `idx` (in row order); `type` >= 0 keeps that type
+   * only; `needSession` drops events of unknown sessions even without session filters.
+   */
+  function selectEvents(q: Plan, from: number, to: number, type: number, needSession: boolean) {
+    const { site, pathOk, labelOk, typeOk } = q;
+    const mask = sessionMask(q);
+    const ts = site.eTs.data;
+    const types = site.eType.data;
+    const paths = site.ePath.data;
+    const labels = site.eLabel.data;
+    const sess = site.eSession.data;
+    room(site.events);
+    const out = idx;
+    let n = 0;
+    site.eBlocks.each(from, to, false, site.events, (a, b) => {
+      for (let i = a; i < b; i++) {
+        const t = ts[i]!;
+        if (t < from || t >= to) continue;
+        if (type >= 0 && types[i] !== type) continue;
+        if (typeOk && !typeOk[types[i]!]) continue;
+        if (pathOk && !pathOk[paths[i]!]) continue;
+        if (labelOk && !labelOk[labels[i]!]) continue;
+        if (mask || needSession) {
+          const s = sess[i]!;
+          if (s < 0 || (mask && !mask[s])) continue;
+        }
+        out[n++] = i;
+      }
+    });
+    return n;
+  }
+
+  /** Pageview count: the events as above, of type pageview (none when none was ever stored). */
+  function pageviewEvents(q: Plan, from: number, to: number, needSession: boolean): number {
+    if (q.pageview < 0) return 0;
+    return selectEvents(q, from, to, q.pageview, needSession);
+  }
+
+  /**
+   * With event filters, 1 per session holding a passing event in [span start, latest end of the
+   * sessions started in the span] (`sessionWhere`); null without event filters.
+   */
+  function held(q: Plan, from: number, to: number): Uint8Array | null {
+    if (!q.hasEventFilters) return null;
+    const { site, pathOk, labelOk, typeOk } = q;
+    const start = site.sStart.data;
+    const end = site.sEnd.data;
+    let maxEnd = -Infinity;
+    site.sBlocks.each(from, to, false, site.sessions, (a, b) => {
+      for (let s = a; s < b; s++) {
+        const t = start[s]!;
+        if (t >= from && t < to && end[s]! > maxEnd) maxEnd = end[s]!;
+      }
+    });
+    if (maxEnd === -Infinity) maxEnd = 0; // coalesce(max(ended_at), 0)
+    const out = new Uint8Array(site.sessions);
+    const ts = site.eTs.data;
+    const types = site.eType.data;
+    const paths = site.ePath.data;
+    const labels = site.eLabel.data;
+    const sess = site.eSession.data;
+    site.eBlocks.each(from, maxEnd, true, site.events, (a, b) => {
+      for (let i = a; i < b; i++) {
+        const t = ts[i]!;
+        if (t < from || t > maxEnd) continue;
+        if (typeOk && !typeOk[types[i]!]) continue;
+        if (pathOk && !pathOk[paths[i]!]) continue;
+        if (labelOk && !labelOk[labels[i]!]) continue;
+        const s = sess[i]!;
+        if (s >= 0) out[s] = 1;
+      }
+    });
+    return out;
+  }
+
+  /** The sessions of the report started in [from, to) into `idx`; `span` for `held`. */
+  function selectSessions(q: Plan, from: number, to: number, span: readonly [number, number]) {
+    const { site } = q;
+    const mask = sessionMask(q);
+    const h = held(q, span[0], span[1]);
+    const start = site.sStart.data;
+    room(site.sessions);
+    const out = idx;
+    let n = 0;
+    site.sBlocks.each(from, to, false, site.sessions, (a, b) => {
+      for (let s = a; s < b; s++) {
+        const t = start[s]!;
+        if (t < from || t >= to) continue;
+        if (mask && !mask[s]) continue;
+        if (h && !h[s]) continue;
+        out[n++] = s;
+      }
+    });
+    return n;
+  }
+
+  /** visits, distinct visitors, bounces and average length of the first `n` sessions of `idx`. */
+  function aggregate(site: SiteColumns, list: Int32Array, a: number, b: number): SessionAgg {
+    const start = site.sStart.data;
+    const end = site.sEnd.data;
+    const pv = site.sPageviews.data;
+    const vis = site.sVisitor.data;
+    const epoch = site.nextEpoch();
+    const stamp = site.stamp;
+    let visitors = 0;
+    let bounces = 0;
+    let ms = 0;
+    for (let i = a; i < b; i++) {
+      const s = list[i]!;
+      if (pv[s]! <= 1) bounces++;
+      ms += end[s]! - start[s]!;
+      const v = vis[s]!;
+      if (stamp[v] !== epoch) {
+        stamp[v] = epoch;
+        visitors++;
+      }
+    }
+    const visits = b - a;
+    return {
+      visits,
+      visitors,
+      bounces: visits ? bounces : null,
+      ms: visits ? ms / visits : null,
+    };
+  }
+
+  /** The overview's figures of [from, to), or null (SQL answers). */
+  function metrics(p: ReportParams, from: number, to: number) {
+    const q = plan(p);
+    if (!q) return null;
+    const n = selectSessions(q, from, to, [from, to]);
+    const agg = aggregate(q.site, idx, 0, n);
+    const pageviews = pageviewEvents(q, from, to, false);
+    store.stats.answered++;
+    return { ...agg, pageviews };
+  }
+
+  /** The bucket of `t` among consecutive buckets, starting the search at the last one found. */
+  function bucketFinder(list: readonly Bucket[]) {
+    const starts = list.map((b) => b.start);
+    const ends = list.map((b) => b.end);
+    let cur = 0;
+    return (t: number): number => {
+      if (t >= starts[cur]! && t < ends[cur]!) return cur;
+      let lo = 0;
+      let hi = list.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (t < starts[mid]!) hi = mid - 1;
+        else if (t >= ends[mid]!) lo = mid + 1;
+        else return (cur = mid);
+      }
+      return -1;
+    };
+  }
+
+  /** Per bucket: the session rows (buckets with visits only) and the pageviews. */
+  function timeseries(p: ReportParams, list: readonly Bucket[]) {
+    const q = plan(p);
+    if (!q) return null;
+    const rows: (SessionAgg & { k: string })[] = [];
+    const pv = new Map<string, number>();
+    if (list.length === 0) return { rows, pv };
+    const from = list[0]!.start;
+    const to = list.at(-1)!.end;
+    const { site } = q;
+    const n = selectSessions(q, from, to, [from, to]);
+    // counting sort of the sessions by bucket, then one distinct count per bucket
+    const find = bucketFinder(list);
+    const start = site.sStart.data;
+    const bucketOf = new Int32Array(n);
+    const count = new Int32Array(list.length + 1);
+    for (let i = 0; i < n; i++) {
+      const b = find(start[idx[i]!]!);
+      bucketOf[i] = b;
+      count[b + 1]!++;
+    }
+    for (let b = 0; b < list.length; b++) count[b + 1]! += count[b]!;
+    const sorted = new Int32Array(n);
+    const at = count.slice(0, list.length);
+    for (let i = 0; i < n; i++) sorted[at[bucketOf[i]!]!++] = idx[i]!;
+    for (let b = 0; b < list.length; b++) {
+      if (count[b + 1] === count[b]) continue;
+      rows.push({ k: list[b]!.key, ...aggregate(site, sorted, count[b]!, count[b + 1]!) });
+    }
+    const m = pageviewEvents(q, from, to, false);
+    const per = new Int32Array(list.length);
+    const ts = site.eTs.data;
+    for (let i = 0; i < m; i++) {
+      const b = find(ts[idx[i]!]!);
+      if (b >= 0) per[b]!++;
+    }
+    for (let b = 0; b < list.length; b++) if (per[b]) pv.set(list[b]!.key, per[b]!);
+    store.stats.answered++;
+    return { rows, pv };
+  }
+
+  /**
+   * The groups that rank first by (distinct visitors desc, count desc, value asc), at most `k`,
+   * with exact distinct visitors: items are (group, visitor) pairs in `groupBuf`/`visitorBuf`,
+   * `counts` per group id. A group's visitors are at most its count, so groups are counted in
+   * order of count, in chunks of bitmaps over visitor ordinals, until no later group can rank.
+   */
+  function rank(
+    n: number,
+    counts: Int32Array,
+    visitors: number,
+    k: number,
+    value: (id: number) => string | null,
+    skipNull: boolean,
+  ): { id: number; visitors: number; count: number }[] {
+    const candidates: number[] = [];
+    for (let g = skipNull ? 1 : 0; g < counts.length; g++) if (counts[g]! > 0) candidates.push(g);
+    candidates.sort((a, b) => counts[b]! - counts[a]! || a - b);
+    const words = Math.max(1, (visitors + 31) >>> 5);
+    const per = Math.max(1, Math.floor(BITMAP_BYTES / 4 / words));
+    const distinct = new Int32Array(counts.length);
+    const slot = new Int32Array(counts.length).fill(-1);
+    const done: { id: number; visitors: number; count: number }[] = [];
+    const order = (a: (typeof done)[0], b: (typeof done)[0]) =>
+      b.visitors - a.visitors || b.count - a.count || compareText(value(a.id), value(b.id));
+    let bits: Uint32Array | null = null;
+    for (let pos = 0; pos < candidates.length; ) {
+      if (done.length >= k && counts[candidates[pos]!]! < done[k - 1]!.visitors) break;
+      const chunk = candidates.slice(pos, pos + per);
+      pos += chunk.length;
+      chunk.forEach((g, i) => (slot[g] = i));
+      const size = chunk.length * words;
+      if (!bits || bits.length < size) bits = new Uint32Array(size);
+      else bits.fill(0, 0, size);
+      for (let i = 0; i < n; i++) {
+        const g = groupBuf[i]!;
+        const sl = slot[g]!;
+        if (sl < 0) continue;
+        const v = visitorBuf[i]!;
+        const w = sl * words + (v >>> 5);
+        const bit = 1 << (v & 31);
+        if ((bits[w]! & bit) === 0) {
+          bits[w] = bits[w]! | bit;
+          distinct[g]!++;
+        }
+      }
+      for (const g of chunk) {
+        slot[g] = -1;
+        done.push({ id: g, visitors: distinct[g]!, count: counts[g]! });
+      }
+      done.sort(order);
+    }
+    return done.slice(0, k);
+  }
+
+  const eventColumn = (site: SiteColumns, name: string): { col: Ids; dict: Dictionary } | null =>
+    name === 'page'
+      ? { col: site.ePath.data, dict: store.paths }
+      : name === 'event'
+        ? { col: site.eLabel.data, dict: store.labels }
+        : name === 'type'
+          ? { col: site.eType.data, dict: store.types }
+          : null;
+
+  /** Rows of a breakdown by `page`, `event` or `type` (value, events, visitors), or null. */
+  function eventBreakdown(p: ReportParams, dim: Dimension, limit: number, offset: number) {
+    const q = plan(p);
+    if (!q) return null;
+    const { site } = q;
+    const c = eventColumn(site, dim.name);
+    if (!c) return null;
+    store.stats.answered++;
+    const type = dim.name === 'page' ? q.pageview : -1;
+    if (dim.name === 'page' && type < 0) return [];
+    const n = selectEvents(q, p.from, p.to, type, false);
+    const counts = new Int32Array(c.dict.size);
+    pairRoom(n);
+    const vis = site.eVisitor.data;
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      const e = idx[i]!;
+      const g = c.col[e]!;
+      if (g === 0) continue; // NULL values are not a row
+      counts[g]!++;
+      groupBuf[m] = g;
+      visitorBuf[m++] = vis[e]!;
+    }
+    const top = rank(m, counts, site.visitors, offset + limit, (id) => c.dict.values[id]!, true);
+    return top.slice(offset, offset + limit).map((r) => ({
+      value: c.dict.values[r.id]!,
+      events: r.count,
+      visitors: r.visitors,
+    }));
+  }
+
+  /** Rows of a breakdown by a session dimension and the pageviews per value, or null. */
+  function sessionBreakdown(p: ReportParams, dim: Dimension, limit: number, offset: number) {
+    const q = plan(p);
+    if (!q) return null;
+    const d = sessionDimIndex.get(dim.name);
+    if (d === undefined) return null;
+    const { site } = q;
+    const dict = store.dims[d]!;
+    const col = site.sDims[d]!.data;
+    const n = selectSessions(q, p.from, p.to, [p.from, p.to]);
+    const counts = new Int32Array(dict.size);
+    const bounces = new Int32Array(dict.size);
+    const ms = new Float64Array(dict.size);
+    pairRoom(n);
+    const start = site.sStart.data;
+    const end = site.sEnd.data;
+    const pvs = site.sPageviews.data;
+    const vis = site.sVisitor.data;
+    for (let i = 0; i < n; i++) {
+      const s = idx[i]!;
+      const g = col[s]!;
+      counts[g]!++;
+      if (pvs[s]! <= 1) bounces[g]!++;
+      ms[g]! += end[s]! - start[s]!;
+      groupBuf[i] = g;
+      visitorBuf[i] = vis[s]!;
+    }
+    const top = rank(n, counts, site.visitors, offset + limit, (id) => dict.values[id]!, false);
+    const rows = top.slice(offset, offset + limit).map((r) => ({
+      value: dict.values[r.id]!,
+      visitors: r.visitors,
+      visits: r.count,
+      bounces: bounces[r.id]!,
+      ms: ms[r.id]! / r.count,
+    }));
+    // pageviews in the range per value, of events with a known session
+    const m = pageviewEvents(q, p.from, p.to, true);
+    const per = new Int32Array(dict.size);
+    const sess = site.eSession.data;
+    for (let i = 0; i < m; i++) per[col[sess[idx[i]!]!]!]!++;
+    const pv = new Map<string | null, number>();
+    for (let g = 0; g < per.length; g++) if (per[g]) pv.set(dict.values[g]!, per[g]!);
+    store.stats.answered++;
+    return { rows, pv };
+  }
+
+  return { metrics, timeseries, eventBreakdown, sessionBreakdown };
+}
+
+export type ColumnReports = ReturnType<typeof createColumnReports>;

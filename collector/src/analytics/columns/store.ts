@@ -1,0 +1,484 @@
+/**
+ * The column store: the analytics rows of one SQLite database held in memory as typed-array
+ * columns, partitioned per website, for the reports that scan many rows (overview, time series,
+ * breakdowns; see `columns/reports.ts` and docs/analytics.md). SQLite stays the source of truth:
+ *
+ * - **Build**: in the background, in chunks (`setImmediate` between them, so ingest and requests
+ *   keep flowing): the events' high-water mark (`rowid`) is taken first, then every session is
+ *   read (keyset over the primary key), then the events up to the mark (`rowid` ranges). Until it
+ *   is ready, reports answer from SQL.
+ * - **Freshness**: before a report is answered, the store catches up: events above the mark are
+ *   appended and their sessions re-read (by `sessions_key`) and updated in place or added. A
+ *   session can also change without an event row being inserted (a replay-only batch widens
+ *   `ended_at`, an identify whose events were all duplicates, a batch creating a session with no
+ *   new event): temporary triggers of this connection log those sessions, and they are re-read
+ *   too.
+ * - **Deletions** (a raw event, an erased visitor, a deleted website: anything deleting or
+ *   updating events, or deleting sessions, through this connection) are seen by temporary
+ *   triggers and make the store rebuild; SQL answers meanwhile. Another process's inserts are
+ *   picked up by the `rowid` catch-up; its deletions and event-less session changes are not.
+ * - **Limits**: `SIGHTLINE_COLUMNS=off` disables it; above `SIGHTLINE_COLUMNS_MAX_EVENTS`
+ *   (default 30 M) events it is dropped and SQL answers.
+ *
+ * Strings are dictionary-coded (`dictionary.ts`); sessions and visitors get dense per-website
+ * ordinals so distinct counts are stamp arrays or bitmaps, not hash sets of strings.
+ */
+import type Database from 'better-sqlite3';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { dimension, dimensionNames } from '../dimensions.js';
+import { Dictionary } from './dictionary.js';
+import { Blocks, Growable, IdColumn } from './growable.js';
+
+/** The session dimensions, in column order: report name and `sessions` column. */
+export const SESSION_DIMS: readonly { name: string; column: string }[] = dimensionNames
+  .filter((n) => !n.includes('<'))
+  .map((n) => dimension(n))
+  .filter((d) => d.kind === 'session')
+  .map((d) => ({ name: d.name, column: d.sql.slice(2) }));
+
+const SESSION_COLUMNS = `website_id, id, visitor_id, started_at, ended_at, pageviews, ${SESSION_DIMS.map((d) => d.column).join(', ')}`;
+const FIRST_DIM = 6; // index of the first dimension in a raw session row
+
+type SessionRow = unknown[];
+type EventRow = [
+  number,
+  string,
+  number,
+  string,
+  string,
+  string,
+  string | null,
+  string | null,
+];
+
+/** The columns of one website. */
+export class SiteColumns {
+  // sessions, by ordinal
+  readonly sStart = new Growable(Float64Array);
+  readonly sEnd = new Growable(Float64Array);
+  readonly sVisitor = new Growable(Int32Array);
+  readonly sPageviews = new Growable(Int32Array);
+  readonly sDims: IdColumn[] = SESSION_DIMS.map(() => new IdColumn());
+  readonly sBlocks = new Blocks();
+  readonly sessionOrd = new Map<string, number>();
+  readonly visitorOrd = new Map<string, number>();
+  // events, in rowid order
+  readonly eTs = new Growable(Float64Array);
+  /** session ordinal, -1 when the session is unknown */
+  readonly eSession = new Growable(Int32Array);
+  /** visitor ordinal of the event's own `visitor_id` */
+  readonly eVisitor = new Growable(Int32Array);
+  readonly eType = new IdColumn();
+  readonly ePath = new IdColumn();
+  /** the `event` dimension: the name of a custom event, the type of any other */
+  readonly eLabel = new IdColumn();
+  readonly eBlocks = new Blocks();
+  /** events whose session was not known yet, by session id (linked when it comes) */
+  readonly orphans = new Map<string, number[]>();
+  /** bumps on every change (caches of filter masks key on it) */
+  version = 0;
+  /** scratch: a stamp per visitor ordinal (distinct counts) */
+  stamp = new Uint32Array(0);
+  epoch = 0;
+
+  get sessions(): number {
+    return this.sStart.length;
+  }
+  get events(): number {
+    return this.eTs.length;
+  }
+  get visitors(): number {
+    return this.visitorOrd.size;
+  }
+
+  visitor(id: string): number {
+    let v = this.visitorOrd.get(id);
+    if (v === undefined) this.visitorOrd.set(id, (v = this.visitorOrd.size));
+    return v;
+  }
+
+  /** A fresh stamp value for a distinct count (the array covers every visitor ordinal). */
+  nextEpoch(): number {
+    if (this.stamp.length < this.visitors) {
+      this.stamp = new Uint32Array(Math.max(this.visitors, this.stamp.length * 2, 1024));
+      this.epoch = 0;
+    }
+    if (this.epoch >= 0xfffffffe) {
+      this.stamp.fill(0);
+      this.epoch = 0;
+    }
+    return ++this.epoch;
+  }
+
+  /** Column bytes held (typed arrays at capacity), without the id maps. */
+  get columnBytes(): { events: number; sessions: number } {
+    const events =
+      this.eTs.bytes +
+      this.eSession.bytes +
+      this.eVisitor.bytes +
+      this.eType.bytes +
+      this.ePath.bytes +
+      this.eLabel.bytes +
+      this.eBlocks.bytes;
+    let sessions =
+      this.sStart.bytes +
+      this.sEnd.bytes +
+      this.sVisitor.bytes +
+      this.sPageviews.bytes +
+      this.sBlocks.bytes;
+    for (const d of this.sDims) sessions += d.bytes;
+    return { events, sessions };
+  }
+}
+
+export type ColumnState = 'idle' | 'building' | 'ready' | 'over' | 'off' | 'failed';
+
+export interface ColumnOptions {
+  /** false: never build (SQL answers); default from `SIGHTLINE_COLUMNS` (`off` disables) */
+  enabled?: boolean;
+  /** more events than this: no column store; default `SIGHTLINE_COLUMNS_MAX_EVENTS` or 30 M */
+  maxEvents?: number;
+  /** rows read per chunk of the build (and of a catch-up) */
+  chunkRows?: number;
+}
+
+const TRIGGERS = [
+  'CREATE TEMP TABLE IF NOT EXISTS sightline_columns_log (website_id TEXT, id TEXT)',
+  'CREATE TEMP TABLE IF NOT EXISTS sightline_columns_state (deletes INTEGER NOT NULL)',
+  'INSERT INTO sightline_columns_state SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM sightline_columns_state)',
+  `CREATE TEMP TRIGGER IF NOT EXISTS sightline_columns_event_delete AFTER DELETE ON main.events
+   BEGIN UPDATE sightline_columns_state SET deletes = deletes + 1; END`,
+  `CREATE TEMP TRIGGER IF NOT EXISTS sightline_columns_event_update AFTER UPDATE ON main.events
+   BEGIN UPDATE sightline_columns_state SET deletes = deletes + 1; END`,
+  `CREATE TEMP TRIGGER IF NOT EXISTS sightline_columns_session_delete AFTER DELETE ON main.sessions
+   BEGIN UPDATE sightline_columns_state SET deletes = deletes + 1; END`,
+  // a session changed without an event of its own being inserted (its counter did not move)
+  `CREATE TEMP TRIGGER IF NOT EXISTS sightline_columns_session_touch AFTER UPDATE ON main.sessions
+   WHEN new.events = old.events
+   BEGIN INSERT INTO sightline_columns_log VALUES (new.website_id, new.id); END`,
+  `CREATE TEMP TRIGGER IF NOT EXISTS sightline_columns_session_insert AFTER INSERT ON main.sessions
+   WHEN new.events = 0
+   BEGIN INSERT INTO sightline_columns_log VALUES (new.website_id, new.id); END`,
+];
+
+export function columnOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ColumnOptions {
+  const max = Number(env.SIGHTLINE_COLUMNS_MAX_EVENTS);
+  return {
+    enabled: !/^(off|0|false|no)$/i.test(env.SIGHTLINE_COLUMNS ?? ''),
+    ...(Number.isFinite(max) && max > 0 ? { maxEvents: max } : {}),
+  };
+}
+
+export class ColumnStore {
+  state: ColumnState;
+  private sites = new Map<string, SiteColumns>();
+  readonly dims: Dictionary[] = SESSION_DIMS.map(() => new Dictionary());
+  readonly paths = new Dictionary();
+  readonly labels = new Dictionary();
+  readonly types = new Dictionary();
+  private hwm = 0;
+  private deletesSeen = 0;
+  private generation = 0;
+  private running: Promise<void> | null = null;
+  /** build in the background again after an invalidation */
+  private keepBuilt = false;
+  private readonly maxEvents: number;
+  private readonly chunkRows: number;
+  private eventCount = 0;
+  readonly stats = { builds: 0, lastBuildMs: 0, answered: 0, rebuilds: 0, caughtUp: 0 };
+  private st: ReturnType<typeof statements> | null = null;
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    options: ColumnOptions = {},
+  ) {
+    const o = { ...columnOptionsFromEnv(), ...options };
+    this.state = o.enabled === false ? 'off' : 'idle';
+    this.maxEvents = o.maxEvents ?? 30_000_000;
+    this.chunkRows = o.chunkRows ?? 50_000;
+  }
+
+  /** Starts a build in the background (errors are logged, SQL keeps answering). */
+  start(): void {
+    this.keepBuilt = true;
+    this.build().catch((err) => console.error('sightline: column store build failed', err));
+  }
+
+  /** Builds (or joins the build under way); resolves once ready, over the cap, or off. */
+  build(): Promise<void> {
+    if (this.state === 'off') return Promise.resolve();
+    if (this.state === 'ready') return Promise.resolve();
+    this.running ??= this.run().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  /** Drops the columns and rebuilds them (in the background, if the store was started). */
+  invalidate(): void {
+    if (this.state === 'off') return;
+    this.generation++;
+    this.clear();
+    this.state = 'idle';
+    this.stats.rebuilds++;
+    if (this.keepBuilt) this.start();
+  }
+
+  /** Drops the columns; SQL answers until the next `build()`. */
+  reset(): void {
+    if (this.state === 'off') return;
+    this.generation++;
+    this.keepBuilt = false;
+    this.clear();
+    this.state = 'idle';
+  }
+
+  /**
+   * The columns of a website, caught up with every committed row; null while not ready (or
+   * when a deletion made it rebuild, or the cap was passed).
+   */
+  site(websiteId: string): SiteColumns | null {
+    if (this.state !== 'ready' || !this.sqlite.open) return null;
+    if (!this.catchUp()) return null;
+    return this.siteOf(websiteId);
+  }
+
+  /** Events, sessions, visitors held and bytes of the columns and dictionaries. */
+  size() {
+    let events = 0;
+    let sessions = 0;
+    let visitors = 0;
+    let eventBytes = 0;
+    let sessionBytes = 0;
+    for (const s of this.sites.values()) {
+      events += s.events;
+      sessions += s.sessions;
+      visitors += s.visitors;
+      const b = s.columnBytes;
+      eventBytes += b.events;
+      sessionBytes += b.sessions;
+    }
+    let dictBytes = this.paths.bytes + this.labels.bytes + this.types.bytes;
+    for (const d of this.dims) dictBytes += d.bytes;
+    return { events, sessions, visitors, eventBytes, sessionBytes, dictBytes };
+  }
+
+  private clear(): void {
+    this.sites = new Map();
+    this.eventCount = 0;
+    this.hwm = 0;
+    // dictionaries are kept: ids stay valid for the values they have (only ever grow)
+  }
+
+  private siteOf(websiteId: string): SiteColumns {
+    let s = this.sites.get(websiteId);
+    if (!s) this.sites.set(websiteId, (s = new SiteColumns()));
+    return s;
+  }
+
+  private async run(): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const gen = this.generation;
+      this.state = 'building';
+      const t0 = performance.now();
+      try {
+        const done = await this.load(gen);
+        if (done === 'stale') continue;
+        if (done === 'over') {
+          this.clear();
+          this.state = 'over';
+          return;
+        }
+        this.state = 'ready';
+        this.stats.builds++;
+        this.stats.lastBuildMs = performance.now() - t0;
+        return;
+      } catch (err) {
+        if (gen !== this.generation) continue;
+        this.clear();
+        this.state = this.sqlite.open ? 'failed' : 'idle';
+        if (this.sqlite.open) throw err;
+        return;
+      }
+    }
+    this.state = 'idle';
+  }
+
+  /** One build; 'stale' when invalidated meanwhile (a deletion), 'over' past the cap. */
+  private async load(gen: number): Promise<'ok' | 'stale' | 'over'> {
+    const st = (this.st ??= statements(this.sqlite));
+    this.clear();
+    const stale = () => gen !== this.generation || !this.sqlite.open;
+    // the deletion counter and the log of event-less session changes start now; the events'
+    // high-water mark is taken before the sessions are read, so nothing committed is missed
+    st.clearLog.run();
+    const deletes = (st.deletes.get() as { deletes: number }).deletes;
+    const hwm = (st.maxRowid.get() as { n: number | null }).n ?? 0;
+    if (hwm > this.maxEvents) {
+      const { n } = st.countEvents.get() as { n: number };
+      if (n > this.maxEvents) return 'over';
+    }
+    let after: [string, number, string] | null = null;
+    for (;;) {
+      const rows = (
+        after ? st.sessionsAfter.all(...after, this.chunkRows) : st.sessionsFirst.all(this.chunkRows)
+      ) as SessionRow[];
+      for (const r of rows) this.putSession(this.siteOf(r[0] as string), r);
+      if (rows.length < this.chunkRows) break;
+      const last = rows.at(-1)!;
+      after = [last[0] as string, last[3] as number, last[1] as string];
+      await yieldToLoop();
+      if (stale()) return 'stale';
+    }
+    let from = 0;
+    for (;;) {
+      const rows = st.eventsBetween.all(from, hwm, this.chunkRows) as EventRow[];
+      this.appendEvents(rows);
+      if (this.eventCount > this.maxEvents) return 'over';
+      if (rows.length < this.chunkRows) break;
+      from = rows.at(-1)![0];
+      await yieldToLoop();
+      if (stale()) return 'stale';
+    }
+    this.hwm = hwm;
+    this.deletesSeen = deletes;
+    if ((st.deletes.get() as { deletes: number }).deletes !== deletes) return 'stale';
+    return 'ok';
+  }
+
+  /** Appends what was committed since the last look; false when the store must rebuild. */
+  private catchUp(): boolean {
+    const st = this.st!;
+    if ((st.deletes.get() as { deletes: number }).deletes !== this.deletesSeen) {
+      this.invalidate();
+      return false;
+    }
+    const events: EventRow[] = [];
+    for (;;) {
+      const rows = st.eventsAfter.all(this.hwm, this.chunkRows) as EventRow[];
+      for (const r of rows) events.push(r);
+      if (rows.length === 0) break;
+      this.hwm = rows.at(-1)![0];
+      if (rows.length < this.chunkRows) break;
+    }
+    const logged = st.log.all() as [string, string][];
+    if (events.length === 0 && logged.length === 0) return true;
+    if (logged.length) st.clearLog.run();
+    // the sessions of the new events and the logged ones, re-read, then the events appended
+    const keys = new Map<string, Set<string>>();
+    const want = (site: string, id: string) => {
+      let set = keys.get(site);
+      if (!set) keys.set(site, (set = new Set()));
+      set.add(id);
+    };
+    for (const e of events) want(e[1], e[3]);
+    for (const [site, id] of logged) want(site, id);
+    for (const [site, ids] of keys) {
+      const columns = this.siteOf(site);
+      for (const id of ids) {
+        const row = st.sessionByKey.get(site, id) as SessionRow | undefined;
+        if (row) this.putSession(columns, row);
+      }
+    }
+    this.appendEvents(events);
+    this.stats.caughtUp += events.length;
+    if (this.eventCount > this.maxEvents) {
+      this.clear();
+      this.state = 'over';
+      return false;
+    }
+    return true;
+  }
+
+  private putSession(site: SiteColumns, r: SessionRow): void {
+    const id = r[1] as string;
+    const start = r[3] as number;
+    let s = site.sessionOrd.get(id);
+    if (s === undefined) {
+      s = site.sStart.push(start);
+      site.sEnd.push(r[4] as number);
+      site.sVisitor.push(site.visitor(r[2] as string));
+      site.sPageviews.push(r[5] as number);
+      for (let d = 0; d < SESSION_DIMS.length; d++)
+        site.sDims[d]!.push(this.dims[d]!.id(r[FIRST_DIM + d] as string | null));
+      site.sessionOrd.set(id, s);
+      const waiting = site.orphans.get(id);
+      if (waiting) {
+        for (const i of waiting) site.eSession.data[i] = s;
+        site.orphans.delete(id);
+      }
+    } else {
+      site.sStart.data[s] = start;
+      site.sEnd.data[s] = r[4] as number;
+      site.sVisitor.data[s] = site.visitor(r[2] as string);
+      site.sPageviews.data[s] = r[5] as number;
+      for (let d = 0; d < SESSION_DIMS.length; d++)
+        site.sDims[d]!.set(s, this.dims[d]!.id(r[FIRST_DIM + d] as string | null));
+    }
+    site.sBlocks.note(s, start);
+    site.version++;
+  }
+
+  private appendEvents(rows: EventRow[]): void {
+    let site: SiteColumns | null = null;
+    let siteId = '';
+    for (const [, websiteId, ts, sessionId, visitorId, type, name, path] of rows) {
+      if (site === null || websiteId !== siteId) {
+        site = this.siteOf(websiteId);
+        siteId = websiteId;
+        site.version++;
+      }
+      const i = site.eTs.push(ts);
+      const s = site.sessionOrd.get(sessionId);
+      site.eSession.push(s ?? -1);
+      if (s === undefined) {
+        const waiting = site.orphans.get(sessionId);
+        if (waiting) waiting.push(i);
+        else site.orphans.set(sessionId, [i]);
+      }
+      site.eVisitor.push(site.visitor(visitorId));
+      site.eType.push(this.types.id(type));
+      site.ePath.push(this.paths.id(path));
+      site.eLabel.push(this.labels.id(type === 'custom' ? name : type));
+      site.eBlocks.note(i, ts);
+    }
+    this.eventCount += rows.length;
+  }
+}
+
+function statements(sqlite: Database.Database) {
+  for (const sql of TRIGGERS) sqlite.prepare(sql).run();
+  const raw = (sql: string) => sqlite.prepare(sql).raw();
+  return {
+    clearLog: sqlite.prepare('DELETE FROM temp.sightline_columns_log'),
+    log: raw('SELECT website_id, id FROM temp.sightline_columns_log'),
+    deletes: sqlite.prepare('SELECT deletes FROM temp.sightline_columns_state'),
+    maxRowid: sqlite.prepare('SELECT max(rowid) AS n FROM events'),
+    countEvents: sqlite.prepare('SELECT count(*) AS n FROM events'),
+    sessionsFirst: raw(
+      `SELECT ${SESSION_COLUMNS} FROM sessions ORDER BY website_id, started_at, id LIMIT ?`,
+    ),
+    sessionsAfter: raw(
+      `SELECT ${SESSION_COLUMNS} FROM sessions WHERE (website_id, started_at, id) > (?, ?, ?)
+       ORDER BY website_id, started_at, id LIMIT ?`,
+    ),
+    sessionByKey: raw(
+      `SELECT ${SESSION_COLUMNS} FROM sessions INDEXED BY sessions_key WHERE website_id = ? AND id = ?`,
+    ),
+    eventsBetween: raw(
+      `SELECT rowid, website_id, ts, session_id, visitor_id, type, name, path FROM events
+       WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?`,
+    ),
+    eventsAfter: raw(
+      `SELECT rowid, website_id, ts, session_id, visitor_id, type, name, path FROM events
+       WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+    ),
+  };
+}
+
+const stores = new WeakMap<Database.Database, ColumnStore>();
+
+/** The column store of a connection (one per database; created idle, see `start`/`build`). */
+export function columnStoreFor(sqlite: Database.Database, options?: ColumnOptions): ColumnStore {
+  let s = stores.get(sqlite);
+  if (!s) stores.set(sqlite, (s = new ColumnStore(sqlite, options)));
+  return s;
+}
