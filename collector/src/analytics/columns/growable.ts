@@ -99,30 +99,26 @@ export class Blocks {
   }
 
   /**
-   * Calls `visit(start, end)` for the row ranges of the blocks that may hold a time in
+   * The row ranges `[start0, end0, start1, end1, …]` of the blocks that may hold a time in
    * [from, to] (`to` inclusive when `inclusive`, else exclusive), `rows` being the column length.
    */
-  each(
-    from: number,
-    to: number,
-    inclusive: boolean,
-    rows: number,
-    visit: (start: number, end: number) => void,
-  ): void {
+  ranges(from: number, to: number, inclusive: boolean, rows: number): number[] {
     const min = this.min.data;
     const max = this.max.data;
     const n = this.min.length;
+    const out: number[] = [];
     let runStart = -1;
     for (let b = 0; b < n; b++) {
       const hit = max[b]! >= from && (inclusive ? min[b]! <= to : min[b]! < to);
       if (hit) {
         if (runStart < 0) runStart = b;
       } else if (runStart >= 0) {
-        visit(runStart << BLOCK_SHIFT, Math.min(rows, b << BLOCK_SHIFT));
+        out.push(runStart << BLOCK_SHIFT, Math.min(rows, b << BLOCK_SHIFT));
         runStart = -1;
       }
     }
-    if (runStart >= 0) visit(runStart << BLOCK_SHIFT, Math.min(rows, n << BLOCK_SHIFT));
+    if (runStart >= 0) out.push(runStart << BLOCK_SHIFT, Math.min(rows, n << BLOCK_SHIFT));
+    return out;
   }
 
   get bytes(): number {

@@ -32,13 +32,20 @@ interface Plan {
   filters: Filter[];
   /** per filtered session dimension: its column and the ids that pass */
   sessionTests: { col: Ids; ok: Uint8Array }[];
-  pathOk: Uint8Array | null;
-  labelOk: Uint8Array | null;
-  typeOk: Uint8Array | null;
+  /** the ids passing the event filters, by dimension (all ones without a filter on it) */
+  pathOk: Uint8Array;
+  labelOk: Uint8Array;
+  typeOk: Uint8Array;
   hasEventFilters: boolean;
   /** the pageview type id, -1 when none was ever stored */
   pageview: number;
 }
+
+/** A condition as 0 or 1, for branch-free scans (V8 keeps it a compare and a move). */
+const bit = (b: boolean): number => b as unknown as number;
+
+/** A mask that passes everything (index 0 only). */
+const ONE = new Uint8Array([1]);
 
 const sessionDimIndex = new Map(SESSION_DIMS.map((d, i) => [d.name, i]));
 
@@ -88,30 +95,44 @@ export function createColumnReports(store: ColumnStore) {
       else if (f.dimension.name === 'type') typeOk = and(typeOk, store.types.matches(f));
       else return null;
     }
+    const ones = (d: Dictionary) => new Uint8Array(d.size).fill(1);
     return {
       site,
       filters: p.filters,
       sessionTests: [...perDim].map(([d, ok]) => ({ col: site.sDims[d]!.data, ok })),
-      pathOk,
-      labelOk,
-      typeOk,
+      pathOk: pathOk ?? ones(store.paths),
+      labelOk: labelOk ?? ones(store.labels),
+      typeOk: typeOk ?? ones(store.types),
       hasEventFilters: !!(pathOk || labelOk || typeOk),
       pageview: store.types.find('pageview') ?? -1,
     };
   }
 
-  /** 1 per session ordinal passing the session filters (null when there are none). */
+  /**
+   * 1 per session passing the session filters, at index ordinal + 1 ([0] = an unknown session:
+   * 0); null without session filters.
+   */
   function sessionMask(q: Plan): Uint8Array | null {
     if (q.sessionTests.length === 0) return null;
     const { site } = q;
     const c = maskCache;
     if (c && c.site === site && c.version === site.version && c.filters === q.filters) return c.mask;
     const n = site.sessions;
-    const mask = new Uint8Array(n).fill(1);
+    const mask = new Uint8Array(n + 1).fill(1);
+    mask[0] = 0;
     for (const { col, ok } of q.sessionTests)
-      for (let s = 0; s < n; s++) if (!ok[col[s]!]) mask[s] = 0;
+      for (let s = 0; s < n; s++) mask[s + 1] = mask[s + 1]! & ok[col[s]!]!;
     maskCache = { site, version: site.version, filters: q.filters, mask };
     return mask;
+  }
+
+  /** `sessionMask`, or without session filters 1 for every known session (`needSession`). */
+  function knownMask(q: Plan, needSession: boolean): Uint8Array | null {
+    const m = sessionMask(q);
+    if (m || !needSession) return m;
+    const all = new Uint8Array(q.site.sessions + 1).fill(1);
+    all[0] = 0;
+    return all;
   }
 
   /**
@@ -120,7 +141,7 @@ export function createColumnReports(store: ColumnStore) {
    */
   function selectEvents(q: Plan, from: number, to: number, type: number, needSession: boolean) {
     const { site, pathOk, labelOk, typeOk } = q;
-    const mask = sessionMask(q);
+    const mask = knownMask(q, needSession);
     const ts = site.eTs.data;
     const types = site.eType.data;
     const paths = site.ePath.data;
@@ -129,21 +150,55 @@ export function createColumnReports(store: ColumnStore) {
     room(site.events);
     const out = idx;
     let n = 0;
-    site.eBlocks.each(from, to, false, site.events, (a, b) => {
-      for (let i = a; i < b; i++) {
-        const t = ts[i]!;
-        if (t < from || t >= to) continue;
-        if (type >= 0 && types[i] !== type) continue;
-        if (typeOk && !typeOk[types[i]!]) continue;
-        if (pathOk && !pathOk[paths[i]!]) continue;
-        if (labelOk && !labelOk[labels[i]!]) continue;
-        if (mask || needSession) {
-          const s = sess[i]!;
-          if (s < 0 || (mask && !mask[s])) continue;
+    // branch-free: every row is written, the count advances on the matching ones; one loop per
+    // combination of conditions (each table lookup costs ~1.5 ns a row)
+    const all = type < 0;
+    const r = site.eBlocks.ranges(from, to, false, site.events);
+    for (let j = 0; j < r.length; j += 2) {
+      const a = r[j]!;
+      const b = r[j + 1]!;
+      if (q.hasEventFilters) {
+        const m = mask ?? ONE;
+        const dm = mask ? 1 : 0;
+        for (let i = a; i < b; i++) {
+          const t = ts[i]!;
+          const y = types[i]!;
+          out[n] = i;
+          n +=
+            bit(t >= from) &
+            bit(t < to) &
+            bit(all || y === type) &
+            typeOk[y]! &
+            pathOk[paths[i]!]! &
+            labelOk[labels[i]!]! &
+            m[(sess[i]! + 1) * dm]!;
         }
-        out[n++] = i;
+      } else if (mask && all) {
+        for (let i = a; i < b; i++) {
+          const t = ts[i]!;
+          out[n] = i;
+          n += bit(t >= from) & bit(t < to) & mask[sess[i]! + 1]!;
+        }
+      } else if (mask) {
+        for (let i = a; i < b; i++) {
+          const t = ts[i]!;
+          out[n] = i;
+          n += bit(t >= from) & bit(t < to) & bit(types[i] === type) & mask[sess[i]! + 1]!;
+        }
+      } else if (all) {
+        for (let i = a; i < b; i++) {
+          const t = ts[i]!;
+          out[n] = i;
+          n += bit(t >= from) & bit(t < to);
+        }
+      } else {
+        for (let i = a; i < b; i++) {
+          const t = ts[i]!;
+          out[n] = i;
+          n += bit(t >= from) & bit(t < to) & bit(types[i] === type);
+        }
       }
-    });
+    }
     return n;
   }
 
@@ -163,30 +218,38 @@ export function createColumnReports(store: ColumnStore) {
     const start = site.sStart.data;
     const end = site.sEnd.data;
     let maxEnd = -Infinity;
-    site.sBlocks.each(from, to, false, site.sessions, (a, b) => {
+    const r = site.sBlocks.ranges(from, to, false, site.sessions);
+    for (let j = 0; j < r.length; j += 2) {
+      const a = r[j]!;
+      const b = r[j + 1]!;
       for (let s = a; s < b; s++) {
         const t = start[s]!;
         if (t >= from && t < to && end[s]! > maxEnd) maxEnd = end[s]!;
       }
-    });
+    }
     if (maxEnd === -Infinity) maxEnd = 0; // coalesce(max(ended_at), 0)
-    const out = new Uint8Array(site.sessions);
+    const out = new Uint8Array(site.sessions + 1); // by ordinal + 1, as the masks
     const ts = site.eTs.data;
     const types = site.eType.data;
     const paths = site.ePath.data;
     const labels = site.eLabel.data;
     const sess = site.eSession.data;
-    site.eBlocks.each(from, maxEnd, true, site.events, (a, b) => {
+    const re = site.eBlocks.ranges(from, maxEnd, true, site.events);
+    for (let j = 0; j < re.length; j += 2) {
+      const a = re[j]!;
+      const b = re[j + 1]!;
       for (let i = a; i < b; i++) {
         const t = ts[i]!;
-        if (t < from || t > maxEnd) continue;
-        if (typeOk && !typeOk[types[i]!]) continue;
-        if (pathOk && !pathOk[paths[i]!]) continue;
-        if (labelOk && !labelOk[labels[i]!]) continue;
-        const s = sess[i]!;
-        if (s >= 0) out[s] = 1;
+        const k = sess[i]! + 1;
+        out[k] =
+          out[k]! |
+          (bit(t >= from) &
+            bit(t <= maxEnd) &
+            typeOk[types[i]!]! &
+            pathOk[paths[i]!]! &
+            labelOk[labels[i]!]!);
       }
-    });
+    }
     return out;
   }
 
@@ -199,15 +262,28 @@ export function createColumnReports(store: ColumnStore) {
     room(site.sessions);
     const out = idx;
     let n = 0;
-    site.sBlocks.each(from, to, false, site.sessions, (a, b) => {
-      for (let s = a; s < b; s++) {
-        const t = start[s]!;
-        if (t < from || t >= to) continue;
-        if (mask && !mask[s]) continue;
-        if (h && !h[s]) continue;
-        out[n++] = s;
+    const r = site.sBlocks.ranges(from, to, false, site.sessions);
+    for (let j = 0; j < r.length; j += 2) {
+      const a = r[j]!;
+      const b = r[j + 1]!;
+      if (mask || h) {
+        const m = mask ?? ONE;
+        const dm = mask ? 1 : 0;
+        const hh = h ?? ONE;
+        const dh = h ? 1 : 0;
+        for (let s = a; s < b; s++) {
+          const t = start[s]!;
+          out[n] = s;
+          n += bit(t >= from) & bit(t < to) & m[(s + 1) * dm]! & hh[(s + 1) * dh]!;
+        }
+      } else {
+        for (let s = a; s < b; s++) {
+          const t = start[s]!;
+          out[n] = s;
+          n += bit(t >= from) & bit(t < to);
+        }
       }
-    });
+    }
     return n;
   }
 
@@ -224,13 +300,11 @@ export function createColumnReports(store: ColumnStore) {
     let ms = 0;
     for (let i = a; i < b; i++) {
       const s = list[i]!;
-      if (pv[s]! <= 1) bounces++;
+      bounces += bit(pv[s]! <= 1);
       ms += end[s]! - start[s]!;
       const v = vis[s]!;
-      if (stamp[v] !== epoch) {
-        stamp[v] = epoch;
-        visitors++;
-      }
+      visitors += bit(stamp[v] !== epoch);
+      stamp[v] = epoch;
     }
     const visits = b - a;
     return {
@@ -351,11 +425,10 @@ export function createColumnReports(store: ColumnStore) {
         if (sl < 0) continue;
         const v = visitorBuf[i]!;
         const w = sl * words + (v >>> 5);
-        const bit = 1 << (v & 31);
-        if ((bits[w]! & bit) === 0) {
-          bits[w] = bits[w]! | bit;
-          distinct[g]!++;
-        }
+        const m = 1 << (v & 31);
+        const old = bits[w]!;
+        distinct[g]! += bit((old & m) === 0);
+        bits[w] = old | m;
       }
       for (const g of chunk) {
         slot[g] = -1;
