@@ -212,7 +212,10 @@ export function createReports(sqlite: Database.Database, columns: ColumnStore | 
   function shapeTimeseries(
     p: ReportParams,
     list: readonly Bucket[],
-    byKey: Map<string, { visits: number; visitors: number; bounces: number | null; ms: number | null }>,
+    byKey: Map<
+      string,
+      { visits: number; visitors: number; bounces: number | null; ms: number | null }
+    >,
     pvByKey: Map<string, number>,
   ) {
     return {
@@ -238,7 +241,8 @@ export function createReports(sqlite: Database.Database, columns: ColumnStore | 
     const dim = dimension(by);
     const range = between(p.from, p.to);
     if (dim.kind === 'session') return sessionBreakdown(p, dim, range, limit, offset);
-    const rows = col?.eventBreakdown(p, dim, limit, offset) ?? eventRows(p, dim, range, limit, offset);
+    const rows =
+      col?.eventBreakdown(p, dim, limit, offset) ?? eventRows(p, dim, range, limit, offset);
     return {
       by: dim.name,
       results: rows.map((r) =>

@@ -56,8 +56,12 @@ export function createColumnReports(store: ColumnStore) {
   let idx = new Int32Array(1 << 16);
   let groupBuf = new Int32Array(1 << 16);
   let visitorBuf = new Int32Array(1 << 16);
-  let maskCache: { site: SiteColumns; version: number; filters: Filter[]; mask: Uint8Array } | null =
-    null;
+  let maskCache: {
+    site: SiteColumns;
+    version: number;
+    filters: Filter[];
+    mask: Uint8Array;
+  } | null = null;
 
   const room = (n: number) => {
     if (idx.length < n) idx = new Int32Array(Math.max(n, idx.length * 2));
@@ -116,7 +120,8 @@ export function createColumnReports(store: ColumnStore) {
     if (q.sessionTests.length === 0) return null;
     const { site } = q;
     const c = maskCache;
-    if (c && c.site === site && c.version === site.version && c.filters === q.filters) return c.mask;
+    if (c && c.site === site && c.version === site.version && c.filters === q.filters)
+      return c.mask;
     const n = site.sessions;
     const mask = new Uint8Array(n + 1).fill(1);
     mask[0] = 0;
@@ -411,7 +416,7 @@ export function createColumnReports(store: ColumnStore) {
     const order = (a: (typeof done)[0], b: (typeof done)[0]) =>
       b.visitors - a.visitors || b.count - a.count || compareText(value(a.id), value(b.id));
     let bits: Uint32Array | null = null;
-    for (let pos = 0; pos < candidates.length; ) {
+    for (let pos = 0; pos < candidates.length;) {
       if (done.length >= k && counts[candidates[pos]!]! < done[k - 1]!.visitors) break;
       const chunk = candidates.slice(pos, pos + per);
       pos += chunk.length;

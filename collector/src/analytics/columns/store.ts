@@ -40,16 +40,7 @@ const SESSION_COLUMNS = `website_id, id, visitor_id, started_at, ended_at, pagev
 const FIRST_DIM = 6; // index of the first dimension in a raw session row
 
 type SessionRow = unknown[];
-type EventRow = [
-  number,
-  string,
-  number,
-  string,
-  string,
-  string,
-  string | null,
-  string | null,
-];
+type EventRow = [number, string, number, string, string, string, string | null, string | null];
 
 /** The columns of one website. */
 export class SiteColumns {
@@ -319,7 +310,9 @@ export class ColumnStore {
     let after: [string, number, string] | null = null;
     for (;;) {
       const rows = (
-        after ? st.sessionsAfter.all(...after, this.chunkRows) : st.sessionsFirst.all(this.chunkRows)
+        after
+          ? st.sessionsAfter.all(...after, this.chunkRows)
+          : st.sessionsFirst.all(this.chunkRows)
       ) as SessionRow[];
       for (const r of rows) this.putSession(this.siteOf(r[0] as string), r);
       if (rows.length < this.chunkRows) break;

@@ -1,0 +1,384 @@
+/**
+ * The column store against the SQL path: generated traffic, many random parameter combinations
+ * (ranges cutting sessions, every interval, time zones with DST and half- or quarter-hour
+ * offsets, each filter op, combined filters, limits and offsets), every answer deep-equal; and
+ * freshness: rows ingested after the build show in the next answer, deleted ones do not.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createRawEvents } from '../../raw/events.js';
+import { chunk, ev } from '../../replay/test-helpers.js';
+import { dimension } from '../dimensions.js';
+import type { Filter, FilterOp } from '../filters.js';
+import { generate } from '../oracle.js';
+import type { ReportParams } from '../params.js';
+import { prng } from '../prng.js';
+import { createReports } from '../reports.js';
+import type { Interval } from '../time.js';
+import { compareText } from './dictionary.js';
+import { SESSION_DIMS, columnStoreFor } from './store.js';
+
+const DAY = 86_400_000;
+const START = Date.parse('2024-03-07T00:00:00Z'); // spans the US DST change of 2024-03-10
+const SPAN = 8 * DAY;
+const ZONES = [
+  'UTC',
+  'America/New_York',
+  'Asia/Kolkata',
+  'Australia/Adelaide',
+  'Asia/Kathmandu',
+  'Europe/Berlin',
+];
+
+type Fixture = Awaited<ReturnType<typeof generate>>;
+let fixture: Fixture | undefined;
+
+/** Generated traffic, plus pages and referrers whose order differs between UTF-16 and UTF-8. */
+async function data(): Promise<Fixture> {
+  if (fixture) return fixture;
+  const f = await generate(7, START, SPAN, 70);
+  const odd = ['/caf\u00e9', '/\u{1f600}', '/\ue000', '/Z', '/a b', '/blog/[x]?'];
+  let n = 0;
+  for (const [i, page] of odd.entries()) {
+    for (let k = 0; k <= i % 3; k++) {
+      const t = START + 2 * DAY + i * 3_600_000 + k * 60_000;
+      f.setNow(t + 1000);
+      await f.post(
+        '/collect',
+        {
+          type: 'pageview',
+          websiteId: 'site-1',
+          href: `https://example.com${encodeURI(page)}`,
+          referrer: k ? `https://ref.example/${page}` : null,
+          visitorId: `odd-${i}`,
+          sessionId: `odd-${i}`,
+          eventId: `odd-${++n}`,
+          timestamp: t,
+        },
+        { 'cf-ipcountry': 'CH', 'accept-language': 'fr-CH' },
+      );
+    }
+  }
+  // an event whose session is unknown (only raw writes make one), with its rollup count as the
+  // writer keeps it: counted where SQL counts it
+  const t = START + 3 * DAY;
+  f.database.sqlite
+    .prepare(
+      `INSERT INTO events (website_id, ts, id, session_id, visitor_id, type, path)
+       VALUES ('site-1', ?, 'orphan-1', 'no-such-session', 'visitor-x', 'pageview', '/pricing')`,
+    )
+    .run(t);
+  f.database.sqlite
+    .prepare(
+      `INSERT INTO event_rollups (website_id, hour, type, name, path, events)
+       VALUES ('site-1', ?, 'pageview', '', '/pricing', 1)
+       ON CONFLICT DO UPDATE SET events = events + 1`,
+    )
+    .run(t - (t % 3_600_000));
+  fixture = f;
+  return f;
+}
+
+const sql = (f: Fixture) => createReports(f.database.sqlite, null);
+const cols = (f: Fixture) => createReports(f.database.sqlite, columnStoreFor(f.database.sqlite));
+
+/** The distinct values of a column, for filters that match something. */
+function values(f: Fixture, sqlText: string): string[] {
+  return f
+    .all<{ v: string | null }>(sqlText)
+    .map((r) => r.v)
+    .filter((v): v is string => v !== null);
+}
+
+function randomParams(f: Fixture, r: ReturnType<typeof prng>): ReportParams {
+  const interval = r.pick<Interval>(['hour', 'day', 'day', 'week', 'month', 'year']);
+  // ranges inside, around and outside the data, cutting through sessions
+  const from = START - 2 * DAY + Math.floor(r.next() * (SPAN + 3 * DAY));
+  const len =
+    interval === 'hour' ? 1 + Math.floor(r.next() * 4 * DAY) : 1 + Math.floor(r.next() * 20 * DAY);
+  const filters: Filter[] = [];
+  for (let k = r.int(0, 3); k > 0; k--) filters.push(randomFilter(f, r));
+  return {
+    websiteId: r.next() < 0.97 ? 'site-1' : 'site-2',
+    from,
+    to: from + len,
+    timezone: r.pick(ZONES),
+    interval,
+    filters,
+  };
+}
+
+const sessionColumns = new Map(SESSION_DIMS.map((d) => [d.name, d.column]));
+
+function randomFilter(f: Fixture, r: ReturnType<typeof prng>): Filter {
+  const name = r.pick([
+    ...SESSION_DIMS.map((d) => d.name),
+    'page',
+    'page',
+    'event',
+    'type',
+    'country',
+    'browser',
+  ]);
+  const column = sessionColumns.get(name);
+  const pool =
+    column !== undefined
+      ? values(f, `SELECT DISTINCT ${column} AS v FROM sessions`)
+      : name === 'page'
+        ? values(f, 'SELECT DISTINCT path AS v FROM events')
+        : name === 'type'
+          ? values(f, 'SELECT DISTINCT type AS v FROM events')
+          : values(
+              f,
+              "SELECT DISTINCT CASE WHEN type = 'custom' THEN name ELSE type END AS v FROM events",
+            );
+  const op = r.pick<FilterOp>(['is', 'is_not', 'matches', 'does_not_match']);
+  const one = () => (pool.length && r.next() < 0.85 ? r.pick(pool) : 'nothing-like-it');
+  const vals: string[] = [];
+  for (let k = r.int(1, 2); k > 0; k--) {
+    const v = one();
+    if (op === 'matches' || op === 'does_not_match') {
+      const cut = Math.floor(r.next() * (v.length + 1));
+      vals.push(r.next() < 0.5 ? `${v.slice(0, cut)}*` : `*${v.slice(cut)}`);
+    } else vals.push(v);
+  }
+  return { dimension: dimension(name), op, values: vals };
+}
+
+const BY = [...SESSION_DIMS.map((d) => d.name), 'page', 'event', 'type'];
+
+describe('column store', () => {
+  beforeAll(async () => {
+    const f = await data();
+    await columnStoreFor(f.database.sqlite).build();
+  });
+
+  it('is built and holds every event and session', async () => {
+    const f = await data();
+    const store = columnStoreFor(f.database.sqlite);
+    expect(store.state).toBe('ready');
+    const n = f.all<{ e: number; s: number }>(
+      'SELECT (SELECT count(*) FROM events) AS e, (SELECT count(*) FROM sessions) AS s',
+    )[0]!;
+    expect(store.size()).toMatchObject({ events: n.e, sessions: n.s });
+  });
+
+  it('orders text as SQLite does (bytes of UTF-8), NULL first', () => {
+    const words = [null, 'b', 'a', '\ue000', '\u{1f600}', 'caf\u00e9', 'cafe', '', 'Z'];
+    const bySqlite = words
+      .slice()
+      .sort((a, b) =>
+        a === null ? -1 : b === null ? 1 : Buffer.compare(Buffer.from(a), Buffer.from(b)),
+      );
+    expect(words.slice().sort(compareText)).toEqual(bySqlite);
+  });
+
+  it('answers exactly what SQL answers, for random parameters', async () => {
+    const f = await data();
+    const store = columnStoreFor(f.database.sqlite);
+    const a = sql(f);
+    const b = cols(f);
+    const r = prng(20240310);
+    const before = store.stats.answered;
+    let nonEmpty = 0;
+    for (let i = 0; i < 400; i++) {
+      const p = randomParams(f, r);
+      const label = JSON.stringify({
+        ...p,
+        filters: p.filters.map((x) => [x.dimension.name, x.op, x.values]),
+      });
+      const o = a.overview(p);
+      expect(b.overview(p), label).toEqual(o);
+      if (o.metrics.visits > 0) nonEmpty++;
+      expect(b.timeseries(p), label).toEqual(a.timeseries(p));
+      const by = r.pick(BY);
+      const limit = r.pick([1, 3, 10, 50]);
+      const offset = r.pick([0, 0, 1, 2, 5]);
+      expect(b.breakdown(p, by, limit, offset), `${label} by ${by} ${limit}+${offset}`).toEqual(
+        a.breakdown(p, by, limit, offset),
+      );
+    }
+    expect(nonEmpty).toBeGreaterThan(100);
+    // each call answered from the columns (overview twice: current and previous)
+    expect(store.stats.answered - before).toBe(400 * 4);
+  });
+
+  it('answers every breakdown alike over the whole data, with every limit', async () => {
+    const f = await data();
+    const a = sql(f);
+    const b = cols(f);
+    const p: ReportParams = {
+      websiteId: 'site-1',
+      from: START - DAY,
+      to: START + SPAN + DAY,
+      timezone: 'UTC',
+      interval: 'day',
+      filters: [],
+    };
+    for (const by of BY)
+      for (const [limit, offset] of [
+        [1000, 0],
+        [2, 1],
+        [5, 3],
+      ] as const)
+        expect(b.breakdown(p, by, limit, offset), by).toEqual(a.breakdown(p, by, limit, offset));
+    expect(b.breakdown(p, 'page', 1000, 0).results.length).toBeGreaterThan(8);
+  });
+
+  it('falls back to SQL for property filters', async () => {
+    const f = await data();
+    const store = columnStoreFor(f.database.sqlite);
+    const p: ReportParams = {
+      websiteId: 'site-1',
+      from: START,
+      to: START + SPAN,
+      timezone: 'UTC',
+      interval: 'day',
+      filters: [{ dimension: dimension('prop.plan'), op: 'is', values: ['pro'] }],
+    };
+    const before = store.stats.answered;
+    expect(cols(f).overview(p)).toEqual(sql(f).overview(p));
+    expect(cols(f).breakdown(p, 'page', 10, 0)).toEqual(sql(f).breakdown(p, 'page', 10, 0));
+    expect(store.stats.answered).toBe(before);
+  });
+});
+
+describe('column store freshness', () => {
+  const range = (): ReportParams => ({
+    websiteId: 'site-1',
+    from: START,
+    to: START + SPAN + 30 * DAY,
+    timezone: 'UTC',
+    interval: 'day',
+    filters: [],
+  });
+  const same = (f: Fixture) => {
+    const p = range();
+    const b = cols(f);
+    const a = sql(f);
+    expect(b.overview(p)).toEqual(a.overview(p));
+    expect(b.timeseries(p)).toEqual(a.timeseries(p));
+    for (const by of ['page', 'browser', 'exit_page'])
+      expect(b.breakdown(p, by, 100, 0)).toEqual(a.breakdown(p, by, 100, 0));
+    return b.overview(p).metrics;
+  };
+
+  it('shows an event ingested after the build in the next answer', async () => {
+    const f = await generate(11, START, SPAN, 10);
+    const store = columnStoreFor(f.database.sqlite);
+    await store.build();
+    const before = same(f);
+    const t = START + SPAN + DAY;
+    f.setNow(t + 1000);
+    // a new session, and one more pageview of a known one
+    for (const [sessionId, visitorId, id] of [
+      ['late-1', 'late-visitor', 'late-pv-1'],
+      ['session-3-1', 'visitor-3', 'late-pv-2'],
+    ] as const)
+      expect(
+        (
+          await f.post('/collect', {
+            type: 'pageview',
+            websiteId: 'site-1',
+            href: 'https://example.com/late',
+            visitorId,
+            sessionId,
+            eventId: id,
+            timestamp: t,
+          })
+        ).status,
+      ).toBe(202);
+    const answered = store.stats.answered;
+    const after = same(f);
+    expect(store.stats.answered).toBeGreaterThan(answered);
+    expect(after.pageviews).toBe(before.pageviews + 2);
+    expect(after.visits).toBe(before.visits + 1);
+    expect(store.state).toBe('ready');
+  });
+
+  it('follows a session changed without a new event (a replay batch, a raw update)', async () => {
+    const f = await generate(12, START, SPAN, 10);
+    const store = columnStoreFor(f.database.sqlite);
+    await store.build();
+    same(f);
+    // replay only: the session's end moves to the time it arrived
+    const s = f.sessions[0]!;
+    f.setNow(s.endedAt + 20 * 60_000);
+    const res = await f.post('/api/events', {
+      metadata: {
+        websiteId: 'site-1',
+        sessionId: s.id,
+        visitorId: s.visitorId,
+        url: 'https://example.com/',
+      },
+      analytics: [],
+      replayChunks: [chunk('chunk-0001', 0, [ev(s.endedAt + 1000), ev(s.endedAt + 2000)])],
+    });
+    expect(res.status, await res.clone().text()).toBe(202);
+    const ended = f.all<{ e: number }>('SELECT ended_at AS e FROM sessions WHERE id = ?', s.id)[0]!
+      .e;
+    expect(ended).toBeGreaterThan(s.endedAt);
+    same(f);
+    // a session updated in place by SQL on this connection (no event row)
+    f.database.sqlite
+      .prepare("UPDATE sessions SET browser = 'Lynx', ended_at = ended_at + 600000 WHERE id = ?")
+      .run(f.sessions[1]!.id);
+    same(f);
+    expect(
+      cols(f)
+        .breakdown(range(), 'browser', 100, 0)
+        .results.some((x) => x.value === 'Lynx'),
+    ).toBe(true);
+    expect(store.state).toBe('ready');
+  });
+
+  it('does not show a deleted event or an erased visitor (SQL answers until rebuilt)', async () => {
+    const f = await generate(13, START, SPAN, 10);
+    const store = columnStoreFor(f.database.sqlite);
+    await store.build();
+    const raw = createRawEvents(f.database.sqlite);
+    const before = same(f);
+    const pv = f.events.find((e) => e.type === 'pageview')!;
+    expect(raw.remove('site-1', pv.id)).toBe(true);
+    const afterDelete = same(f); // the store saw it and stepped aside
+    expect(store.state).not.toBe('ready');
+    expect(afterDelete.pageviews).toBe(before.pageviews - 1);
+    await store.build();
+    expect(store.state).toBe('ready');
+    expect(same(f)).toEqual(afterDelete);
+    raw.erase(null, ['visitor-2']);
+    const afterErase = same(f);
+    expect(store.state).not.toBe('ready');
+    await store.build();
+    const answered = store.stats.answered;
+    expect(same(f)).toEqual(afterErase);
+    expect(store.stats.answered).toBeGreaterThan(answered);
+    expect(afterErase.visitors).toBeLessThan(before.visitors);
+  });
+
+  it('rebuilds by itself after a deletion once started', async () => {
+    const f = await generate(14, START, SPAN, 5);
+    const store = columnStoreFor(f.database.sqlite);
+    store.start();
+    await store.build();
+    expect(store.state).toBe('ready');
+    createRawEvents(f.database.sqlite).erase(null, ['visitor-1']);
+    same(f);
+    await store.build(); // joins the background rebuild
+    expect(store.state).toBe('ready');
+    same(f);
+  });
+
+  it('stays off when disabled, and over its cap answers from SQL', async () => {
+    const f = await generate(15, START, SPAN, 5);
+    const { ColumnStore } = await import('./store.js');
+    const off = new ColumnStore(f.database.sqlite, { enabled: false });
+    await off.build();
+    expect(off.state).toBe('off');
+    expect(off.site('site-1')).toBeNull();
+    const capped = new ColumnStore(f.database.sqlite, { maxEvents: 10 });
+    await capped.build();
+    expect(capped.state).toBe('over');
+    const p = range();
+    expect(createReports(f.database.sqlite, capped).overview(p)).toEqual(sql(f).overview(p));
+  });
+});
