@@ -204,6 +204,7 @@ describe('column store', () => {
 
   it('answers every breakdown alike over the whole data, with every limit', async () => {
     const f = await data();
+    const store = columnStoreFor(f.database.sqlite);
     const a = sql(f);
     const b = cols(f);
     const p: ReportParams = {
@@ -214,13 +215,30 @@ describe('column store', () => {
       interval: 'day',
       filters: [],
     };
-    for (const by of BY)
-      for (const [limit, offset] of [
-        [1000, 0],
-        [2, 1],
-        [5, 3],
-      ] as const)
-        expect(b.breakdown(p, by, limit, offset), by).toEqual(a.breakdown(p, by, limit, offset));
+    // with room for all groups' bitmaps at once, and for one at a time (groups counted in order
+    // of their counts until no later one can rank)
+    for (const bytes of [store.bitmapBytes, 4])
+      for (const by of BY)
+        for (const [limit, offset] of [
+          [1000, 0],
+          [2, 1],
+          [5, 3],
+          [1, 0],
+          [3, 0],
+        ] as const) {
+          store.bitmapBytes = bytes;
+          try {
+            expect(b.breakdown(p, by, limit, offset), by).toEqual(
+              a.breakdown(p, by, limit, offset),
+            );
+            const q = { ...p, from: START + DAY, to: START + 3 * DAY };
+            expect(b.breakdown(q, by, limit, offset), by).toEqual(
+              a.breakdown(q, by, limit, offset),
+            );
+          } finally {
+            store.bitmapBytes = 32 * 1024 * 1024;
+          }
+        }
     expect(b.breakdown(p, 'page', 1000, 0).results.length).toBeGreaterThan(8);
   });
 

@@ -49,9 +49,6 @@ const ONE = new Uint8Array([1]);
 
 const sessionDimIndex = new Map(SESSION_DIMS.map((d, i) => [d.name, i]));
 
-/** Bytes of scratch bitmaps a breakdown may use for its distinct counts at once. */
-const BITMAP_BYTES = 32 * 1024 * 1024;
-
 export function createColumnReports(store: ColumnStore) {
   let idx = new Int32Array(1 << 16);
   let groupBuf = new Int32Array(1 << 16);
@@ -409,7 +406,7 @@ export function createColumnReports(store: ColumnStore) {
     for (let g = skipNull ? 1 : 0; g < counts.length; g++) if (counts[g]! > 0) candidates.push(g);
     candidates.sort((a, b) => counts[b]! - counts[a]! || a - b);
     const words = Math.max(1, (visitors + 31) >>> 5);
-    const per = Math.max(1, Math.floor(BITMAP_BYTES / 4 / words));
+    const per = Math.max(1, Math.floor(store.bitmapBytes / 4 / words));
     const distinct = new Int32Array(counts.length);
     const slot = new Int32Array(counts.length).fill(-1);
     const done: { id: number; visitors: number; count: number }[] = [];

@@ -176,6 +176,8 @@ export class ColumnStore {
   private readonly maxEvents: number;
   private readonly chunkRows: number;
   private eventCount = 0;
+  /** bytes of scratch bitmaps a breakdown may use at once for its distinct counts */
+  bitmapBytes = 32 * 1024 * 1024;
   readonly stats = { builds: 0, lastBuildMs: 0, answered: 0, rebuilds: 0, caughtUp: 0 };
   private st: ReturnType<typeof statements> | null = null;
 
