@@ -1,12 +1,17 @@
 /**
  * Query benchmark: every report of the analytics API against a seeded database
  * (`npm run seed-demo`), through the app's own request path (auth, validation, JSON), in process.
- * `node --import tsx scripts/bench/queries.ts --db data/demo.db [--runs 20]`: prints the method,
- * then p50 / p95 / max per report, and whether each meets the 50 ms p95 goal.
+ * `node --import tsx scripts/bench/queries.ts --db data/demo.db [--runs 20] [--only <regex>]
+ * [--no-columns]`: builds the reports' column store first (timed, with its size and the
+ * process's RSS), then prints the method and p50 / p95 / max per report, and whether each meets
+ * the 50 ms p95 goal. Reports the column store answers are also run with it suspended (the SQL
+ * path, `sql` rows) and both answers compared; `--no-columns` runs SQL only.
  */
 import { createApp } from '../../collector/src/app.js';
 import { createApiKey } from '../../collector/src/auth/api-keys.js';
 import { openDatabase } from '../../collector/src/db/client.js';
+import { columnStoreFor } from '../../collector/src/analytics/columns/store.js';
+import { isDeepStrictEqual } from 'node:util';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -29,7 +34,26 @@ const key = createApiKey(database.db, {
   scopes: ['read'],
   now: Date.now(),
 }).key;
-const app = createApp({ database });
+// one instant for every run, so both paths answer the same `period=30d`
+const now = Date.now();
+const app = createApp({ database, now: () => now });
+const store = columnStoreFor(database.sqlite);
+const gc = (globalThis as { gc?: () => void }).gc;
+const mb = (n: number) => `${(n / 1e6).toFixed(0)} MB`;
+if (!process.argv.includes('--no-columns')) {
+  gc?.();
+  const m0 = process.memoryUsage();
+  const t0 = performance.now();
+  await store.build();
+  const ms = performance.now() - t0;
+  gc?.();
+  const m1 = process.memoryUsage();
+  const held = (m: NodeJS.MemoryUsage) => m.heapUsed + m.arrayBuffers;
+  const z = store.size();
+  console.log(
+    `column store: ${store.state}, built in ${(ms / 1000).toFixed(1)} s: ${z.events.toLocaleString('en')} events, ${z.sessions.toLocaleString('en')} sessions, ${z.visitors.toLocaleString('en')} visitors; columns ${mb(z.eventBytes)} events (${(z.eventBytes / z.events).toFixed(1)} B/event) + ${mb(z.sessionBytes)} sessions (${(z.sessionBytes / z.sessions).toFixed(1)} B/session); RSS ${mb(m0.rss)} before, ${mb(m1.rss)} after (+${((m1.rss - m0.rss) / z.events).toFixed(0)} B per event); heap and array buffers +${mb(held(m1) - held(m0))} (${((held(m1) - held(m0)) / z.events).toFixed(0)} B per event)`,
+  );
+}
 
 const w = `websiteId=${site}`;
 const reports: [string, string][] = [
@@ -58,10 +82,10 @@ console.log(
 );
 let worst = 0;
 const only = new RegExp(arg('only', '.'));
-for (const [name, path] of reports.filter(([name]) => only.test(name))) {
+const measure = async (name: string, path: string, primary = true) => {
   const res = await app.request(path, { headers: { Authorization: `Bearer ${key}` } });
   if (res.status !== 200) throw new Error(`${name}: HTTP ${res.status} ${await res.text()}`);
-  await res.arrayBuffer();
+  const body = await res.json();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
@@ -71,11 +95,32 @@ for (const [name, path] of reports.filter(([name]) => only.test(name))) {
   }
   times.sort((a, b) => a - b);
   const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!;
-  worst = Math.max(worst, q(0.95));
+  if (primary) worst = Math.max(worst, q(0.95));
   console.log(
-    `${name.padEnd(32)} p50 ${q(0.5).toFixed(1).padStart(8)} ms  p95 ${q(0.95).toFixed(1).padStart(8)} ms  max ${times.at(-1)!.toFixed(1).padStart(8)} ms  ${q(0.95) < 50 ? 'ok' : 'OVER 50 ms'}`,
+    `${name.padEnd(38)} p50 ${q(0.5).toFixed(1).padStart(8)} ms  p95 ${q(0.95).toFixed(1).padStart(8)} ms  max ${times.at(-1)!.toFixed(1).padStart(8)} ms  ${q(0.95) < 50 ? 'ok' : 'OVER 50 ms'}`,
   );
+  return body;
+};
+let differ = 0;
+for (const [name, path] of reports.filter(([name]) => only.test(name))) {
+  const answered = store.stats.answered;
+  const body = await measure(name, path);
+  if (store.stats.answered === answered) continue; // not a column report: SQL only
+  store.suspended = true;
+  try {
+    const viaSql = await measure(`${name} (sql)`, path, false);
+    if (!isDeepStrictEqual(body, viaSql)) {
+      differ++;
+      console.log(`  ${name}: the column answer DIFFERS from SQL's`);
+    }
+  } finally {
+    store.suspended = false;
+  }
 }
+if (store.state === 'ready')
+  console.log(
+    differ ? `${differ} reports differ between the paths` : 'column answers equal SQL answers',
+  );
 console.log(`worst p95 ${worst.toFixed(1)} ms (goal < 50 ms per report)`);
 database.sqlite.prepare('DELETE FROM api_keys WHERE name = ?').run('bench-queries');
 database.close();
