@@ -15,6 +15,7 @@ import type { Filter } from '../filters.js';
 import type { ReportParams } from '../params.js';
 import type { Bucket } from '../time.js';
 import { compareText, type Dictionary } from './dictionary.js';
+import { BLOCK_ROWS, BLOCK_SHIFT } from './growable.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
 
 /** Session aggregates as the SQL returns them (`bounces`, `ms` null without sessions). */
@@ -317,13 +318,151 @@ export function createColumnReports(store: ColumnStore) {
     };
   }
 
+  /**
+   * Pageviews per bucket of every event (no filter applies): a block of rows wholly inside one
+   * bucket brings its count, the others are read row by row.
+   */
+  function allPageviews(q: Plan, list: readonly Bucket[]): Int32Array {
+    const per = new Int32Array(list.length);
+    if (q.pageview < 0 || list.length === 0) return per;
+    const { site } = q;
+    const from = list[0]!.start;
+    const to = list.at(-1)!.end;
+    const find = bucketFinder(list);
+    const min = site.eBlocks.min.data;
+    const max = site.eBlocks.max.data;
+    const counts = site.ePageviews.data;
+    const nCounts = site.ePageviews.length;
+    const ts = site.eTs.data;
+    const types = site.eType.data;
+    const pv = q.pageview;
+    const rows = site.events;
+    for (let blk = 0; blk < site.eBlocks.min.length; blk++) {
+      const lo = min[blk]!;
+      const hi = max[blk]!;
+      if (hi < from || lo >= to) continue;
+      if (lo >= from && hi < to) {
+        const x = find(lo);
+        if (hi < list[x]!.end) {
+          if (blk < nCounts) per[x]! += counts[blk]!;
+          continue;
+        }
+      }
+      const end = Math.min(rows, (blk + 1) << BLOCK_SHIFT);
+      for (let i = blk << BLOCK_SHIFT; i < end; i++) {
+        const t = ts[i]!;
+        if (t < from || t >= to || types[i] !== pv) continue;
+        per[find(t)]!++;
+      }
+    }
+    return per;
+  }
+
+  /**
+   * Pageviews in the buckets of the events of the sessions passing `mask` (null: every known
+   * session), as SQL's `sessionCounted`: a session wholly inside one bucket brings its counter
+   * (`add(s, bucket, n)`); those a bucket's end cuts, or that started before the first bucket and
+   * ended in or after it, have their events read, over the merged windows of time they cover
+   * within the buckets (a session's events lie within [started_at, ended_at]).
+   */
+  function counted(
+    q: Plan,
+    list: readonly Bucket[],
+    mask: Uint8Array | null,
+    add: (s: number, bucket: number, n: number) => void,
+  ): void {
+    if (q.pageview < 0 || list.length === 0) return;
+    const { site } = q;
+    const from = list[0]!.start;
+    const to = list.at(-1)!.end;
+    const find = bucketFinder(list);
+    const start = site.sStart.data;
+    const end = site.sEnd.data;
+    const pvs = site.sPageviews.data;
+    const cut = new Uint8Array(site.sessions + 1);
+    const windows: number[] = [];
+    const r = site.sBlocks.ranges(from, to, false, site.sessions);
+    for (let j = 0; j < r.length; j += 2) {
+      for (let s = r[j]!; s < r[j + 1]!; s++) {
+        const t = start[s]!;
+        if (t < from || t >= to || (mask && !mask[s + 1])) continue;
+        const b = find(t);
+        if (end[s]! < list[b]!.end) {
+          if (pvs[s]) add(s, b, pvs[s]!);
+        } else {
+          cut[s + 1] = 1;
+          windows.push(t, Math.min(end[s]! + 1, to));
+        }
+      }
+    }
+    // sessions that started before the first bucket and end in or after it
+    const smin = site.sBlocks.min.data;
+    const emax = site.sEndBlocks.max.data;
+    for (let blk = 0; blk < site.sBlocks.min.length; blk++) {
+      if (smin[blk]! >= from || emax[blk]! < from) continue;
+      const last = Math.min(site.sessions, (blk + 1) * BLOCK_ROWS);
+      for (let s = blk * BLOCK_ROWS; s < last; s++) {
+        if (start[s]! >= from || end[s]! < from || (mask && !mask[s + 1])) continue;
+        cut[s + 1] = 1;
+        windows.push(from, Math.min(end[s]! + 1, to));
+      }
+    }
+    if (windows.length === 0) return;
+    // merged windows, in time order
+    const order = Array.from({ length: windows.length / 2 }, (_, i) => i).sort(
+      (a, b) => windows[2 * a]! - windows[2 * b]!,
+    );
+    const merged: number[] = [];
+    for (const i of order) {
+      const a = windows[2 * i]!;
+      const b = windows[2 * i + 1]!;
+      if (merged.length && a <= merged.at(-1)!)
+        merged[merged.length - 1] = Math.max(merged.at(-1)!, b);
+      else merged.push(a, b);
+    }
+    const ts = site.eTs.data;
+    const types = site.eType.data;
+    const sess = site.eSession.data;
+    const pv = q.pageview;
+    for (let w = 0; w < merged.length; w += 2) {
+      const a = merged[w]!;
+      const b = merged[w + 1]!;
+      const rr = site.eBlocks.ranges(a, b, false, site.events);
+      for (let j = 0; j < rr.length; j += 2) {
+        for (let i = rr[j]!; i < rr[j + 1]!; i++) {
+          const t = ts[i]!;
+          if (t < a || t >= b || types[i] !== pv || !cut[sess[i]! + 1]) continue;
+          add(sess[i]!, find(t), 1);
+        }
+      }
+    }
+  }
+
+  /** Pageviews per bucket under the filters (the overview's and the time series'). */
+  function pageviewsPerBucket(q: Plan, list: readonly Bucket[]): Int32Array {
+    if (q.sessionTests.length === 0 && !q.hasEventFilters) return allPageviews(q, list);
+    const per = new Int32Array(list.length);
+    if (!q.hasEventFilters) {
+      counted(q, list, sessionMask(q), (_, b, n) => (per[b]! += n));
+      return per;
+    }
+    const from = list[0]?.start ?? 0;
+    const to = list.at(-1)?.end ?? 0;
+    const m = pageviewEvents(q, from, to, false);
+    const find = bucketFinder(list);
+    const ts = q.site.eTs.data;
+    for (let i = 0; i < m; i++) per[find(ts[idx[i]!]!)]!++;
+    return per;
+  }
+
   /** The overview's figures of [from, to), or null (SQL answers). */
   function metrics(p: ReportParams, from: number, to: number) {
     const q = plan(p);
     if (!q) return null;
     const n = selectSessions(q, from, to, [from, to]);
     const agg = aggregate(q.site, idx, 0, n);
-    const pageviews = pageviewEvents(q, from, to, false);
+    const pageviews =
+      from < to ? pageviewsPerBucket(q, [{ key: '', start: from, end: to }])[0]! : 0;
     store.stats.answered++;
     return { ...agg, pageviews };
   }
@@ -376,13 +515,7 @@ export function createColumnReports(store: ColumnStore) {
       if (count[b + 1] === count[b]) continue;
       rows.push({ k: list[b]!.key, ...aggregate(site, sorted, count[b]!, count[b + 1]!) });
     }
-    const m = pageviewEvents(q, from, to, false);
-    const per = new Int32Array(list.length);
-    const ts = site.eTs.data;
-    for (let i = 0; i < m; i++) {
-      const b = find(ts[idx[i]!]!);
-      if (b >= 0) per[b]!++;
-    }
+    const per = pageviewsPerBucket(q, list);
     for (let b = 0; b < list.length; b++) if (per[b]) pv.set(list[b]!.key, per[b]!);
     store.stats.answered++;
     return { rows, pv };
@@ -517,10 +650,17 @@ export function createColumnReports(store: ColumnStore) {
       ms: ms[r.id]! / r.count,
     }));
     // pageviews in the range per value, of events with a known session
-    const m = pageviewEvents(q, p.from, p.to, true);
     const per = new Int32Array(dict.size);
-    const sess = site.eSession.data;
-    for (let i = 0; i < m; i++) per[col[sess[idx[i]!]!]!]!++;
+    if (!q.hasEventFilters) {
+      if (p.from < p.to)
+        counted(q, [{ key: '', start: p.from, end: p.to }], sessionMask(q), (s, _, k) => {
+          per[col[s]!]! += k;
+        });
+    } else {
+      const m = pageviewEvents(q, p.from, p.to, true);
+      const sess = site.eSession.data;
+      for (let i = 0; i < m; i++) per[col[sess[idx[i]!]!]!]!++;
+    }
     const pv = new Map<string | null, number>();
     for (let g = 0; g < per.length; g++) if (per[g]) pv.set(dict.values[g]!, per[g]!);
     store.stats.answered++;

@@ -27,7 +27,7 @@ import type Database from 'better-sqlite3';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { dimension, dimensionNames } from '../dimensions.js';
 import { Dictionary } from './dictionary.js';
-import { Blocks, Growable, IdColumn } from './growable.js';
+import { BLOCK_SHIFT, Blocks, Growable, IdColumn } from './growable.js';
 
 /** The session dimensions, in column order: report name and `sessions` column. */
 export const SESSION_DIMS: readonly { name: string; column: string }[] = dimensionNames
@@ -51,6 +51,8 @@ export class SiteColumns {
   readonly sPageviews = new Growable(Int32Array);
   readonly sDims: IdColumn[] = SESSION_DIMS.map(() => new IdColumn());
   readonly sBlocks = new Blocks();
+  /** min/max of `ended_at` per block of sessions (the sessions of a range cut by its start) */
+  readonly sEndBlocks = new Blocks();
   readonly sessionOrd = new Map<string, number>();
   readonly visitorOrd = new Map<string, number>();
   // events, in rowid order
@@ -64,6 +66,8 @@ export class SiteColumns {
   /** the `event` dimension: the name of a custom event, the type of any other */
   readonly eLabel = new IdColumn();
   readonly eBlocks = new Blocks();
+  /** pageviews per block of events (counts of whole blocks without reading their rows) */
+  readonly ePageviews = new Growable(Int32Array, 64);
   /** events whose session was not known yet, by session id (linked when it comes) */
   readonly orphans = new Map<string, number[]>();
   /** bumps on every change (caches of filter masks key on it) */
@@ -110,13 +114,15 @@ export class SiteColumns {
       this.eType.bytes +
       this.ePath.bytes +
       this.eLabel.bytes +
-      this.eBlocks.bytes;
+      this.eBlocks.bytes +
+      this.ePageviews.bytes;
     let sessions =
       this.sStart.bytes +
       this.sEnd.bytes +
       this.sVisitor.bytes +
       this.sPageviews.bytes +
-      this.sBlocks.bytes;
+      this.sBlocks.bytes +
+      this.sEndBlocks.bytes;
     for (const d of this.sDims) sessions += d.bytes;
     return { events, sessions };
   }
@@ -411,6 +417,7 @@ export class ColumnStore {
         site.sDims[d]!.set(s, this.dims[d]!.id(r[FIRST_DIM + d] as string | null));
     }
     site.sBlocks.note(s, start);
+    site.sEndBlocks.note(s, r[4] as number);
     site.version++;
   }
 
@@ -436,6 +443,11 @@ export class ColumnStore {
       site.ePath.push(this.paths.id(path));
       site.eLabel.push(this.labels.id(type === 'custom' ? name : type));
       site.eBlocks.note(i, ts);
+      if (type === 'pageview') {
+        const b = i >>> BLOCK_SHIFT;
+        while (site.ePageviews.length <= b) site.ePageviews.push(0);
+        site.ePageviews.data[b]!++;
+      }
     }
     this.eventCount += rows.length;
   }
