@@ -8,7 +8,15 @@ import { ApiError } from '../http/errors.js';
 import { wildcardRegExp } from './filters.js';
 import type { ReportParams } from './params.js';
 import { between, eventFrom, idMatchSpan, sessionWhere } from './scope.js';
-import { DAY, bucketIndex, buckets } from './time.js';
+import { DAY, buckets } from './time.js';
+import {
+  dayIndex,
+  funnelReached,
+  retentionCounts,
+  slidingDistinct,
+  type SessionRows,
+  type Touches,
+} from './columns/behaviour.js';
 
 export interface FunnelStep {
   type: 'page' | 'event';
@@ -73,27 +81,6 @@ function stepRows(steps: FunnelStep[]): { sql: string; params: string[] } {
   };
 }
 
-/** How far a visitor got: from any step-1 event, each next step later and within the window. */
-export function funnelDepth(
-  touches: Touch[],
-  steps: ((t: Touch) => boolean)[],
-  windowMs: number,
-): number {
-  let best = 0;
-  for (let i = 0; i < touches.length && best < steps.length; i++) {
-    if (!steps[0]!(touches[i]!)) continue;
-    const start = touches[i]!.ts;
-    let depth = 1;
-    for (let j = i + 1; j < touches.length && depth < steps.length; j++) {
-      const t = touches[j]!;
-      if (t.ts - start > windowMs) break;
-      if (steps[depth]!(t)) depth++;
-    }
-    best = Math.max(best, depth);
-  }
-  return best;
-}
-
 /** `30m`, `24h`, `7d` → ms (1 minute to 90 days). */
 export function parseWindow(raw: string | undefined): number {
   const m = /^(\d{1,4})(m|h|d)$/.exec(raw ?? '24h');
@@ -106,8 +93,70 @@ export function parseWindow(raw: string | undefined): number {
   return ms;
 }
 
-export function createBehaviour(sqlite: Database.Database) {
-  function funnel(p: ReportParams, steps: FunnelStep[], windowMs: number) {
+/** Dense ordinals of strings, in order of first sight. */
+function ordinals() {
+  const map = new Map<string, number>();
+  return {
+    of(id: string): number {
+      let n = map.get(id);
+      if (n === undefined) map.set(id, (n = map.size));
+      return n;
+    },
+    get size() {
+      return map.size;
+    },
+  };
+}
+
+/** Sessions read from SQL as the columns the counting functions take. */
+function sessionRows(rows: { v: string; u?: string | null; t: number }[]): SessionRows {
+  const visitors = ordinals();
+  const users = ordinals(); // 0 is "none"
+  users.of('');
+  const out = {
+    length: rows.length,
+    startedAt: new Float64Array(rows.length),
+    visitor: new Uint32Array(rows.length),
+    user: new Uint32Array(rows.length),
+  };
+  rows.forEach((r, i) => {
+    out.startedAt[i] = r.t;
+    out.visitor[i] = visitors.of(r.v);
+    out.user[i] = r.u ? users.of(r.u) : 0;
+  });
+  return { ...out, visitors: visitors.size, users: users.size };
+}
+
+/**
+ * Where the rows of the behaviour reports can come from instead of SQL: the column store answers
+ * with the same rows (as columns), or null when it cannot (not built yet, a filter it lacks).
+ */
+export interface BehaviourRows {
+  /** sessions started in [from, to) that pass the filters */
+  sessions(p: ReportParams, from: number, to: number): SessionRows | null;
+  /** the events of [p.from, p.to) that pass the filters and match a step */
+  touches(p: ReportParams, steps: FunnelStep[]): Touches | null;
+}
+
+function funnelResult(steps: FunnelStep[], reached: number[], windowMs: number) {
+  return {
+    windowSeconds: windowMs / 1000,
+    steps: steps.map((s, k) => ({
+      step: `${s.type}:${s.value}`,
+      visitors: reached[k]!,
+      conversionRate: reached[0] ? Math.round((1000 * reached[k]!) / reached[0]) / 10 : 0,
+      dropOff: k === 0 ? 0 : reached[k - 1]! - reached[k]!,
+      dropOffRate:
+        k === 0 || !reached[k - 1]
+          ? 0
+          : Math.round((1000 * (reached[k - 1]! - reached[k]!)) / reached[k - 1]!) / 10,
+    })),
+  };
+}
+
+export function createBehaviour(sqlite: Database.Database, columns?: BehaviourRows) {
+  /** The events that match a step, from SQL: visitors as ordinals, ties in arrival order. */
+  function sqlTouches(p: ReportParams, steps: FunnelStep[]): Touches {
     const e = eventFrom(
       p.websiteId,
       between(p.from, p.to),
@@ -115,80 +164,71 @@ export function createBehaviour(sqlite: Database.Database) {
       idMatchSpan(sqlite, p.websiteId, [p.from, p.to]),
     );
     const only = stepRows(steps);
-    const touches = sqlite
+    const rows = sqlite
       .prepare(
-        `SELECT e.visitor_id AS visitor, e.ts, e.type, e.name, e.path ${e.sql}
-         AND ${only.sql} ORDER BY e.visitor_id, e.ts, e.id`,
+        `SELECT e.visitor_id AS visitor, e.rowid AS r, e.ts, e.type, e.name, e.path ${e.sql}
+         AND ${only.sql} ORDER BY e.visitor_id, e.ts, e.rowid`,
       )
-      .all(...e.params, ...only.params) as Touch[];
+      .all(...e.params, ...only.params) as (Touch & { r: number })[];
     const match = steps.map(matcher);
-    const reached = new Array<number>(steps.length).fill(0);
-    for (let i = 0; i < touches.length;) {
-      let j = i;
-      while (j < touches.length && touches[j]!.visitor === touches[i]!.visitor) j++;
-      const depth = funnelDepth(touches.slice(i, j), match, windowMs);
-      for (let k = 0; k < depth; k++) reached[k]!++;
-      i = j;
-    }
-    return {
-      windowSeconds: windowMs / 1000,
-      steps: steps.map((s, k) => ({
-        step: `${s.type}:${s.value}`,
-        visitors: reached[k]!,
-        conversionRate: reached[0] ? Math.round((1000 * reached[k]!) / reached[0]) / 10 : 0,
-        dropOff: k === 0 ? 0 : reached[k - 1]! - reached[k]!,
-        dropOffRate:
-          k === 0 || !reached[k - 1]
-            ? 0
-            : Math.round((1000 * (reached[k - 1]! - reached[k]!)) / reached[k - 1]!) / 10,
-      })),
+    const visitors = ordinals();
+    const t: Touches = {
+      length: rows.length,
+      visitor: new Uint32Array(rows.length),
+      ts: new Float64Array(rows.length),
+      order: new Float64Array(rows.length),
+      steps: new Uint16Array(rows.length),
+      visitors: 0,
+      ordered: true,
     };
+    rows.forEach((r, i) => {
+      t.visitor[i] = visitors.of(r.visitor);
+      t.ts[i] = r.ts;
+      t.order[i] = r.r;
+      let bits = 0;
+      match.forEach((m, k) => (bits |= m(r) ? 1 << k : 0));
+      t.steps[i] = bits;
+    });
+    t.visitors = visitors.size;
+    return t;
+  }
+
+  function funnel(p: ReportParams, steps: FunnelStep[], windowMs: number) {
+    const touches = columns?.touches(p, steps) ?? sqlTouches(p, steps);
+    return funnelResult(steps, funnelReached(touches, steps.length, windowMs), windowMs);
+  }
+
+  /** Sessions started in [from, to) that pass the filters: visitor, user and start. */
+  function sessions(p: ReportParams, from: number, to: number): SessionRows {
+    const found = columns?.sessions(p, from, to);
+    if (found) return found;
+    const s = sessionWhere(p.websiteId, between(from, to), p.filters, [from, to]);
+    return sessionRows(
+      sqlite
+        .prepare(
+          `SELECT s.visitor_id AS v, s.user_id AS u, s.started_at AS t FROM sessions s WHERE ${s.sql}`,
+        )
+        .all(...s.params) as { v: string; u: string | null; t: number }[],
+    );
   }
 
   /** Visitors grouped by the day or week of their first visit, and who came back after. */
   function retention(p: ReportParams, period: 'day' | 'week', periods: number) {
-    const s = sessionWhere(p.websiteId, { sql: '$ts < ?', params: [p.to] }, p.filters, [0, p.to]);
-    const rows = sqlite
-      .prepare(
-        `SELECT s.visitor_id AS v, s.started_at AS t FROM sessions s WHERE ${s.sql} ORDER BY s.started_at`,
-      )
-      .all(...s.params) as { v: string; t: number }[];
-    // each session's bucket by binary search over the range's buckets: no time zone lookup per row
     const list = buckets(p.timezone, p.from, p.to, period);
-    const first = new Map<string, number>(); // visitor → the bucket of their first visit, or -1
-    const active = new Map<string, Set<number>>();
-    for (const r of rows) {
-      const i = r.t >= p.from ? bucketIndex(list, r.t) : -1;
-      if (!first.has(r.v)) first.set(r.v, i);
-      if (i >= 0) {
-        let set = active.get(r.v);
-        if (!set) active.set(r.v, (set = new Set()));
-        set.add(i);
-      }
-    }
-    const cohorts = list.map((b) => ({
-      cohort: b.key,
-      visitors: 0,
-      returning: new Array<number>(periods + 1).fill(0),
-    }));
-    for (const [v, c] of first) {
-      if (c < 0) continue;
-      cohorts[c]!.visitors++;
-      for (const i of active.get(v) ?? [])
-        if (i >= c && i - c <= periods) cohorts[c]!.returning[i - c]!++;
-    }
+    // every session before `to`: a visitor first seen before `from` is in no cohort
+    const c = retentionCounts(sessions(p, -8.64e15, p.to), list, p.from, p.to, periods);
     return {
       period,
-      cohorts: cohorts.map((c, ci) => ({
-        cohort: c.cohort,
-        visitors: c.visitors,
-        retention: c.returning
-          .slice(0, Math.min(periods, list.length - 1 - ci) + 1)
-          .map((n, k) => ({
+      cohorts: list.map((b, ci) => ({
+        cohort: b.key,
+        visitors: c.visitors[ci]!,
+        retention: c.returning[ci]!.slice(0, Math.min(periods, list.length - 1 - ci) + 1).map(
+          (n, k) => ({
             period: k,
             visitors: n,
-            rate: c.visitors ? Math.round((1000 * n) / c.visitors) / 10 : 0,
-          })),
+            rate: c.visitors[ci] ? Math.round((1000 * n) / c.visitors[ci]!) / 10 : 0,
+          }),
+        ),
       })),
     };
   }
@@ -197,52 +237,41 @@ export function createBehaviour(sqlite: Database.Database) {
   function active(p: ReportParams) {
     const days = buckets(p.timezone, p.from, p.to, 'day');
     const since = p.from - 31 * DAY;
-    const s = sessionWhere(p.websiteId, between(since, p.to), p.filters, [since, p.to]);
-    const rows = sqlite
-      .prepare(
-        `SELECT s.visitor_id AS v, s.user_id AS u, s.started_at AS t FROM sessions s WHERE ${s.sql}`,
-      )
-      .all(...s.params) as { v: string; u: string | null; t: number }[];
-    // consecutive local days from `since` (the 30 before the range included), filled by binary
-    // search; each window then slides over them, counting how many of its days hold each id
+    const rows = sessions(p, since, p.to);
+    // consecutive local days from `since` (the 30 before the range included)
     const all = buckets(p.timezone, since, p.to, 'day');
-    const perDay = all.map(() => ({ v: new Set<string>(), u: new Set<string>() }));
-    for (const r of rows) {
-      const d = perDay[bucketIndex(all, r.t)];
-      if (!d) continue;
-      d.v.add(r.v);
-      if (r.u) d.u.add(r.u);
-    }
-    /** per day of `all`: how many distinct ids the `span` days ending there hold */
-    const distinct = (span: number, ids: (d: (typeof perDay)[number]) => Set<string>) => {
-      const daysHeld = new Map<string, number>(); // id → days of the window it was seen on
-      return perDay.map((d, k) => {
-        for (const x of ids(d)) daysHeld.set(x, (daysHeld.get(x) ?? 0) + 1);
-        if (k >= span)
-          for (const x of ids(perDay[k - span]!)) {
-            const n = daysHeld.get(x)! - 1;
-            if (n) daysHeld.set(x, n);
-            else daysHeld.delete(x);
-          }
-        return daysHeld.size;
-      });
-    };
-    const visitors = (span: number) => distinct(span, (d) => d.v);
-    const users = (span: number) => distinct(span, (d) => d.u);
-    const [dau, wau, mau] = [visitors(1), visitors(7), visitors(30)];
-    const [dauUsers, wauUsers, mauUsers] = [users(1), users(7), users(30)];
+    const day = dayIndex(rows, all);
+    const spans = [1, 7, 30];
+    const [dau, wau, mau] = slidingDistinct(
+      day,
+      rows.visitor,
+      rows.length,
+      rows.visitors,
+      all.length,
+      spans,
+    );
+    const user = rows.user ?? new Uint32Array(rows.length);
+    const userDay = day.map((d, i) => (user[i] ? d : -1));
+    const [dauUsers, wauUsers, mauUsers] = slidingDistinct(
+      userDay,
+      user,
+      rows.length,
+      rows.users ?? 1,
+      all.length,
+      spans,
+    );
     const at = new Map(all.map((b, k) => [b.key, k]));
     return {
       days: days.map((b) => {
         const k = at.get(b.key)!;
         return {
           day: b.key,
-          dau: dau[k]!,
-          wau: wau[k]!,
-          mau: mau[k]!,
-          dauUsers: dauUsers[k]!,
-          wauUsers: wauUsers[k]!,
-          mauUsers: mauUsers[k]!,
+          dau: dau![k]!,
+          wau: wau![k]!,
+          mau: mau![k]!,
+          dauUsers: dauUsers![k]!,
+          wauUsers: wauUsers![k]!,
+          mauUsers: mauUsers![k]!,
         };
       }),
     };

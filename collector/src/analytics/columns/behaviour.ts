@@ -1,0 +1,194 @@
+/**
+ * Retention cohorts, active users and funnels over columns: visitors and users are dense integer
+ * ordinals, so "distinct" is a bitmap or a counting sort instead of a hash of id strings. The
+ * callers hand over the rows that passed the report's filters; the results are those of
+ * `analytics/behaviour.ts`, which stays the definition (and the SQL path).
+ */
+import type { Bucket } from '../time.js';
+
+/** The sessions a report reads, as parallel columns (only the first `length` rows count). */
+export interface SessionRows {
+  length: number;
+  startedAt: Float64Array;
+  /** dense visitor ordinal, < `visitors` */
+  visitor: Uint32Array;
+  visitors: number;
+  /** identified user ordinal, 1…`users`; 0 for none */
+  user?: Uint32Array;
+  users?: number;
+}
+
+/** The start of each bucket and the end of the last, for binary search over plain numbers. */
+function edges(list: readonly Bucket[]): Float64Array {
+  const out = new Float64Array(list.length + 1);
+  list.forEach((b, i) => (out[i] = b.start));
+  out[list.length] = list.at(-1)?.end ?? 0;
+  return out;
+}
+
+/** The bucket holding `ms` (buckets are contiguous), or -1. */
+function indexIn(e: Float64Array, ms: number): number {
+  if (!(ms >= e[0]!) || !(ms < e[e.length - 1]!)) return -1;
+  let lo = 0;
+  let hi = e.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ms >= e[mid]!) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * Visitors by the bucket of their first visit (their first session before `to` among `rows`;
+ * visitors first seen before `from` belong to no cohort), and per cohort how many were active
+ * `k` buckets later, k = 0…periods. Returns [cohort sizes, returning counts per cohort].
+ */
+export function retentionCounts(
+  rows: SessionRows,
+  list: readonly Bucket[],
+  from: number,
+  to: number,
+  periods: number,
+): { visitors: number[]; returning: number[][] } {
+  const e = edges(list);
+  const first = new Float64Array(rows.visitors).fill(Infinity);
+  for (let i = 0; i < rows.length; i++) {
+    const t = rows.startedAt[i]!;
+    const v = rows.visitor[i]!;
+    if (t < to && t < first[v]!) first[v] = t;
+  }
+  const cohort = new Int32Array(rows.visitors).fill(-1);
+  const visitors = new Array<number>(list.length).fill(0);
+  for (let v = 0; v < rows.visitors; v++) {
+    const t = first[v]!;
+    if (t >= from && t < to) {
+      const c = indexIn(e, t);
+      cohort[v] = c;
+      if (c >= 0) visitors[c]!++;
+    }
+  }
+  const width = periods + 1;
+  const seen = new Uint32Array(Math.ceil((rows.visitors * width) / 32));
+  const returning = list.map(() => new Array<number>(width).fill(0));
+  for (let i = 0; i < rows.length; i++) {
+    const t = rows.startedAt[i]!;
+    if (t < from || t >= to) continue;
+    const v = rows.visitor[i]!;
+    const c = cohort[v]!;
+    if (c < 0) continue;
+    const k = indexIn(e, t) - c;
+    if (k < 0 || k > periods) continue;
+    const bit = v * width + k;
+    const word = bit >>> 5;
+    const mask = 1 << (bit & 31);
+    if (seen[word]! & mask) continue;
+    seen[word]! |= mask;
+    returning[c]![k]!++;
+  }
+  return { visitors, returning };
+}
+
+/**
+ * Per day of `days`: how many distinct ids (`id[i]` of row i, 0 = none, ids < `ids`) were seen
+ * on that day and the `span - 1` before it, for each span. A counting sort by id puts each id's
+ * distinct days in order; an id seen on day d counts for the windows ending on d up to the day
+ * before its next day or `span` days on, through a difference array.
+ */
+export function slidingDistinct(
+  day: Int32Array,
+  id: Uint32Array,
+  length: number,
+  ids: number,
+  days: number,
+  spans: readonly number[],
+): number[][] {
+  // counting sort of the rows by id (ids start at 0; rows with day < 0 are left out)
+  const start = new Uint32Array(ids + 1);
+  for (let i = 0; i < length; i++) if (day[i]! >= 0) start[id[i]! + 1]!++;
+  for (let v = 0; v < ids; v++) start[v + 1]! += start[v]!;
+  const at = start.slice(0, ids);
+  const sorted = new Int32Array(start[ids]!);
+  for (let i = 0; i < length; i++) if (day[i]! >= 0) sorted[at[id[i]!]!++] = day[i]!;
+  const diff = spans.map(() => new Int32Array(days + 1));
+  for (let v = 0; v < ids; v++) {
+    const lo = start[v]!;
+    const hi = start[v + 1]!;
+    if (lo === hi) continue;
+    const mine = sorted.subarray(lo, hi).sort();
+    for (let j = 0; j < mine.length;) {
+      const d = mine[j]!;
+      while (j < mine.length && mine[j] === d) j++; // the same day again
+      const next = j < mine.length ? mine[j]! : Infinity;
+      spans.forEach((span, s) => {
+        const end = Math.min(d + span, next, days);
+        diff[s]![d]!++;
+        diff[s]![end]!--;
+      });
+    }
+  }
+  return diff.map((dd) => {
+    const out = new Array<number>(days);
+    let run = 0;
+    for (let k = 0; k < days; k++) out[k] = run += dd[k]!;
+    return out;
+  });
+}
+
+/** Day index (into `list`) of each row's start, -1 outside. */
+export function dayIndex(rows: SessionRows, list: readonly Bucket[]): Int32Array {
+  const e = edges(list);
+  const out = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = indexIn(e, rows.startedAt[i]!);
+  return out;
+}
+
+/** The events of a funnel: those matching at least one step, with the steps each matches. */
+export interface Touches {
+  length: number;
+  visitor: Uint32Array;
+  ts: Float64Array;
+  /** tie-break of equal times: arrival order */
+  order: Float64Array;
+  /** bit k: the event matches step k */
+  steps: Uint16Array;
+  visitors: number;
+  /** already in time order within each visitor (SQL sorted them) */
+  ordered?: boolean;
+}
+
+/**
+ * How many visitors reached each step: from any step-1 event, each next step matched by a later
+ * event within `windowMs` of it (`funnelDepth` of `behaviour.ts`, over bitmasks).
+ */
+export function funnelReached(t: Touches, nSteps: number, windowMs: number): number[] {
+  const start = new Uint32Array(t.visitors + 1);
+  for (let i = 0; i < t.length; i++) start[t.visitor[i]! + 1]!++;
+  for (let v = 0; v < t.visitors; v++) start[v + 1]! += start[v]!;
+  const at = start.slice(0, t.visitors);
+  const sorted = new Uint32Array(t.length);
+  for (let i = 0; i < t.length; i++) sorted[at[t.visitor[i]!]!++] = i;
+  const reached = new Array<number>(nSteps).fill(0);
+  const byTime = (a: number, b: number) => t.ts[a]! - t.ts[b]! || t.order[a]! - t.order[b]!;
+  for (let v = 0; v < t.visitors; v++) {
+    const lo = start[v]!;
+    const hi = start[v + 1]!;
+    if (lo === hi) continue;
+    const mine = sorted.subarray(lo, hi);
+    if (mine.length > 1 && !t.ordered) mine.sort(byTime);
+    let best = 0;
+    for (let i = 0; i < mine.length && best < nSteps; i++) {
+      if (!(t.steps[mine[i]!]! & 1)) continue;
+      const begin = t.ts[mine[i]!]!;
+      let depth = 1;
+      for (let j = i + 1; j < mine.length && depth < nSteps; j++) {
+        const e = mine[j]!;
+        if (t.ts[e]! - begin > windowMs) break;
+        if (t.steps[e]! & (1 << depth)) depth++;
+      }
+      if (depth > best) best = depth;
+    }
+    for (let k = 0; k < best; k++) reached[k]!++;
+  }
+  return reached;
+}
