@@ -75,21 +75,21 @@ export class IdColumn {
   }
 }
 
-/** log2 of the rows per block of {@link Blocks}. */
+/** log2 of the rows per block of {@link Blocks} (4096; tests use smaller blocks). */
 export const BLOCK_SHIFT = 12;
-export const BLOCK_ROWS = 1 << BLOCK_SHIFT;
 
 /**
- * Min and max of a time column per block of `BLOCK_ROWS` rows. Only ever widened (a row's time
+ * Min and max of a time column per block of `1 << shift` rows. Only ever widened (a row's time
  * may move, e.g. a session starting earlier): a block's bounds always hold its rows' times.
  */
 export class Blocks {
   readonly min = new Growable(Float64Array, 64);
   readonly max = new Growable(Float64Array, 64);
+  constructor(readonly shift = BLOCK_SHIFT) {}
 
   /** Row `i` holds time `t` (rows are added in order; existing rows may be widened). */
   note(i: number, t: number): void {
-    const b = i >>> BLOCK_SHIFT;
+    const b = i >>> this.shift;
     while (this.min.length <= b) {
       this.min.push(Infinity);
       this.max.push(-Infinity);
@@ -113,11 +113,11 @@ export class Blocks {
       if (hit) {
         if (runStart < 0) runStart = b;
       } else if (runStart >= 0) {
-        out.push(runStart << BLOCK_SHIFT, Math.min(rows, b << BLOCK_SHIFT));
+        out.push(runStart << this.shift, Math.min(rows, b << this.shift));
         runStart = -1;
       }
     }
-    if (runStart >= 0) out.push(runStart << BLOCK_SHIFT, Math.min(rows, n << BLOCK_SHIFT));
+    if (runStart >= 0) out.push(runStart << this.shift, Math.min(rows, n << this.shift));
     return out;
   }
 

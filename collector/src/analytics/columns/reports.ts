@@ -15,7 +15,6 @@ import type { Filter } from '../filters.js';
 import type { ReportParams } from '../params.js';
 import type { Bucket } from '../time.js';
 import { compareText, type Dictionary } from './dictionary.js';
-import { BLOCK_ROWS, BLOCK_SHIFT } from './growable.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
 
 /** Session aggregates as the SQL returns them (`bounces`, `ms` null without sessions). */
@@ -337,6 +336,7 @@ export function createColumnReports(store: ColumnStore) {
     const types = site.eType.data;
     const pv = q.pageview;
     const rows = site.events;
+    const shift = site.eBlocks.shift;
     for (let blk = 0; blk < site.eBlocks.min.length; blk++) {
       const lo = min[blk]!;
       const hi = max[blk]!;
@@ -348,8 +348,8 @@ export function createColumnReports(store: ColumnStore) {
           continue;
         }
       }
-      const end = Math.min(rows, (blk + 1) << BLOCK_SHIFT);
-      for (let i = blk << BLOCK_SHIFT; i < end; i++) {
+      const end = Math.min(rows, (blk + 1) << shift);
+      for (let i = blk << shift; i < end; i++) {
         const t = ts[i]!;
         if (t < from || t >= to || types[i] !== pv) continue;
         per[find(t)]!++;
@@ -400,8 +400,8 @@ export function createColumnReports(store: ColumnStore) {
     const emax = site.sEndBlocks.max.data;
     for (let blk = 0; blk < site.sBlocks.min.length; blk++) {
       if (smin[blk]! >= from || emax[blk]! < from) continue;
-      const last = Math.min(site.sessions, (blk + 1) * BLOCK_ROWS);
-      for (let s = blk * BLOCK_ROWS; s < last; s++) {
+      const last = Math.min(site.sessions, (blk + 1) << site.sBlocks.shift);
+      for (let s = blk << site.sBlocks.shift; s < last; s++) {
         if (start[s]! >= from || end[s]! < from || (mask && !mask[s + 1])) continue;
         cut[s + 1] = 1;
         windows.push(from, Math.min(end[s]! + 1, to));

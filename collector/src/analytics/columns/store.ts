@@ -50,9 +50,9 @@ export class SiteColumns {
   readonly sVisitor = new Growable(Int32Array);
   readonly sPageviews = new Growable(Int32Array);
   readonly sDims: IdColumn[] = SESSION_DIMS.map(() => new IdColumn());
-  readonly sBlocks = new Blocks();
+  readonly sBlocks: Blocks;
   /** min/max of `ended_at` per block of sessions (the sessions of a range cut by its start) */
-  readonly sEndBlocks = new Blocks();
+  readonly sEndBlocks: Blocks;
   readonly sessionOrd = new Map<string, number>();
   readonly visitorOrd = new Map<string, number>();
   // events, in rowid order
@@ -65,7 +65,7 @@ export class SiteColumns {
   readonly ePath = new IdColumn();
   /** the `event` dimension: the name of a custom event, the type of any other */
   readonly eLabel = new IdColumn();
-  readonly eBlocks = new Blocks();
+  readonly eBlocks: Blocks;
   /** pageviews per block of events (counts of whole blocks without reading their rows) */
   readonly ePageviews = new Growable(Int32Array, 64);
   /** events whose session was not known yet, by session id (linked when it comes) */
@@ -75,6 +75,12 @@ export class SiteColumns {
   /** scratch: a stamp per visitor ordinal (distinct counts) */
   stamp = new Uint32Array(0);
   epoch = 0;
+
+  constructor(shift = BLOCK_SHIFT) {
+    this.sBlocks = new Blocks(shift);
+    this.sEndBlocks = new Blocks(shift);
+    this.eBlocks = new Blocks(shift);
+  }
 
   get sessions(): number {
     return this.sStart.length;
@@ -137,6 +143,8 @@ export interface ColumnOptions {
   maxEvents?: number;
   /** rows read per chunk of the build (and of a catch-up) */
   chunkRows?: number;
+  /** log2 of the rows per block of min/max times (default 12: 4096 rows) */
+  blockShift?: number;
 }
 
 const TRIGGERS = [
@@ -181,6 +189,7 @@ export class ColumnStore {
   private keepBuilt = false;
   private readonly maxEvents: number;
   private readonly chunkRows: number;
+  private readonly blockShift: number;
   private eventCount = 0;
   /** while true SQL answers though the store is ready (benchmarks compare both paths) */
   suspended = false;
@@ -197,6 +206,7 @@ export class ColumnStore {
     this.state = o.enabled === false ? 'off' : 'idle';
     this.maxEvents = o.maxEvents ?? 30_000_000;
     this.chunkRows = o.chunkRows ?? 50_000;
+    this.blockShift = o.blockShift ?? BLOCK_SHIFT;
   }
 
   /** Starts a build in the background (errors are logged, SQL keeps answering). */
@@ -271,7 +281,7 @@ export class ColumnStore {
 
   private siteOf(websiteId: string): SiteColumns {
     let s = this.sites.get(websiteId);
-    if (!s) this.sites.set(websiteId, (s = new SiteColumns()));
+    if (!s) this.sites.set(websiteId, (s = new SiteColumns(this.blockShift)));
     return s;
   }
 
@@ -444,7 +454,7 @@ export class ColumnStore {
       site.eLabel.push(this.labels.id(type === 'custom' ? name : type));
       site.eBlocks.note(i, ts);
       if (type === 'pageview') {
-        const b = i >>> BLOCK_SHIFT;
+        const b = i >>> site.eBlocks.shift;
         while (site.ePageviews.length <= b) site.ePageviews.push(0);
         site.ePageviews.data[b]!++;
       }
