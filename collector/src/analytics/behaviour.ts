@@ -17,6 +17,9 @@ import {
   type SessionRows,
   type Touches,
 } from './columns/behaviour.js';
+import { createMoreReports } from './columns/more-reports.js';
+import { createColumnReports } from './columns/reports.js';
+import type { ColumnStore } from './columns/store.js';
 
 export interface FunnelStep {
   type: 'page' | 'event';
@@ -154,7 +157,12 @@ function funnelResult(steps: FunnelStep[], reached: number[], windowMs: number) 
   };
 }
 
-export function createBehaviour(sqlite: Database.Database, columns?: BehaviourRows) {
+/** The behaviour reports over `sqlite`, reading their rows from the column store when it can. */
+export function createBehaviour(sqlite: Database.Database, store: ColumnStore | null = null) {
+  const more = store ? createMoreReports(store, createColumnReports(store).scans) : null;
+  const columns: BehaviourRows | null = more
+    ? { sessions: more.sessionRows, touches: more.touches }
+    : null;
   /** The events that match a step, from SQL: visitors as ordinals, ties in arrival order. */
   function sqlTouches(p: ReportParams, steps: FunnelStep[]): Touches {
     const e = eventFrom(

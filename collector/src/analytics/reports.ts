@@ -24,6 +24,7 @@ import { sessionCounted } from './counted.js';
 import { eventCounts } from './rollups.js';
 import { buckets, type Bucket } from './time.js';
 import { createColumnReports } from './columns/reports.js';
+import { createMoreReports, type SessionFigures } from './columns/more-reports.js';
 import type { ColumnStore } from './columns/store.js';
 
 export interface Metrics {
@@ -47,6 +48,7 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
  */
 export function createReports(sqlite: Database.Database, columns: ColumnStore | null = null) {
   const col = columns ? createColumnReports(columns) : null;
+  const more = columns && col ? createMoreReports(columns, col.scans) : null;
   const all = <T>(q: Sql) => sqlite.prepare(q.sql).all(...q.params) as T[];
   const one = <T>(q: Sql) => sqlite.prepare(q.sql).get(...q.params) as T;
   const counts = eventCounts(sqlite);
@@ -325,7 +327,7 @@ export function createReports(sqlite: Database.Database, columns: ColumnStore | 
     };
   }
 
-  function pages(p: ReportParams, limit: number, offset: number) {
+  function pageRows(p: ReportParams, limit: number, offset: number) {
     const range = between(p.from, p.to);
     const e = eventFrom(
       p.websiteId,
@@ -354,6 +356,11 @@ export function createReports(sqlite: Database.Database, columns: ColumnStore | 
             ORDER BY pv.views DESC, pv.visitors DESC, pv.path LIMIT ? OFFSET ?`,
       params: [...e.params, ...e.params, ...s.params, limit, offset],
     });
+    return rows;
+  }
+
+  function pages(p: ReportParams, limit: number, offset: number) {
+    const rows = more?.pages(p, limit, offset) ?? pageRows(p, limit, offset);
     return {
       results: rows.map((r) => ({
         page: r.path,
@@ -378,12 +385,15 @@ export function createReports(sqlite: Database.Database, columns: ColumnStore | 
   ] as const;
   const PAGES = ['0', '1', '2', '3', '4'] as const;
 
-  function sessionsReport(p: ReportParams) {
+  const BOUNDS = DURATIONS.map(([, max]) => max);
+
+  /** The sessions report's figures from SQL (`SessionFigures`, as the column store gives them). */
+  function sessionFigures(p: ReportParams): SessionFigures {
     const s = sessionWhere(p.websiteId, between(p.from, p.to), p.filters, [p.from, p.to]);
     // one pass over the sessions: totals and both distributions as conditional counts
     const d = 's.ended_at - s.started_at';
     const columns = [
-      ...DURATIONS.map(([, max], i) => `sum(${d} < ${max}) AS d${i}`),
+      ...BOUNDS.map((max, i) => `sum(${d} < ${max}) AS d${i}`),
       ...PAGES.map((n, i) => `sum(s.pageviews = ${n}) AS p${i}`),
       'sum(s.pageviews BETWEEN 5 AND 9) AS p5',
       'sum(s.pageviews >= 10) AS p6',
@@ -393,26 +403,16 @@ export function createReports(sqlite: Database.Database, columns: ColumnStore | 
             FROM sessions s WHERE ${s.sql}`,
       params: s.params,
     });
-    const n = t.n ?? 0;
-    const below = DURATIONS.map((_, i) => t[`d${i}`] ?? 0); // cumulative: shorter than each bound
-    const durations = [...DURATIONS.map(([k]) => k), '30m+'].map((bucket, i) => ({
-      bucket,
-      sessions: (i < below.length ? below[i]! : n) - (i ? below[i - 1]! : 0),
-    }));
-    const pagesPerSession = [...PAGES, '5-9', '10+'].map((bucket, i) => ({
-      bucket,
-      sessions: t[`p${i}`] ?? 0,
-    }));
     // paths: the most common moves from one page to the next within the report's sessions. The
     // pageviews come from one scan of the events over the sessions' whole span, matched to the
     // sessions by id (an automatic index on the materialized list), not from a time-range scan
     // per session, which reads every other session's events of that window too.
-    const paths = all<{ from: string; to: string; n: number }>({
+    const paths = all<{ from: string; to: string | null; n: number }>({
       sql: `WITH ids AS MATERIALIZED (
               SELECT s.id, s.started_at AS lo, s.ended_at AS hi FROM sessions s WHERE ${s.sql}),
             v AS (
               SELECT e.path,
-                lag(e.path) OVER (PARTITION BY e.session_id ORDER BY e.ts, e.id) AS prev
+                lag(e.path) OVER (PARTITION BY e.session_id ORDER BY e.ts, e.rowid) AS prev
               FROM events e CROSS JOIN ids ON ids.id = e.session_id
               WHERE e.website_id = ? AND e.ts >= (SELECT min(lo) FROM ids)
                 AND e.ts <= (SELECT max(hi) FROM ids) AND e.type = 'pageview'
@@ -422,12 +422,31 @@ export function createReports(sqlite: Database.Database, columns: ColumnStore | 
       params: [...s.params, p.websiteId],
     });
     return {
-      sessions: n,
-      avgDuration: n ? Math.round((t.ms ?? 0) / 1000) : 0,
-      avgPages: n ? round(t.pv ?? 0) : 0,
-      durations,
-      pagesPerSession,
+      n: t.n ?? 0,
+      ms: t.ms ?? null,
+      pv: t.pv ?? null,
+      below: BOUNDS.map((_, i) => t[`d${i}`] ?? 0),
+      pages: [0, 1, 2, 3, 4, 5, 6].map((i) => t[`p${i}`] ?? 0),
       paths: paths.map((r) => ({ from: r.from, to: r.to, sessions: r.n })),
+    };
+  }
+
+  function sessionsReport(p: ReportParams) {
+    const f = more?.sessionFigures(p, BOUNDS) ?? sessionFigures(p);
+    const { n, below } = f; // below: cumulative, shorter than each bound
+    return {
+      sessions: n,
+      avgDuration: n ? Math.round((f.ms ?? 0) / 1000) : 0,
+      avgPages: n ? round(f.pv ?? 0) : 0,
+      durations: [...DURATIONS.map(([k]) => k), '30m+'].map((bucket, i) => ({
+        bucket,
+        sessions: (i < below.length ? below[i]! : n) - (i ? below[i - 1]! : 0),
+      })),
+      pagesPerSession: [...PAGES, '5-9', '10+'].map((bucket, i) => ({
+        bucket,
+        sessions: f.pages[i]!,
+      })),
+      paths: f.paths,
     };
   }
 

@@ -13,6 +13,7 @@ import { generate } from '../oracle.js';
 import type { ReportParams } from '../params.js';
 import { prng } from '../prng.js';
 import { createReports } from '../reports.js';
+import { createBehaviour, type FunnelStep } from '../behaviour.js';
 import type { Interval } from '../time.js';
 import { compareText } from './dictionary.js';
 import { ColumnStore, SESSION_DIMS, columnStoreFor } from './store.js';
@@ -57,6 +58,21 @@ async function data(): Promise<Fixture> {
         { 'cf-ipcountry': 'CH', 'accept-language': 'fr-CH' },
       );
     }
+  }
+  // identified visitors (active users counts users too): some share a user id
+  for (let v = 0; v < 12; v++) {
+    const t = START + (v % 6) * DAY + 5_000;
+    f.setNow(t + 1000);
+    await f.post('/collect', {
+      type: 'identify',
+      websiteId: 'site-1',
+      href: 'https://example.com/',
+      userId: `user-${v % 5}`,
+      visitorId: `visitor-${v}`,
+      sessionId: `session-${v}-1`,
+      eventId: `identify-${v}`,
+      timestamp: t,
+    });
   }
   // a session whose last pageview falls exactly on a midnight (UTC): a bucket's end
   for (const [k, t] of [START + 4 * DAY - 60_000, START + 4 * DAY].entries()) {
@@ -259,6 +275,59 @@ describe('column store', () => {
           }
         }
     expect(b.breakdown(p, 'page', 1000, 0).results.length).toBeGreaterThan(8);
+  });
+
+  it('answers pages, sessions, funnels, retention and active users as SQL does', async () => {
+    const f = await data();
+    const store = columnStoreFor(f.database.sqlite);
+    const a = sql(f);
+    const b = cols(f);
+    const [aa, bb] = [
+      createBehaviour(f.database.sqlite, null),
+      createBehaviour(f.database.sqlite, store),
+    ];
+    const pages = values(f, "SELECT DISTINCT path AS v FROM events WHERE type = 'pageview'");
+    const names = values(f, "SELECT DISTINCT name AS v FROM events WHERE type = 'custom'");
+    const step = (r: ReturnType<typeof prng>): FunnelStep => {
+      const page = r.next() < 0.7;
+      const v = r.pick(page ? pages : names);
+      const value = r.next() < 0.2 ? `${v.slice(0, 2)}*` : v;
+      return { type: page ? 'page' : 'event', value };
+    };
+    const r = prng(19);
+    const before = store.stats.answered;
+    let paths = 0;
+    let users = 0;
+    for (let i = 0; i < 150; i++) {
+      const p = randomParams(f, r);
+      const label = JSON.stringify({
+        ...p,
+        filters: p.filters.map((x) => [x.dimension.name, x.op, x.values]),
+      });
+      const limit = r.pick([1, 3, 10, 50]);
+      const offset = r.pick([0, 0, 1, 2, 5]);
+      expect(b.pages(p, limit, offset), `${label} pages ${limit}+${offset}`).toEqual(
+        a.pages(p, limit, offset),
+      );
+      const s = a.sessions(p);
+      expect(b.sessions(p), `${label} sessions`).toEqual(s);
+      paths += s.paths.length;
+      const steps = Array.from({ length: r.int(2, 4) }, () => step(r));
+      const window = r.pick([60_000, 3_600_000, 86_400_000]);
+      expect(bb.funnel(p, steps, window), `${label} funnel`).toEqual(aa.funnel(p, steps, window));
+      const period = r.pick(['day', 'week'] as const);
+      const periods = r.int(1, 8);
+      expect(bb.retention(p, period, periods), `${label} retention`).toEqual(
+        aa.retention(p, period, periods),
+      );
+      const active = aa.active(p);
+      expect(bb.active(p), `${label} active`).toEqual(active);
+      users += active.days.reduce((n, d) => n + d.mauUsers, 0);
+    }
+    expect(paths).toBeGreaterThan(100);
+    expect(users).toBeGreaterThan(20);
+    // pages, sessions, funnel and active once each, retention once, all from the columns
+    expect(store.stats.answered - before).toBe(150 * 5);
   });
 
   it('falls back to SQL for property filters', async () => {

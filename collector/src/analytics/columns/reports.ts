@@ -667,7 +667,11 @@ export function createColumnReports(store: ColumnStore) {
     return { rows, pv };
   }
 
-  return { metrics, timeseries, eventBreakdown, sessionBreakdown };
+  /** The scans the other column reports build on (`more-reports.ts`); results land in `idx()`. */
+  const scans = { plan, selectSessions, selectEvents, idx: () => idx };
+
+  return { metrics, timeseries, eventBreakdown, sessionBreakdown, scans };
 }
 
 export type ColumnReports = ReturnType<typeof createColumnReports>;
+export type ColumnScans = ColumnReports['scans'];

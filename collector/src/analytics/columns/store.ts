@@ -36,11 +36,37 @@ export const SESSION_DIMS: readonly { name: string; column: string }[] = dimensi
   .filter((d) => d.kind === 'session')
   .map((d) => ({ name: d.name, column: d.sql.slice(2) }));
 
-const SESSION_COLUMNS = `website_id, id, visitor_id, started_at, ended_at, pageviews, ${SESSION_DIMS.map((d) => d.column).join(', ')}`;
+const SESSION_COLUMNS = `website_id, id, visitor_id, started_at, ended_at, pageviews, ${SESSION_DIMS.map((d) => d.column).join(', ')}, user_id`;
 const FIRST_DIM = 6; // index of the first dimension in a raw session row
+const USER = FIRST_DIM + SESSION_DIMS.length; // index of `user_id`
 
 type SessionRow = unknown[];
-type EventRow = [number, string, number, string, string, string, string | null, string | null];
+type EventRow = [
+  number,
+  string,
+  number,
+  string,
+  string,
+  string,
+  string | null,
+  string | null,
+  number | null,
+  number | null,
+];
+
+/**
+ * Scroll depth and engaged time of the scroll events (the pages report's averages), as a sparse
+ * list in row order: few events are scroll events. -1 is NULL.
+ */
+export class ScrollRows {
+  readonly row = new Growable(Int32Array, 256);
+  readonly depth = new Growable(Int32Array, 256);
+  readonly engagedMs = new Growable(Float64Array, 256);
+
+  get bytes(): number {
+    return this.row.bytes + this.depth.bytes + this.engagedMs.bytes;
+  }
+}
 
 /** The columns of one website. */
 export class SiteColumns {
@@ -53,8 +79,12 @@ export class SiteColumns {
   readonly sBlocks: Blocks;
   /** min/max of `ended_at` per block of sessions (the sessions of a range cut by its start) */
   readonly sEndBlocks: Blocks;
+  /** identified user ordinal, 1…; 0 for none */
+  readonly sUser = new Growable(Int32Array);
   readonly sessionOrd = new Map<string, number>();
   readonly visitorOrd = new Map<string, number>();
+  /** user ids by ordinal − 1 */
+  readonly userOrd = new Map<string, number>();
   // events, in rowid order
   readonly eTs = new Growable(Float64Array);
   /** session ordinal, -1 when the session is unknown */
@@ -68,6 +98,7 @@ export class SiteColumns {
   readonly eBlocks: Blocks;
   /** pageviews per block of events (counts of whole blocks without reading their rows) */
   readonly ePageviews = new Growable(Int32Array, 64);
+  readonly scroll = new ScrollRows();
   /** events whose session was not known yet, by session id (linked when it comes) */
   readonly orphans = new Map<string, number[]>();
   /** bumps on every change (caches of filter masks key on it) */
@@ -90,6 +121,17 @@ export class SiteColumns {
   }
   get visitors(): number {
     return this.visitorOrd.size;
+  }
+  /** user ordinals are below this (0 is none) */
+  get users(): number {
+    return this.userOrd.size + 1;
+  }
+
+  user(id: string | null): number {
+    if (id === null) return 0;
+    let u = this.userOrd.get(id);
+    if (u === undefined) this.userOrd.set(id, (u = this.userOrd.size + 1));
+    return u;
   }
 
   visitor(id: string): number {
@@ -121,12 +163,14 @@ export class SiteColumns {
       this.ePath.bytes +
       this.eLabel.bytes +
       this.eBlocks.bytes +
-      this.ePageviews.bytes;
+      this.ePageviews.bytes +
+      this.scroll.bytes;
     let sessions =
       this.sStart.bytes +
       this.sEnd.bytes +
       this.sVisitor.bytes +
       this.sPageviews.bytes +
+      this.sUser.bytes +
       this.sBlocks.bytes +
       this.sEndBlocks.bytes;
     for (const d of this.sDims) sessions += d.bytes;
@@ -410,6 +454,7 @@ export class ColumnStore {
       site.sEnd.push(r[4] as number);
       site.sVisitor.push(site.visitor(r[2] as string));
       site.sPageviews.push(r[5] as number);
+      site.sUser.push(site.user(r[USER] as string | null));
       for (let d = 0; d < SESSION_DIMS.length; d++)
         site.sDims[d]!.push(this.dims[d]!.id(r[FIRST_DIM + d] as string | null));
       site.sessionOrd.set(id, s);
@@ -423,6 +468,7 @@ export class ColumnStore {
       site.sEnd.data[s] = r[4] as number;
       site.sVisitor.data[s] = site.visitor(r[2] as string);
       site.sPageviews.data[s] = r[5] as number;
+      site.sUser.data[s] = site.user(r[USER] as string | null);
       for (let d = 0; d < SESSION_DIMS.length; d++)
         site.sDims[d]!.set(s, this.dims[d]!.id(r[FIRST_DIM + d] as string | null));
     }
@@ -434,7 +480,7 @@ export class ColumnStore {
   private appendEvents(rows: EventRow[]): void {
     let site: SiteColumns | null = null;
     let siteId = '';
-    for (const [, websiteId, ts, sessionId, visitorId, type, name, path] of rows) {
+    for (const [, websiteId, ts, sessionId, visitorId, type, name, path, depth, engaged] of rows) {
       if (site === null || websiteId !== siteId) {
         site = this.siteOf(websiteId);
         siteId = websiteId;
@@ -453,7 +499,11 @@ export class ColumnStore {
       site.ePath.push(this.paths.id(path));
       site.eLabel.push(this.labels.id(type === 'custom' ? name : type));
       site.eBlocks.note(i, ts);
-      if (type === 'pageview') {
+      if (type === 'scroll') {
+        site.scroll.row.push(i);
+        site.scroll.depth.push(depth ?? -1);
+        site.scroll.engagedMs.push(engaged ?? -1);
+      } else if (type === 'pageview') {
         const b = i >>> site.eBlocks.shift;
         while (site.ePageviews.length <= b) site.ePageviews.push(0);
         site.ePageviews.data[b]!++;
@@ -483,11 +533,13 @@ function statements(sqlite: Database.Database) {
       `SELECT ${SESSION_COLUMNS} FROM sessions INDEXED BY sessions_key WHERE website_id = ? AND id = ?`,
     ),
     eventsBetween: raw(
-      `SELECT rowid, website_id, ts, session_id, visitor_id, type, name, path FROM events
+      `SELECT rowid, website_id, ts, session_id, visitor_id, type, name, path, scroll_depth, engaged_ms
+       FROM events
        WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?`,
     ),
     eventsAfter: raw(
-      `SELECT rowid, website_id, ts, session_id, visitor_id, type, name, path FROM events
+      `SELECT rowid, website_id, ts, session_id, visitor_id, type, name, path, scroll_depth, engaged_ms
+       FROM events
        WHERE rowid > ? ORDER BY rowid LIMIT ?`,
     ),
   };

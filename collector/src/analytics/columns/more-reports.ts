@@ -1,0 +1,320 @@
+/**
+ * The column versions of the pages report, the sessions report and the rows the behaviour
+ * reports (retention, active users, funnels) count, over the scans of `columns/reports.ts`.
+ * Each returns what the SQL of `analytics/reports.ts` / `analytics/behaviour.ts` reads, or null
+ * where the column store does not apply (then SQL answers).
+ */
+import type { FunnelStep } from '../behaviour.js';
+import type { ReportParams } from '../params.js';
+import type { SessionRows, Touches } from './behaviour.js';
+import { compareText } from './dictionary.js';
+import { topTransitions, type Transition } from './paths.js';
+import type { ColumnScans } from './reports.js';
+import { SESSION_DIMS, type ColumnStore } from './store.js';
+
+const ENTRY = SESSION_DIMS.findIndex((d) => d.name === 'entry_page');
+
+/** The sessions report's figures: totals and distributions over the sessions, and paths. */
+export interface SessionFigures {
+  n: number;
+  /** average length, ms, and average pageviews (null without sessions) */
+  ms: number | null;
+  pv: number | null;
+  /** sessions shorter than each of `durations` (cumulative) */
+  below: number[];
+  /** sessions with 0, 1, 2, 3, 4, 5–9, 10+ pageviews */
+  pages: number[];
+  paths: Transition[];
+}
+
+/** A row of the pages report before shaping (as the SQL returns it). */
+export interface PageRow {
+  path: string;
+  views: number;
+  visitors: number;
+  entries: number | null;
+  bounces: number | null;
+  engaged: number | null;
+  depth: number | null;
+}
+
+/** Bytes of scratch bitmaps a distinct count may use at once. */
+const BITMAP_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Distinct visitors per group, for the groups of `groups` only: the events `idx[0..n)`, their
+ * group `groupCol[i]` and visitor `visitorCol[i]` (< `visitors`); one bitmap over visitor
+ * ordinals per group, as many groups at a time as fit `BITMAP_BYTES`.
+ */
+function distinctVisitors(
+  idx: Int32Array,
+  n: number,
+  groupCol: ArrayLike<number>,
+  groups: readonly number[],
+  visitorCol: ArrayLike<number>,
+  visitors: number,
+): Map<number, number> {
+  const out = new Map<number, number>();
+  const words = Math.max(1, (visitors + 31) >>> 5);
+  const per = Math.max(1, Math.floor(BITMAP_BYTES / 4 / words));
+  const slot = new Map<number, number>();
+  for (let pos = 0; pos < groups.length; pos += per) {
+    const chunk = groups.slice(pos, pos + per);
+    slot.clear();
+    chunk.forEach((g, i) => slot.set(g, i));
+    const bits = new Uint32Array(chunk.length * words);
+    const count = new Int32Array(chunk.length);
+    for (let k = 0; k < n; k++) {
+      const i = idx[k]!;
+      const sl = slot.get(groupCol[i]!);
+      if (sl === undefined) continue;
+      const v = visitorCol[i]!;
+      const w = sl * words + (v >>> 5);
+      const m = 1 << (v & 31);
+      if (!(bits[w]! & m)) {
+        bits[w]! |= m;
+        count[sl]!++;
+      }
+    }
+    chunk.forEach((g, i) => out.set(g, count[i]!));
+  }
+  return out;
+}
+
+export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
+  const { plan, selectSessions, selectEvents } = scans;
+
+  /** Sessions started in [from, to) passing the filters, as `SessionRows`, or null. */
+  function sessionRows(p: ReportParams, from: number, to: number): SessionRows | null {
+    const q = plan(p);
+    if (!q) return null;
+    store.stats.answered++;
+    const { site } = q;
+    const n = selectSessions(q, from, to, [from, to]);
+    const idx = scans.idx();
+    const rows: SessionRows = {
+      length: n,
+      startedAt: new Float64Array(n),
+      visitor: new Uint32Array(n),
+      visitors: site.visitors,
+      user: new Uint32Array(n),
+      users: site.users,
+    };
+    const start = site.sStart.data;
+    const vis = site.sVisitor.data;
+    const user = site.sUser.data;
+    for (let i = 0; i < n; i++) {
+      const s = idx[i]!;
+      rows.startedAt[i] = start[s]!;
+      rows.visitor[i] = vis[s]!;
+      rows.user![i] = user[s]!;
+    }
+    return rows;
+  }
+
+  /** The funnel's events: in the range, passing the filters, matching a step; or null. */
+  function touches(p: ReportParams, steps: FunnelStep[]): Touches | null {
+    const q = plan(p);
+    if (!q) return null;
+    store.stats.answered++;
+    const { site } = q;
+    const pageview = store.types.find('pageview') ?? -1;
+    const custom = store.types.find('custom') ?? -1;
+    // per step: the type it needs and the dictionary ids (paths or labels) that match it
+    const tests = steps.map((s) => {
+      const f = {
+        dimension: { name: '', kind: 'event' as const, sql: '' },
+        op: s.value.includes('*') ? ('matches' as const) : ('is' as const),
+        values: [s.value],
+      };
+      return s.type === 'page'
+        ? { type: pageview, col: site.ePath.data, ok: store.paths.matches(f) }
+        : { type: custom, col: site.eLabel.data, ok: store.labels.matches(f) };
+    });
+    const n = selectEvents(q, p.from, p.to, -1, false);
+    const idx = scans.idx();
+    const types = site.eType.data;
+    const out: Touches = {
+      length: 0,
+      visitor: new Uint32Array(n),
+      ts: new Float64Array(n),
+      order: new Float64Array(n),
+      steps: new Uint16Array(n),
+      visitors: site.visitors,
+    };
+    const ts = site.eTs.data;
+    const vis = site.eVisitor.data;
+    let m = 0;
+    for (let k = 0; k < n; k++) {
+      const i = idx[k]!;
+      const y = types[i]!;
+      let bits = 0;
+      for (let j = 0; j < tests.length; j++) {
+        const t = tests[j]!;
+        if (y === t.type && t.ok[t.col[i]!]) bits |= 1 << j;
+      }
+      if (!bits) continue;
+      out.visitor[m] = vis[i]!;
+      out.ts[m] = ts[i]!;
+      out.order[m] = i;
+      out.steps[m++] = bits;
+    }
+    out.length = m;
+    return out;
+  }
+
+  /** The sessions report's figures, or null. `durations`: upper bounds (ms) of its buckets. */
+  function sessionFigures(p: ReportParams, durations: readonly number[]): SessionFigures | null {
+    const q = plan(p);
+    if (!q) return null;
+    store.stats.answered++;
+    const { site } = q;
+    const n = selectSessions(q, p.from, p.to, [p.from, p.to]);
+    const idx = scans.idx();
+    const start = site.sStart.data;
+    const end = site.sEnd.data;
+    const pvs = site.sPageviews.data;
+    const below = durations.map(() => 0);
+    const pages = [0, 0, 0, 0, 0, 0, 0];
+    const chosen = new Uint8Array(site.sessions);
+    let ms = 0;
+    let pv = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const s = idx[i]!;
+      const d = end[s]! - start[s]!;
+      ms += d;
+      pv += pvs[s]!;
+      for (let k = 0; k < durations.length; k++) if (d < durations[k]!) below[k]!++;
+      const c = pvs[s]!;
+      pages[c <= 4 ? c : c <= 9 ? 5 : 6]!++;
+      chosen[s] = 1;
+      if (start[s]! < lo) lo = start[s]!;
+      if (end[s]! > hi) hi = end[s]!;
+    }
+    // the pageviews of the chosen sessions (each within its session's time, as SQL reads them)
+    const pageview = store.types.find('pageview') ?? -1;
+    const picked = new Int32Array(pv); // a session's counter bounds the pageviews read of it
+    let m = 0;
+    if (n && pageview >= 0) {
+      const ts = site.eTs.data;
+      const types = site.eType.data;
+      const sess = site.eSession.data;
+      const r = site.eBlocks.ranges(lo, hi, true, site.events);
+      for (let j = 0; j < r.length; j += 2) {
+        for (let i = r[j]!; i < r[j + 1]!; i++) {
+          const s = sess[i]!;
+          if (s < 0 || !chosen[s] || types[i] !== pageview) continue;
+          const t = ts[i]!;
+          if (t >= start[s]! && t <= end[s]!) picked[m++] = i;
+        }
+      }
+    }
+    const paths = topTransitions(
+      picked,
+      m,
+      site.eSession.data,
+      site.eTs.data,
+      site.ePath.data,
+      site.sessions,
+      store.paths.values,
+    );
+    return { n, ms: n ? ms / n : null, pv: n ? pv / n : null, below, pages, paths };
+  }
+
+  /**
+   * The pages report's rows (views desc, visitors desc, path), or null: pageviews and their
+   * distinct visitors per path, time on page and scroll depth from the scroll events, entries and
+   * bounces from the sessions that started there.
+   */
+  function pages(p: ReportParams, limit: number, offset: number): PageRow[] | null {
+    const q = plan(p);
+    if (!q) return null;
+    store.stats.answered++;
+    const { site } = q;
+    const pageview = store.types.find('pageview') ?? -1;
+    if (pageview < 0) return [];
+    const P = store.paths.size;
+    const views = new Int32Array(P);
+    const nv = selectEvents(q, p.from, p.to, pageview, false);
+    let idx = scans.idx();
+    const path = site.ePath.data;
+    for (let k = 0; k < nv; k++) views[path[idx[k]!]!]!++;
+    views[0] = 0; // pageviews without a path are not a row
+    // the paths that can rank: every path with as many views as the last one kept
+    const order: number[] = [];
+    for (let g = 1; g < P; g++) if (views[g]) order.push(g);
+    order.sort((a, b) => views[b]! - views[a]!);
+    const k = Math.min(order.length, offset + limit);
+    const floor = k ? views[order[k - 1]!]! : 0;
+    const ranked = order.filter((g) => views[g]! >= floor);
+    const visitors = distinctVisitors(idx, nv, path, ranked, site.eVisitor.data, site.visitors);
+    const value = (g: number) => store.paths.values[g]!;
+    ranked.sort(
+      (a, b) =>
+        views[b]! - views[a]! ||
+        visitors.get(b)! - visitors.get(a)! ||
+        compareText(value(a), value(b)),
+    );
+    const top = ranked.slice(offset, offset + limit);
+    if (top.length === 0) return [];
+    const want = new Int32Array(P).fill(-1);
+    top.forEach((g, i) => (want[g] = i));
+    // time on page and scroll depth: the scroll events of those paths
+    const engaged = top.map(() => ({ sum: 0, n: 0 }));
+    const depth = top.map(() => ({ sum: 0, n: 0 }));
+    const scroll = store.types.find('scroll');
+    if (scroll !== undefined) {
+      const ns = selectEvents(q, p.from, p.to, scroll, false);
+      idx = scans.idx();
+      // the scroll rows are a sparse list in row order, as the selected events: walked together
+      const sc = site.scroll;
+      const rows = sc.row.data;
+      let at = 0;
+      for (let j = 0; j < ns; j++) {
+        const i = idx[j]!;
+        while (at < sc.row.length && rows[at]! < i) at++;
+        const w = want[path[i]!]!;
+        if (w < 0 || at >= sc.row.length || rows[at] !== i) continue;
+        const e = sc.engagedMs.data[at]!;
+        const d = sc.depth.data[at]!;
+        if (e >= 0) ((engaged[w]!.sum += e), engaged[w]!.n++);
+        if (d >= 0) ((depth[w]!.sum += d), depth[w]!.n++);
+      }
+    }
+    // entries and bounces: the report's sessions by entry page
+    const entries = top.map(() => 0);
+    const bounces = top.map(() => 0);
+    const ns = selectSessions(q, p.from, p.to, [p.from, p.to]);
+    idx = scans.idx();
+    const entryDict = store.dims[ENTRY]!;
+    const entryToPath = new Int32Array(entryDict.size).fill(-1);
+    for (let g = 1; g < entryDict.size; g++) {
+      const id = store.paths.find(entryDict.values[g]!);
+      if (id !== undefined) entryToPath[g] = want[id]!;
+    }
+    const entryCol = site.sDims[ENTRY]!.data;
+    const pvs = site.sPageviews.data;
+    for (let j = 0; j < ns; j++) {
+      const s = idx[j]!;
+      const w = entryToPath[entryCol[s]!]!;
+      if (w < 0) continue;
+      entries[w]!++;
+      if (pvs[s]! <= 1) bounces[w]!++;
+    }
+    return top.map((g, w) => ({
+      path: value(g)!,
+      views: views[g]!,
+      visitors: visitors.get(g)!,
+      entries: entries[w]! || null,
+      bounces: entries[w]! ? bounces[w]! : null,
+      engaged: engaged[w]!.n ? engaged[w]!.sum / engaged[w]!.n : null,
+      depth: depth[w]!.n ? depth[w]!.sum / depth[w]!.n : null,
+    }));
+  }
+
+  return { sessionRows, touches, sessionFigures, pages };
+}
+
+export type MoreReports = ReturnType<typeof createMoreReports>;
