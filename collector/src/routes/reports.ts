@@ -111,7 +111,7 @@ export function registerReportRoutes(app: OpenAPIHono, ctx: AppContext): void {
       return c.json(reports.pages(params(c), q.limit, q.offset), 200);
     },
   );
-  const behaviour = createBehaviour(ctx.database.sqlite);
+  const behaviour = createBehaviour(ctx.database.sqlite, ctx.columns);
   app.openapi(
     {
       ...route(

@@ -74,6 +74,60 @@ async function data(): Promise<Fixture> {
       timestamp: t,
     });
   }
+  // sessions of 9 and 10 pageviews whose requests arrive latest first (paths must order them)
+  for (const views of [9, 10]) {
+    for (let k = views - 1; k >= 0; k--) {
+      const t = START + 5 * DAY + views * 60_000 + k * 30_000;
+      f.setNow(START + 6 * DAY);
+      await f.post('/collect', {
+        type: 'pageview',
+        websiteId: 'site-1',
+        href: `https://example.com/step-${k % 4}`,
+        visitorId: `long-${views}`,
+        sessionId: `long-${views}`,
+        eventId: `long-${views}-${k}`,
+        timestamp: t,
+      });
+    }
+  }
+  // scroll events with depth or engaged time missing (averages skip NULL)
+  f.setNow(START + 5 * DAY + 3_600_000);
+  await f.post('/api/events', {
+    metadata: {
+      websiteId: 'site-1',
+      sessionId: 'long-9',
+      visitorId: 'long-9',
+      url: 'https://example.com/step-1',
+    },
+    analytics: [
+      {
+        type: 'scroll',
+        engagedMs: 4000,
+        timestamp: START + 5 * DAY + 9 * 60_000 + 1,
+        eventId: 'sc-a',
+      },
+      { type: 'scroll', depth: 35, timestamp: START + 5 * DAY + 9 * 60_000 + 2, eventId: 'sc-b' },
+    ],
+  });
+  // a pageview without a path in that session (raw write): no move starts from it
+  f.database.sqlite
+    .prepare(
+      `INSERT INTO events (website_id, ts, id, session_id, visitor_id, type, path)
+       VALUES ('site-1', ?, 'no-path-1', 'long-9', 'long-9', 'pageview', NULL)`,
+    )
+    .run(START + 5 * DAY + 9 * 60_000 + 45_000);
+  f.database.sqlite
+    .prepare(
+      "UPDATE sessions SET pageviews = pageviews + 1, events = events + 1 WHERE id = 'long-9'",
+    )
+    .run();
+  const hour = START + 5 * DAY; // its rollup count, as the writer keeps it
+  f.database.sqlite
+    .prepare(
+      `INSERT INTO event_rollups (website_id, hour, type, name, path, events)
+       VALUES ('site-1', ?, 'pageview', '', '', 1) ON CONFLICT DO UPDATE SET events = events + 1`,
+    )
+    .run(hour);
   // a session whose last pageview falls exactly on a midnight (UTC): a bucket's end
   for (const [k, t] of [START + 4 * DAY - 60_000, START + 4 * DAY].entries()) {
     f.setNow(t + 1000);
