@@ -90,44 +90,34 @@ async function data(): Promise<Fixture> {
       });
     }
   }
-  // scroll events with depth or engaged time missing (averages skip NULL)
-  f.setNow(START + 5 * DAY + 3_600_000);
-  await f.post('/api/events', {
-    metadata: {
-      websiteId: 'site-1',
-      sessionId: 'long-9',
-      visitorId: 'long-9',
-      url: 'https://example.com/step-1',
-    },
-    analytics: [
-      {
-        type: 'scroll',
-        engagedMs: 4000,
-        timestamp: START + 5 * DAY + 9 * 60_000 + 1,
-        eventId: 'sc-a',
-      },
-      { type: 'scroll', depth: 35, timestamp: START + 5 * DAY + 9 * 60_000 + 2, eventId: 'sc-b' },
-    ],
-  });
-  // a pageview without a path in that session (raw write): no move starts from it
-  f.database.sqlite
-    .prepare(
-      `INSERT INTO events (website_id, ts, id, session_id, visitor_id, type, path)
-       VALUES ('site-1', ?, 'no-path-1', 'long-9', 'long-9', 'pageview', NULL)`,
-    )
-    .run(START + 5 * DAY + 9 * 60_000 + 45_000);
-  f.database.sqlite
-    .prepare(
-      "UPDATE sessions SET pageviews = pageviews + 1, events = events + 1 WHERE id = 'long-9'",
-    )
-    .run();
-  const hour = START + 5 * DAY; // its rollup count, as the writer keeps it
-  f.database.sqlite
-    .prepare(
+  // raw writes (with the counters the writer keeps): a pageview without a path, from which no
+  // move starts, and scroll rows missing depth or engaged time (averages skip NULL)
+  const raw = (
+    id: string,
+    ts: number,
+    type: string,
+    path: string | null,
+    depth: number | null,
+    ms: number | null,
+  ) => {
+    const db = f.database.sqlite;
+    db.prepare(
+      `INSERT INTO events (website_id, ts, id, session_id, visitor_id, type, path, scroll_depth, engaged_ms)
+       VALUES ('site-1', ?, ?, 'long-10', 'long-10', ?, ?, ?, ?)`,
+    ).run(ts, id, type, path, depth, ms);
+    db.prepare(
+      `UPDATE sessions SET events = events + 1, pageviews = pageviews + ? WHERE id = 'long-10'`,
+    ).run(type === 'pageview' ? 1 : 0);
+    db.prepare(
       `INSERT INTO event_rollups (website_id, hour, type, name, path, events)
-       VALUES ('site-1', ?, 'pageview', '', '', 1) ON CONFLICT DO UPDATE SET events = events + 1`,
-    )
-    .run(hour);
+       VALUES ('site-1', ?, ?, '', ?, 1) ON CONFLICT DO UPDATE SET events = events + 1`,
+    ).run(ts - (ts % 3_600_000), type, path ?? '');
+  };
+  const mid = START + 5 * DAY + 10 * 60_000 + 45_000; // inside session long-10
+  raw('no-path-1', mid, 'pageview', null, null, null);
+  raw('scroll-1', mid + 1, 'scroll', '/step-1', null, 4000);
+  raw('scroll-2', mid + 2, 'scroll', '/step-1', 35, null);
+  raw('scroll-3', mid + 3, 'scroll', '/step-2', 80, 9000);
   // a session whose last pageview falls exactly on a midnight (UTC): a bucket's end
   for (const [k, t] of [START + 4 * DAY - 60_000, START + 4 * DAY].entries()) {
     f.setNow(t + 1000);
@@ -348,6 +338,26 @@ describe('column store', () => {
       const value = r.next() < 0.2 ? `${v.slice(0, 2)}*` : v;
       return { type: page ? 'page' : 'event', value };
     };
+    // the whole data, every page: NULL depth or time is skipped by both averages
+    const whole: ReportParams = {
+      websiteId: 'site-1',
+      from: START - DAY,
+      to: START + SPAN + DAY,
+      timezone: 'UTC',
+      interval: 'day',
+      filters: [],
+    };
+    const all = a.pages(whole, 1000, 0);
+    expect(b.pages(whole, 1000, 0)).toEqual(all);
+    expect(all.results.find((x) => x.page === '/step-1')).toMatchObject({
+      timeOnPage: 4,
+      scrollDepth: 35,
+    });
+    const sessions = a.sessions(whole);
+    expect(b.sessions(whole)).toEqual(sessions);
+    // a session of exactly 9 pageviews, on the edge of the 5-9 bucket
+    expect(f.all('SELECT id FROM sessions WHERE pageviews = 9')).toHaveLength(1);
+    expect(sessions.pagesPerSession.at(-1)!.sessions).toBe(1);
     const r = prng(19);
     const before = store.stats.answered;
     let paths = 0;
