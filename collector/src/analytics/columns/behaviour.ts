@@ -90,10 +90,11 @@ export function retentionCounts(
 }
 
 /**
- * Per day of `days`: how many distinct ids (`id[i]` of row i, 0 = none, ids < `ids`) were seen
- * on that day and the `span - 1` before it, for each span. A counting sort by id puts each id's
- * distinct days in order; an id seen on day d counts for the windows ending on d up to the day
- * before its next day or `span` days on, through a difference array.
+ * Per day of `days`: how many distinct ids (`id[i]` of row i, ids < `ids`) were seen on that day
+ * and the `span - 1` before it, for each span; rows with `day[i] < 0` are left out. The rows are
+ * walked in day order (a counting sort by day): an id first seen on day d counts for the windows
+ * ending on d … d + span − 1, through a difference array, less the days its previous day's
+ * windows already covered.
  */
 export function slidingDistinct(
   day: Int32Array,
@@ -103,28 +104,31 @@ export function slidingDistinct(
   days: number,
   spans: readonly number[],
 ): number[][] {
-  // counting sort of the rows by id (ids start at 0; rows with day < 0 are left out)
-  const start = new Uint32Array(ids + 1);
-  for (let i = 0; i < length; i++) if (day[i]! >= 0) start[id[i]! + 1]!++;
-  for (let v = 0; v < ids; v++) start[v + 1]! += start[v]!;
-  const at = start.slice(0, ids);
-  const sorted = new Int32Array(start[ids]!);
-  for (let i = 0; i < length; i++) if (day[i]! >= 0) sorted[at[id[i]!]!++] = day[i]!;
+  const start = new Int32Array(days + 1);
+  for (let i = 0; i < length; i++) if (day[i]! >= 0) start[day[i]! + 1]!++;
+  for (let d = 0; d < days; d++) start[d + 1]! += start[d]!;
+  const at = start.slice(0, days);
+  const byDay = new Uint32Array(start[days]!);
+  for (let i = 0; i < length; i++) if (day[i]! >= 0) byDay[at[day[i]!]!++] = id[i]!;
+  const last = new Int32Array(ids).fill(-1); // each id's latest day so far
   const diff = spans.map(() => new Int32Array(days + 1));
-  for (let v = 0; v < ids; v++) {
-    const lo = start[v]!;
-    const hi = start[v + 1]!;
-    if (lo === hi) continue;
-    const mine = sorted.subarray(lo, hi).sort();
-    for (let j = 0; j < mine.length;) {
-      const d = mine[j]!;
-      while (j < mine.length && mine[j] === d) j++; // the same day again
-      const next = j < mine.length ? mine[j]! : Infinity;
-      spans.forEach((span, s) => {
-        const end = Math.min(d + span, next, days);
-        diff[s]![d]!++;
-        diff[s]![end]!--;
-      });
+  for (let d = 0; d < days; d++) {
+    for (let k = start[d]!; k < start[d + 1]!; k++) {
+      const v = byDay[k]!;
+      const prev = last[v]!;
+      if (prev === d) continue;
+      last[v] = d;
+      for (let s = 0; s < spans.length; s++) {
+        const span = spans[s]!;
+        const dd = diff[s]!;
+        dd[d]!++;
+        dd[Math.min(d + span, days)]!--;
+        // the windows [d, prev + span) were counted from `prev` already
+        if (prev >= 0 && prev + span > d) {
+          dd[d]!--;
+          dd[Math.min(prev + span, days)]!++;
+        }
+      }
     }
   }
   return diff.map((dd) => {

@@ -83,6 +83,7 @@ function distinctVisitors(
 
 export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
   const { plan, selectSessions, selectEvents } = scans;
+  let stepBits = new Uint16Array(1 << 16);
 
   /** Sessions started in [from, to) passing the filters, as `SessionRows`, or null. */
   function sessionRows(p: ReportParams, from: number, to: number): SessionRows | null {
@@ -134,16 +135,8 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     const n = selectEvents(q, p.from, p.to, -1, false);
     const idx = scans.idx();
     const types = site.eType.data;
-    const out: Touches = {
-      length: 0,
-      visitor: new Uint32Array(n),
-      ts: new Float64Array(n),
-      order: new Float64Array(n),
-      steps: new Uint16Array(n),
-      visitors: site.visitors,
-    };
-    const ts = site.eTs.data;
-    const vis = site.eVisitor.data;
+    // the matching events and their steps into scratch first: few of the range's events match
+    if (stepBits.length < n) stepBits = new Uint16Array(Math.max(n, stepBits.length * 2));
     let m = 0;
     for (let k = 0; k < n; k++) {
       const i = idx[k]!;
@@ -153,13 +146,26 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
         const t = tests[j]!;
         if (y === t.type && t.ok[t.col[i]!]) bits |= 1 << j;
       }
-      if (!bits) continue;
-      out.visitor[m] = vis[i]!;
-      out.ts[m] = ts[i]!;
-      out.order[m] = i;
-      out.steps[m++] = bits;
+      idx[m] = i; // m ≤ k: overwrites only rows already read
+      stepBits[m] = bits;
+      m += bits ? 1 : 0;
     }
-    out.length = m;
+    const out: Touches = {
+      length: m,
+      visitor: new Uint32Array(m),
+      ts: new Float64Array(m),
+      order: new Float64Array(m),
+      steps: stepBits.slice(0, m),
+      visitors: site.visitors,
+    };
+    const ts = site.eTs.data;
+    const vis = site.eVisitor.data;
+    for (let k = 0; k < m; k++) {
+      const i = idx[k]!;
+      out.visitor[k] = vis[i]!;
+      out.ts[k] = ts[i]!;
+      out.order[k] = i;
+    }
     return out;
   }
 
