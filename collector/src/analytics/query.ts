@@ -18,6 +18,7 @@ import {
 } from './scope.js';
 import { sessionCounted } from './counted.js';
 import { buckets, type Bucket, type Interval } from './time.js';
+import type { ColumnQuery } from './columns/query.js';
 
 export interface QuerySpec {
   websiteId: string;
@@ -67,12 +68,17 @@ function metricSql(metric: string, i: number): string {
 
 /** The metrics `sessionCounted` answers, over its rows `u`. */
 const COUNTED: Record<string, string> = {
-  count: 'sum(u.n)',
+  count: 'coalesce(sum(u.n), 0)', // count(*) of no events is 0, not NULL
   visitors: 'count(DISTINCT u.v)',
   sessions: 'count(DISTINCT u.sid)',
 };
 
-export function runQuery(sqlite: Database.Database, q: QuerySpec) {
+/** Runs a query: from the column store when it applies (`columns/query.ts`), else in SQL. */
+export function runQuery(
+  sqlite: Database.Database,
+  q: QuerySpec,
+  fromColumns: ((q: ColumnQuery) => unknown[][] | null) | null = null,
+) {
   if (q.metrics.length === 0) q.metrics = ['count'];
   if (q.groupBy.length > 5) throw new ApiError('invalid_fields', 'groupBy: at most 5');
   if (q.metrics.length > 10) throw new ApiError('invalid_fields', 'metrics: at most 10');
@@ -144,17 +150,36 @@ export function runQuery(sqlite: Database.Database, q: QuerySpec) {
       );
     return aliases[i]!;
   };
-  const order = (q.sort.length ? q.sort : interval ? [interval] : [`-${q.metrics[0]}`]).map((s) =>
+  const sorts = q.sort.length ? q.sort : interval ? [interval] : [`-${q.metrics[0]}`];
+  const order = sorts.map((s) =>
     s.startsWith('-') ? `${alias(s.slice(1))} DESC` : `${alias(s)} ASC`,
   );
+  const shape = (rows: unknown[][]) => ({
+    columns,
+    rows: rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i] ?? null]))),
+  });
+  const viaColumns = fromColumns?.({
+    websiteId: q.websiteId,
+    from: q.from,
+    to: q.to,
+    timezone: q.timezone,
+    filters: q.filters,
+    list,
+    interval: interval !== undefined,
+    dims,
+    metrics: q.metrics,
+    order: sorts.map((s) => {
+      const desc = s.startsWith('-');
+      return { column: columns.indexOf(desc ? s.slice(1) : s), desc };
+    }),
+    limit: q.limit,
+  });
+  if (viaColumns) return shape(viaColumns);
   const sql = `SELECT ${select.join(', ')} ${from.sql}${group.length ? ` GROUP BY ${group.join(', ')}` : ''}
     ORDER BY ${[...order, ...group].join(', ')} LIMIT ?`;
   const rows = sqlite
     .prepare(sql)
     .raw()
     .all(...from.params, q.limit) as unknown[][];
-  return {
-    columns,
-    rows: rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i] ?? null]))),
-  };
+  return shape(rows);
 }

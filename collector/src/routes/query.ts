@@ -9,6 +9,8 @@ import type { AppContext } from '../context.js';
 import { filterFromJson } from '../analytics/filters.js';
 import { reportParams } from '../analytics/params.js';
 import { runQuery } from '../analytics/query.js';
+import { createColumnQuery } from '../analytics/columns/query.js';
+import { createColumnReports } from '../analytics/columns/reports.js';
 import { bearerSecurity, errorResponses } from './openapi-common.js';
 
 const list = (v: string | undefined) =>
@@ -87,6 +89,7 @@ const postRoute = createRoute({
 
 export function registerQueryRoutes(app: OpenAPIHono, ctx: AppContext): void {
   const read = requireScope(ctx, 'read');
+  const columnQuery = createColumnQuery(ctx.columns, createColumnReports(ctx.columns).scans);
   const reserved = ['groupBy', 'metrics', 'sort', 'limit'];
 
   app.openapi({ ...getRoute, middleware: read }, (c) => {
@@ -95,13 +98,17 @@ export function registerQueryRoutes(app: OpenAPIHono, ctx: AppContext): void {
     const p = reportParams(ctx.database.db, authorize(c, { scope: 'read' }), rest, ctx.now());
     const q = c.req.valid('query') as unknown as { limit: number };
     return c.json(
-      runQuery(ctx.database.sqlite, {
-        ...p,
-        groupBy: list(all.groupBy),
-        metrics: list(all.metrics),
-        sort: list(all.sort),
-        limit: q.limit,
-      }),
+      runQuery(
+        ctx.database.sqlite,
+        {
+          ...p,
+          groupBy: list(all.groupBy),
+          metrics: list(all.metrics),
+          sort: list(all.sort),
+          limit: q.limit,
+        },
+        columnQuery,
+      ),
       200,
     );
   });
@@ -113,14 +120,18 @@ export function registerQueryRoutes(app: OpenAPIHono, ctx: AppContext): void {
       if (body[k] !== undefined) base[k] = body[k];
     const p = reportParams(ctx.database.db, authorize(c, { scope: 'read' }), base, ctx.now());
     return c.json(
-      runQuery(ctx.database.sqlite, {
-        ...p,
-        filters: body.filters.map(filterFromJson),
-        groupBy: body.groupBy,
-        metrics: body.metrics,
-        sort: body.sort,
-        limit: body.limit,
-      }),
+      runQuery(
+        ctx.database.sqlite,
+        {
+          ...p,
+          filters: body.filters.map(filterFromJson),
+          groupBy: body.groupBy,
+          metrics: body.metrics,
+          sort: body.sort,
+          limit: body.limit,
+        },
+        columnQuery,
+      ),
       200,
     );
   });

@@ -55,8 +55,8 @@ type EventRow = [
 ];
 
 /**
- * Scroll depth and engaged time of the scroll events (the pages report's averages), as a sparse
- * list in row order: few events are scroll events. -1 is NULL.
+ * Scroll depth and engaged time of the events that have them (scroll events; the pages report's
+ * averages, the generic query's numeric fields), as a sparse list in row order. -1 is NULL.
  */
 export class ScrollRows {
   readonly row = new Growable(Int32Array, 256);
@@ -499,11 +499,12 @@ export class ColumnStore {
       site.ePath.push(this.paths.id(path));
       site.eLabel.push(this.labels.id(type === 'custom' ? name : type));
       site.eBlocks.note(i, ts);
-      if (type === 'scroll') {
+      if (depth !== null || engaged !== null) {
         site.scroll.row.push(i);
         site.scroll.depth.push(depth ?? -1);
         site.scroll.engagedMs.push(engaged ?? -1);
-      } else if (type === 'pageview') {
+      }
+      if (type === 'pageview') {
         const b = i >>> site.eBlocks.shift;
         while (site.ePageviews.length <= b) site.ePageviews.push(0);
         site.ePageviews.data[b]!++;

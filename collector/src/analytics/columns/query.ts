@@ -1,0 +1,236 @@
+/**
+ * The generic query over columns: the events of the range grouped by a time bucket and session
+ * or event dimensions, with count, distinct visitors and sessions, and sum/avg/min/max of
+ * `scroll_depth` or `engaged_ms`; sorted as SQLite sorts (NULL first ascending, numbers before
+ * text, text by bytes) and limited. Returns null where it does not apply (custom properties,
+ * events of sessions not stored): `analytics/query.ts` answers then, and stays the definition.
+ */
+import type { Dimension } from '../dimensions.js';
+import type { Filter } from '../filters.js';
+import type { Bucket } from '../time.js';
+import { compareText, type Dictionary } from './dictionary.js';
+import type { ColumnScans } from './reports.js';
+import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
+
+export interface ColumnQuery {
+  websiteId: string;
+  from: number;
+  to: number;
+  timezone: string;
+  filters: Filter[];
+  /** the time buckets (one covering [from, to) without a time group) */
+  list: readonly Bucket[];
+  interval: boolean;
+  dims: Dimension[];
+  metrics: string[];
+  /** output column index and direction, in order, then the group columns ascending */
+  order: { column: number; desc: boolean }[];
+  limit: number;
+}
+
+type Ids = ArrayLike<number>;
+type Value = string | number | null;
+
+const sessionDim = new Map(SESSION_DIMS.map((d, i) => [d.name, i]));
+
+/** SQLite's ORDER BY: NULL, then numbers, then text (by bytes). */
+function compareValues(a: Value, b: Value): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  if (typeof a === 'number') return typeof b === 'number' ? a - b : -1;
+  if (typeof b === 'number') return 1;
+  return compareText(a, b);
+}
+
+export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
+  /** A dimension's id of row i and the dictionary of its ids, or null (properties). */
+  function column(
+    site: SiteColumns,
+    d: Dimension,
+  ): { at: (i: number) => number; dict: Dictionary } | null {
+    const sd = sessionDim.get(d.name);
+    const sess = site.eSession.data;
+    if (sd !== undefined) {
+      const col = site.sDims[sd]!.data;
+      return { at: (i) => col[sess[i]!]!, dict: store.dims[sd]! };
+    }
+    const ev: Record<string, [Ids, Dictionary]> = {
+      page: [site.ePath.data, store.paths],
+      event: [site.eLabel.data, store.labels],
+      type: [site.eType.data, store.types],
+    };
+    const c = ev[d.name];
+    if (!c) return null;
+    const [col, dict] = c;
+    return { at: (i) => col[i]!, dict };
+  }
+
+  return function run(q: ColumnQuery): Value[][] | null {
+    const metricFields = q.metrics.map((m) => (m.includes(':') ? m.split(':')[1]! : null));
+    if (metricFields.some((f) => f !== null && f !== 'scroll_depth' && f !== 'engaged_ms'))
+      return null;
+    const p = { ...q, interval: 'day' as const };
+    const plan = scans.plan(p);
+    if (!plan) return null;
+    const { site } = plan;
+    const cols = q.dims.map((d) => column(site, d));
+    if (cols.some((c) => c === null)) return null;
+    const needSession = q.dims.some((d) => d.kind === 'session');
+    const from = q.list[0]?.start ?? q.from;
+    const to = q.list.at(-1)?.end ?? q.to;
+    const n = from < to ? scans.selectEvents(plan, from, to, -1, needSession) : 0;
+    const idx = scans.idx();
+    const sess = site.eSession.data;
+    const wantsSessions = q.metrics.includes('sessions');
+    // a group id per row: the bucket and each dimension's id, in mixed radix
+    const radix = [q.list.length, ...cols.map((c) => c!.dict.size)];
+    if (radix.reduce((a, b) => a * b, 1) > Number.MAX_SAFE_INTEGER) return null;
+    const starts = q.list.map((b) => b.start);
+    const ends = q.list.map((b) => b.end);
+    let cur = 0;
+    const bucketOf = (t: number) => {
+      if (t >= starts[cur]! && t < ends[cur]!) return cur;
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (t < starts[mid]!) hi = mid - 1;
+        else if (t >= ends[mid]!) lo = mid + 1;
+        else return (cur = mid);
+      }
+      return -1;
+    };
+    const ts = site.eTs.data;
+    const groupOf = new Map<number, number>();
+    const keys: number[] = [];
+    const group = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      const i = idx[k]!;
+      // an event of a session not stored counts its own session id in SQL: not held here
+      if (wantsSessions && sess[i]! < 0) return null;
+      let key = bucketOf(ts[i]!);
+      for (let c = 0; c < cols.length; c++) key = key * radix[c + 1]! + cols[c]!.at(i);
+      let g = groupOf.get(key);
+      if (g === undefined) {
+        groupOf.set(key, (g = keys.length));
+        keys.push(key);
+      }
+      group[k] = g;
+    }
+    // without a group column SQL answers one row, over no events too
+    if (keys.length === 0 && !q.interval && cols.length === 0) keys.push(0);
+    // counting sort of the rows by group, then each group's metrics in one pass
+    const G = keys.length;
+    const start = new Int32Array(G + 1);
+    for (let k = 0; k < n; k++) start[group[k]! + 1]!++;
+    for (let g = 0; g < G; g++) start[g + 1]! += start[g]!;
+    const at = start.slice(0, G);
+    const rows = new Int32Array(n);
+    for (let k = 0; k < n; k++) rows[at[group[k]!]!++] = idx[k]!;
+    const numeric = numericColumns(site, n ? rows : new Int32Array(0), metricFields);
+    const vStamp = new Int32Array(site.visitors).fill(-1);
+    const sStamp = new Int32Array(site.sessions).fill(-1);
+    const vis = site.eVisitor.data;
+    let epoch = -1;
+    const out: Value[][] = [];
+    for (let g = 0; g < G; g++) {
+      const row: Value[] = [];
+      let key = keys[g]!;
+      const ids: number[] = [];
+      for (let c = cols.length - 1; c >= 0; c--) {
+        ids[c] = key % radix[c + 1]!;
+        key = Math.floor(key / radix[c + 1]!);
+      }
+      if (q.interval) row.push(q.list[key]!.key);
+      cols.forEach((c, k) => row.push(c!.dict.values[ids[k]!]!));
+      const lo = start[g]!;
+      const hi = start[g + 1]!;
+      q.metrics.forEach((m, mi) => {
+        if (m === 'count') return void row.push(hi - lo);
+        if (m === 'visitors' || m === 'sessions') {
+          const stamp = m === 'visitors' ? vStamp : sStamp;
+          const of = m === 'visitors' ? vis : sess;
+          const e = ++epoch; // one per group and metric (a metric may be asked twice)
+          let d = 0;
+          for (let k = lo; k < hi; k++) {
+            const x = of[rows[k]!]!;
+            if (stamp[x] !== e) ((stamp[x] = e), d++);
+          }
+          return void row.push(d);
+        }
+        const values = numeric[mi]!;
+        const agg = m.split(':')[0]!;
+        let count = 0;
+        let sum = 0;
+        let min = Infinity;
+        let max = -Infinity;
+        for (let k = lo; k < hi; k++) {
+          const v = values[k]!;
+          if (v < 0) continue; // NULL
+          count++;
+          sum += v;
+          if (v < min) min = v;
+          if (v > max) max = v;
+        }
+        row.push(
+          count === 0
+            ? null
+            : agg === 'sum'
+              ? sum
+              : agg === 'avg'
+                ? sum / count
+                : agg === 'min'
+                  ? min
+                  : max,
+        );
+      });
+      out.push(row);
+    }
+    const groupColumns = Array.from({ length: (q.interval ? 1 : 0) + cols.length }, (_, i) => i);
+    const order = [...q.order, ...groupColumns.map((column) => ({ column, desc: false }))];
+    out.sort((a, b) => {
+      for (const o of order) {
+        const c = compareValues(a[o.column]!, b[o.column]!);
+        if (c) return o.desc ? -c : c;
+      }
+      return 0;
+    });
+    store.stats.answered++;
+    return out.slice(0, q.limit);
+  };
+}
+
+/**
+ * Per metric over a numeric field: its value for each of `rows` (in that order), -1 for NULL;
+ * the sparse depth/time rows are looked up by binary search (they are in row order).
+ */
+function numericColumns(
+  site: SiteColumns,
+  rows: Int32Array,
+  fields: (string | null)[],
+): (Float64Array | null)[] {
+  const sc = site.scroll;
+  const list = sc.row.data;
+  const find = (i: number) => {
+    let lo = 0;
+    let hi = sc.row.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const r = list[mid]!;
+      if (r === i) return mid;
+      if (r < i) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  };
+  let slots: Int32Array | null = null;
+  return fields.map((f) => {
+    if (f === null) return null;
+    slots ??= rows.map(find);
+    const src = f === 'scroll_depth' ? sc.depth.data : sc.engagedMs.data;
+    const out = new Float64Array(rows.length);
+    for (let k = 0; k < rows.length; k++) out[k] = slots[k]! < 0 ? -1 : src[slots[k]!]!;
+    return out;
+  });
+}
