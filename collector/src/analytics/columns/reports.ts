@@ -37,6 +37,8 @@ interface Plan {
   labelOk: Uint8Array;
   typeOk: Uint8Array;
   hasEventFilters: boolean;
+  /** with a selective page filter, the rows of its pages (any order), else null: scan blocks */
+  rows: Int32Array | null;
   /** the pageview type id, -1 when none was ever stored */
   pageview: number;
 }
@@ -53,13 +55,24 @@ export function createColumnReports(store: ColumnStore) {
   let idx = new Int32Array(1 << 16);
   let groupBuf = new Int32Array(1 << 16);
   let visitorBuf = new Int32Array(1 << 16);
-  let maskCache: {
-    site: SiteColumns;
-    version: number;
-    filters: Filter[];
-    mask: Uint8Array;
-  } | null = null;
+  let maskCache: { site: SiteColumns; version: number; key: string; mask: Uint8Array } | null =
+    null;
 
+  // Scratch arrays reused across queries (allocating megabytes per query makes V8 collect the
+  // old generation often, which holds the id maps: a pause of hundreds of ms at 10 M events).
+  const pool = new Map<string, Uint8Array | Int32Array | Uint32Array>();
+  function scratch<T extends Uint8Array | Int32Array | Uint32Array>(
+    name: string,
+    ctor: { new (n: number): T },
+    n: number,
+    fill = 0,
+  ): T {
+    let a = pool.get(name) as T | undefined;
+    if (!a || a.length < n) pool.set(name, (a = new ctor(Math.max(n, (a?.length ?? 0) * 2, 64))));
+    const view = a.subarray(0, n) as T;
+    view.fill(fill);
+    return view;
+  }
   const room = (n: number) => {
     if (idx.length < n) idx = new Int32Array(Math.max(n, idx.length * 2));
   };
@@ -105,8 +118,30 @@ export function createColumnReports(store: ColumnStore) {
       labelOk: labelOk ?? ones(store.labels),
       typeOk: typeOk ?? ones(store.types),
       hasEventFilters: !!(pathOk || labelOk || typeOk),
+      rows: pathOk ? pathRows(site, pathOk) : null,
       pageview: store.types.find('pageview') ?? -1,
     };
+  }
+
+  /**
+   * The rows of the pages passing a page filter, when they are at most `pathRowsShare` (an
+   * eighth) of the site's events (reading them beats a scan of every row); else null.
+   */
+  function pathRows(site: SiteColumns, ok: Uint8Array): Int32Array | null {
+    let n = 0;
+    const lists = site.pathRows;
+    const upTo = Math.min(ok.length, lists.length);
+    for (let id = 0; id < upTo; id++) if (ok[id] && lists[id]) n += lists[id]!.length;
+    if (n > site.events * store.pathRowsShare) return null;
+    const out = new Int32Array(n);
+    let k = 0;
+    for (let id = 0; id < upTo; id++) {
+      const l = lists[id];
+      if (!ok[id] || !l) continue;
+      out.set(l.data.subarray(0, l.length), k);
+      k += l.length;
+    }
+    return out;
   }
 
   /**
@@ -116,15 +151,19 @@ export function createColumnReports(store: ColumnStore) {
   function sessionMask(q: Plan): Uint8Array | null {
     if (q.sessionTests.length === 0) return null;
     const { site } = q;
+    const key = JSON.stringify(
+      q.filters
+        .filter((f) => f.dimension.kind === 'session')
+        .map((f) => [f.dimension.name, f.op, f.values]),
+    );
     const c = maskCache;
-    if (c && c.site === site && c.version === site.version && c.filters === q.filters)
-      return c.mask;
+    if (c && c.site === site && c.version === site.version && c.key === key) return c.mask;
     const n = site.sessions;
-    const mask = new Uint8Array(n + 1).fill(1);
+    const mask = scratch('mask', Uint8Array, n + 1, 1);
     mask[0] = 0;
     for (const { col, ok } of q.sessionTests)
       for (let s = 0; s < n; s++) mask[s + 1] = mask[s + 1]! & ok[col[s]!]!;
-    maskCache = { site, version: site.version, filters: q.filters, mask };
+    maskCache = { site, version: site.version, key, mask };
     return mask;
   }
 
@@ -132,7 +171,7 @@ export function createColumnReports(store: ColumnStore) {
   function knownMask(q: Plan, needSession: boolean): Uint8Array | null {
     const m = sessionMask(q);
     if (m || !needSession) return m;
-    const all = new Uint8Array(q.site.sessions + 1).fill(1);
+    const all = scratch('known', Uint8Array, q.site.sessions + 1, 1);
     all[0] = 0;
     return all;
   }
@@ -155,6 +194,25 @@ export function createColumnReports(store: ColumnStore) {
     // branch-free: every row is written, the count advances on the matching ones; one loop per
     // combination of conditions (each table lookup costs ~1.5 ns a row)
     const all = type < 0;
+    if (q.rows) {
+      const rows = q.rows;
+      const m = mask ?? ONE;
+      const dm = mask ? 1 : 0;
+      for (let k = 0; k < rows.length; k++) {
+        const i = rows[k]!;
+        const t = ts[i]!;
+        const y = types[i]!;
+        out[n] = i;
+        n +=
+          bit(t >= from) &
+          bit(t < to) &
+          bit(all || y === type) &
+          typeOk[y]! &
+          labelOk[labels[i]!]! &
+          m[(sess[i]! + 1) * dm]!;
+      }
+      return n;
+    }
     const r = site.eBlocks.ranges(from, to, false, site.events);
     for (let j = 0; j < r.length; j += 2) {
       const a = r[j]!;
@@ -230,12 +288,23 @@ export function createColumnReports(store: ColumnStore) {
       }
     }
     if (maxEnd === -Infinity) maxEnd = 0; // coalesce(max(ended_at), 0)
-    const out = new Uint8Array(site.sessions + 1); // by ordinal + 1, as the masks
+    const out = scratch('held', Uint8Array, site.sessions + 1); // by ordinal + 1, as the masks
     const ts = site.eTs.data;
     const types = site.eType.data;
     const paths = site.ePath.data;
     const labels = site.eLabel.data;
     const sess = site.eSession.data;
+    if (q.rows) {
+      const rows = q.rows;
+      for (let k = 0; k < rows.length; k++) {
+        const i = rows[k]!;
+        const t = ts[i]!;
+        const x = sess[i]! + 1;
+        out[x] =
+          out[x]! | (bit(t >= from) & bit(t <= maxEnd) & typeOk[types[i]!]! & labelOk[labels[i]!]!);
+      }
+      return out;
+    }
     const re = site.eBlocks.ranges(from, maxEnd, true, site.events);
     for (let j = 0; j < re.length; j += 2) {
       const a = re[j]!;
@@ -379,7 +448,7 @@ export function createColumnReports(store: ColumnStore) {
     const start = site.sStart.data;
     const end = site.sEnd.data;
     const pvs = site.sPageviews.data;
-    const cut = new Uint8Array(site.sessions + 1);
+    const cut = scratch('cut', Uint8Array, site.sessions + 1);
     const windows: number[] = [];
     const r = site.sBlocks.ranges(from, to, false, site.sessions);
     for (let j = 0; j < r.length; j += 2) {
@@ -500,7 +569,7 @@ export function createColumnReports(store: ColumnStore) {
     // counting sort of the sessions by bucket, then one distinct count per bucket
     const find = bucketFinder(list);
     const start = site.sStart.data;
-    const bucketOf = new Int32Array(n);
+    const bucketOf = scratch('bucketOf', Int32Array, n);
     const count = new Int32Array(list.length + 1);
     for (let i = 0; i < n; i++) {
       const b = find(start[idx[i]!]!);
@@ -508,7 +577,7 @@ export function createColumnReports(store: ColumnStore) {
       count[b + 1]!++;
     }
     for (let b = 0; b < list.length; b++) count[b + 1]! += count[b]!;
-    const sorted = new Int32Array(n);
+    const sorted = scratch('sorted', Int32Array, n);
     const at = count.slice(0, list.length);
     for (let i = 0; i < n; i++) sorted[at[bucketOf[i]!]!++] = idx[i]!;
     for (let b = 0; b < list.length; b++) {
@@ -552,8 +621,7 @@ export function createColumnReports(store: ColumnStore) {
       pos += chunk.length;
       chunk.forEach((g, i) => (slot[g] = i));
       const size = chunk.length * words;
-      if (!bits || bits.length < size) bits = new Uint32Array(size);
-      else bits.fill(0, 0, size);
+      bits = scratch('bits', Uint32Array, size);
       for (let i = 0; i < n; i++) {
         const g = groupBuf[i]!;
         const sl = slot[g]!;

@@ -66,6 +66,8 @@ export class SiteColumns {
   /** the `event` dimension: the name of a custom event, the type of any other */
   readonly eLabel = new IdColumn();
   readonly eBlocks: Blocks;
+  /** the rows of each path id (a page filter reads only its pages' rows) */
+  readonly pathRows: (Growable<Int32Array> | undefined)[] = [];
   /** pageviews per block of events (counts of whole blocks without reading their rows) */
   readonly ePageviews = new Growable(Int32Array, 64);
   /** events whose session was not known yet, by session id (linked when it comes) */
@@ -113,7 +115,7 @@ export class SiteColumns {
 
   /** Column bytes held (typed arrays at capacity), without the id maps. */
   get columnBytes(): { events: number; sessions: number } {
-    const events =
+    let events =
       this.eTs.bytes +
       this.eSession.bytes +
       this.eVisitor.bytes +
@@ -122,6 +124,7 @@ export class SiteColumns {
       this.eLabel.bytes +
       this.eBlocks.bytes +
       this.ePageviews.bytes;
+    for (const r of this.pathRows) if (r) events += r.bytes;
     let sessions =
       this.sStart.bytes +
       this.sEnd.bytes +
@@ -193,6 +196,8 @@ export class ColumnStore {
   private eventCount = 0;
   /** while true SQL answers though the store is ready (benchmarks compare both paths) */
   suspended = false;
+  /** a page filter reads its pages' rows when they are at most this share of the events */
+  pathRowsShare = 1 / 8;
   /** bytes of scratch bitmaps a breakdown may use at once for its distinct counts */
   bitmapBytes = 32 * 1024 * 1024;
   readonly stats = { builds: 0, lastBuildMs: 0, answered: 0, rebuilds: 0, caughtUp: 0 };
@@ -450,7 +455,9 @@ export class ColumnStore {
       }
       site.eVisitor.push(site.visitor(visitorId));
       site.eType.push(this.types.id(type));
-      site.ePath.push(this.paths.id(path));
+      const pathId = this.paths.id(path);
+      site.ePath.push(pathId);
+      (site.pathRows[pathId] ??= new Growable(Int32Array, 16)).push(i);
       site.eLabel.push(this.labels.id(type === 'custom' ? name : type));
       site.eBlocks.note(i, ts);
       if (type === 'pageview') {
