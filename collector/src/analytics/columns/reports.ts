@@ -124,8 +124,7 @@ export function createColumnReports(store: ColumnStore) {
   }
 
   /**
-   * The rows of the pages passing a page filter, when they are at most `pathRowsShare` (an
-   * eighth) of the site's events (reading them beats a scan of every row); else null.
+   * The rows of the pages passing a page filter, when they are at most `pathRowsShare` (half) of the site's events (reading them beats a scan of every row); else null.
    */
   function pathRows(site: SiteColumns, ok: Uint8Array): Int32Array | null {
     let n = 0;
@@ -520,7 +519,8 @@ export function createColumnReports(store: ColumnStore) {
     const m = pageviewEvents(q, from, to, false);
     const find = bucketFinder(list);
     const ts = q.site.eTs.data;
-    for (let i = 0; i < m; i++) per[find(ts[idx[i]!]!)]!++;
+    const ix = idx;
+    for (let i = 0; i < m; i++) per[find(ts[ix[i]!]!)]!++;
     return per;
   }
 
@@ -571,15 +571,16 @@ export function createColumnReports(store: ColumnStore) {
     const start = site.sStart.data;
     const bucketOf = scratch('bucketOf', Int32Array, n);
     const count = new Int32Array(list.length + 1);
+    const ix = idx;
     for (let i = 0; i < n; i++) {
-      const b = find(start[idx[i]!]!);
+      const b = find(start[ix[i]!]!);
       bucketOf[i] = b;
       count[b + 1]!++;
     }
     for (let b = 0; b < list.length; b++) count[b + 1]! += count[b]!;
     const sorted = scratch('sorted', Int32Array, n);
     const at = count.slice(0, list.length);
-    for (let i = 0; i < n; i++) sorted[at[bucketOf[i]!]!++] = idx[i]!;
+    for (let i = 0; i < n; i++) sorted[at[bucketOf[i]!]!++] = ix[i]!;
     for (let b = 0; b < list.length; b++) {
       if (count[b + 1] === count[b]) continue;
       rows.push({ k: list[b]!.key, ...aggregate(site, sorted, count[b]!, count[b + 1]!) });
@@ -615,6 +616,8 @@ export function createColumnReports(store: ColumnStore) {
     const order = (a: (typeof done)[0], b: (typeof done)[0]) =>
       b.visitors - a.visitors || b.count - a.count || compareText(value(a.id), value(b.id));
     let bits: Uint32Array | null = null;
+    const gb = groupBuf;
+    const vb = visitorBuf;
     for (let pos = 0; pos < candidates.length;) {
       if (done.length >= k && counts[candidates[pos]!]! < done[k - 1]!.visitors) break;
       const chunk = candidates.slice(pos, pos + per);
@@ -623,10 +626,10 @@ export function createColumnReports(store: ColumnStore) {
       const size = chunk.length * words;
       bits = scratch('bits', Uint32Array, size);
       for (let i = 0; i < n; i++) {
-        const g = groupBuf[i]!;
+        const g = gb[i]!;
         const sl = slot[g]!;
         if (sl < 0) continue;
-        const v = visitorBuf[i]!;
+        const v = vb[i]!;
         const w = sl * words + (v >>> 5);
         const m = 1 << (v & 31);
         const old = bits[w]!;
@@ -664,15 +667,18 @@ export function createColumnReports(store: ColumnStore) {
     const n = selectEvents(q, p.from, p.to, type, false);
     const counts = new Int32Array(c.dict.size);
     pairRoom(n);
+    const ix = idx;
+    const gb = groupBuf;
+    const vb = visitorBuf;
     const vis = site.eVisitor.data;
     let m = 0;
     for (let i = 0; i < n; i++) {
-      const e = idx[i]!;
+      const e = ix[i]!;
       const g = c.col[e]!;
       if (g === 0) continue; // NULL values are not a row
       counts[g]!++;
-      groupBuf[m] = g;
-      visitorBuf[m++] = vis[e]!;
+      gb[m] = g;
+      vb[m++] = vis[e]!;
     }
     const top = rank(m, counts, site.visitors, offset + limit, (id) => c.dict.values[id]!, true);
     return top.slice(offset, offset + limit).map((r) => ({
@@ -696,18 +702,21 @@ export function createColumnReports(store: ColumnStore) {
     const bounces = new Int32Array(dict.size);
     const ms = new Float64Array(dict.size);
     pairRoom(n);
+    const ix = idx;
+    const gb = groupBuf;
+    const vb = visitorBuf;
     const start = site.sStart.data;
     const end = site.sEnd.data;
     const pvs = site.sPageviews.data;
     const vis = site.sVisitor.data;
     for (let i = 0; i < n; i++) {
-      const s = idx[i]!;
+      const s = ix[i]!;
       const g = col[s]!;
       counts[g]!++;
       if (pvs[s]! <= 1) bounces[g]!++;
       ms[g]! += end[s]! - start[s]!;
-      groupBuf[i] = g;
-      visitorBuf[i] = vis[s]!;
+      gb[i] = g;
+      vb[i] = vis[s]!;
     }
     const top = rank(n, counts, site.visitors, offset + limit, (id) => dict.values[id]!, false);
     const rows = top.slice(offset, offset + limit).map((r) => ({
@@ -727,7 +736,8 @@ export function createColumnReports(store: ColumnStore) {
     } else {
       const m = pageviewEvents(q, p.from, p.to, true);
       const sess = site.eSession.data;
-      for (let i = 0; i < m; i++) per[col[sess[idx[i]!]!]!]!++;
+      const ix = idx;
+      for (let i = 0; i < m; i++) per[col[sess[ix[i]!]!]!]!++;
     }
     const pv = new Map<string | null, number>();
     for (let g = 0; g < per.length; g++) if (per[g]) pv.set(dict.values[g]!, per[g]!);

@@ -196,8 +196,11 @@ export class ColumnStore {
   private eventCount = 0;
   /** while true SQL answers though the store is ready (benchmarks compare both paths) */
   suspended = false;
-  /** a page filter reads its pages' rows when they are at most this share of the events */
-  pathRowsShare = 1 / 8;
+  /**
+   * a page filter reads its pages' rows when they are at most this share of the events (a row
+   * read through the list costs about what two rows of a scan do)
+   */
+  pathRowsShare = 1 / 2;
   /** bytes of scratch bitmaps a breakdown may use at once for its distinct counts */
   bitmapBytes = 32 * 1024 * 1024;
   readonly stats = { builds: 0, lastBuildMs: 0, answered: 0, rebuilds: 0, caughtUp: 0 };
@@ -210,7 +213,7 @@ export class ColumnStore {
     const o = { ...columnOptionsFromEnv(), ...options };
     this.state = o.enabled === false ? 'off' : 'idle';
     this.maxEvents = o.maxEvents ?? 30_000_000;
-    this.chunkRows = o.chunkRows ?? 50_000;
+    this.chunkRows = o.chunkRows ?? 10_000;
     this.blockShift = o.blockShift ?? BLOCK_SHIFT;
   }
 
