@@ -566,21 +566,29 @@ export function createColumnReports(store: ColumnStore) {
     const to = list.at(-1)!.end;
     const { site } = q;
     const n = selectSessions(q, from, to, [from, to]);
-    // counting sort of the sessions by bucket, then one distinct count per bucket
+    // the sessions by bucket (in start order already, mostly: else a counting sort), then one
+    // distinct count per bucket
     const find = bucketFinder(list);
     const start = site.sStart.data;
     const bucketOf = scratch('bucketOf', Int32Array, n);
     const count = new Int32Array(list.length + 1);
     const ix = idx;
+    let ordered = 1;
+    let prev = 0;
     for (let i = 0; i < n; i++) {
       const b = find(start[ix[i]!]!);
       bucketOf[i] = b;
       count[b + 1]!++;
+      ordered &= bit(b >= prev);
+      prev = b;
     }
     for (let b = 0; b < list.length; b++) count[b + 1]! += count[b]!;
-    const sorted = scratch('sorted', Int32Array, n);
-    const at = count.slice(0, list.length);
-    for (let i = 0; i < n; i++) sorted[at[bucketOf[i]!]!++] = ix[i]!;
+    let sorted = ix;
+    if (!ordered) {
+      sorted = scratch('sorted', Int32Array, n);
+      const at = count.slice(0, list.length);
+      for (let i = 0; i < n; i++) sorted[at[bucketOf[i]!]!++] = ix[i]!;
+    }
     for (let b = 0; b < list.length; b++) {
       if (count[b + 1] === count[b]) continue;
       rows.push({ k: list[b]!.key, ...aggregate(site, sorted, count[b]!, count[b + 1]!) });
@@ -645,6 +653,31 @@ export function createColumnReports(store: ColumnStore) {
     return done.slice(0, k);
   }
 
+  /**
+   * Whether every group of a dictionary of `size` ids gets its own bitmap over the visitors at
+   * once (`bitmapBytes`): then the distinct visitors are counted in the same pass as the rest.
+   */
+  const direct = (size: number, visitors: number) =>
+    size * Math.max(1, (visitors + 31) >>> 5) * 4 <= store.bitmapBytes;
+
+  /** The first `k` groups by (visitors desc, count desc, value asc), all counted exactly. */
+  function ordered(
+    counts: Int32Array,
+    distinct: Int32Array,
+    k: number,
+    value: (id: number) => string | null,
+    skipNull: boolean,
+  ): { id: number; visitors: number; count: number }[] {
+    const out: { id: number; visitors: number; count: number }[] = [];
+    for (let g = skipNull ? 1 : 0; g < counts.length; g++)
+      if (counts[g]! > 0) out.push({ id: g, visitors: distinct[g]!, count: counts[g]! });
+    out.sort(
+      (a, b) =>
+        b.visitors - a.visitors || b.count - a.count || compareText(value(a.id), value(b.id)),
+    );
+    return out.slice(0, k);
+  }
+
   const eventColumn = (site: SiteColumns, name: string): { col: Ids; dict: Dictionary } | null =>
     name === 'page'
       ? { col: site.ePath.data, dict: store.paths }
@@ -666,6 +699,29 @@ export function createColumnReports(store: ColumnStore) {
     if (dim.name === 'page' && type < 0) return [];
     const n = selectEvents(q, p.from, p.to, type, false);
     const counts = new Int32Array(c.dict.size);
+    const value = (id: number) => c.dict.values[id]!;
+    if (direct(c.dict.size, site.visitors)) {
+      const words = Math.max(1, (site.visitors + 31) >>> 5);
+      const bits = scratch('bits', Uint32Array, c.dict.size * words);
+      const distinct = new Int32Array(c.dict.size);
+      const ix = idx;
+      const col = c.col;
+      const vis = site.eVisitor.data;
+      for (let i = 0; i < n; i++) {
+        const e = ix[i]!;
+        const g = col[e]!;
+        const v = vis[e]!;
+        const w = g * words + (v >>> 5);
+        const m = 1 << (v & 31);
+        const old = bits[w]!;
+        distinct[g]! += bit((old & m) === 0);
+        bits[w] = old | m;
+        counts[g]!++;
+      }
+      return ordered(counts, distinct, offset + limit, value, true)
+        .slice(offset, offset + limit)
+        .map((r) => ({ value: value(r.id), events: r.count, visitors: r.visitors }));
+    }
     pairRoom(n);
     const ix = idx;
     const gb = groupBuf;
@@ -701,24 +757,48 @@ export function createColumnReports(store: ColumnStore) {
     const counts = new Int32Array(dict.size);
     const bounces = new Int32Array(dict.size);
     const ms = new Float64Array(dict.size);
-    pairRoom(n);
-    const ix = idx;
-    const gb = groupBuf;
-    const vb = visitorBuf;
     const start = site.sStart.data;
     const end = site.sEnd.data;
     const pvs = site.sPageviews.data;
     const vis = site.sVisitor.data;
-    for (let i = 0; i < n; i++) {
-      const s = ix[i]!;
-      const g = col[s]!;
-      counts[g]!++;
-      if (pvs[s]! <= 1) bounces[g]!++;
-      ms[g]! += end[s]! - start[s]!;
-      gb[i] = g;
-      vb[i] = vis[s]!;
+    const value = (id: number) => dict.values[id]!;
+    let top: { id: number; visitors: number; count: number }[];
+    if (direct(dict.size, site.visitors)) {
+      const words = Math.max(1, (site.visitors + 31) >>> 5);
+      const bits = scratch('bits', Uint32Array, dict.size * words);
+      const distinct = new Int32Array(dict.size);
+      const ix = idx;
+      for (let i = 0; i < n; i++) {
+        const s = ix[i]!;
+        const g = col[s]!;
+        counts[g]!++;
+        bounces[g]! += bit(pvs[s]! <= 1);
+        ms[g]! += end[s]! - start[s]!;
+        const v = vis[s]!;
+        const w = g * words + (v >>> 5);
+        const m = 1 << (v & 31);
+        const old = bits[w]!;
+        distinct[g]! += bit((old & m) === 0);
+        bits[w] = old | m;
+      }
+      top = ordered(counts, distinct, offset + limit, value, false);
+    } else top = rankSessions();
+    function rankSessions() {
+      pairRoom(n);
+      const ix = idx;
+      const gb = groupBuf;
+      const vb = visitorBuf;
+      for (let i = 0; i < n; i++) {
+        const s = ix[i]!;
+        const g = col[s]!;
+        counts[g]!++;
+        if (pvs[s]! <= 1) bounces[g]!++;
+        ms[g]! += end[s]! - start[s]!;
+        gb[i] = g;
+        vb[i] = vis[s]!;
+      }
+      return rank(n, counts, site.visitors, offset + limit, value, false);
     }
-    const top = rank(n, counts, site.visitors, offset + limit, (id) => dict.values[id]!, false);
     const rows = top.slice(offset, offset + limit).map((r) => ({
       value: dict.values[r.id]!,
       visitors: r.visitors,
