@@ -37,6 +37,8 @@ interface Plan {
   labelOk: Uint8Array;
   typeOk: Uint8Array;
   hasEventFilters: boolean;
+  /** with a selective page filter, the rows of its pages (any order), else null: scan blocks */
+  rows: Int32Array | null;
   /** the pageview type id, -1 when none was ever stored */
   pageview: number;
 }
@@ -53,13 +55,24 @@ export function createColumnReports(store: ColumnStore) {
   let idx = new Int32Array(1 << 16);
   let groupBuf = new Int32Array(1 << 16);
   let visitorBuf = new Int32Array(1 << 16);
-  let maskCache: {
-    site: SiteColumns;
-    version: number;
-    filters: Filter[];
-    mask: Uint8Array;
-  } | null = null;
+  let maskCache: { site: SiteColumns; version: number; key: string; mask: Uint8Array } | null =
+    null;
 
+  // Scratch arrays reused across queries (allocating megabytes per query makes V8 collect the
+  // old generation often, which holds the id maps: a pause of hundreds of ms at 10 M events).
+  const pool = new Map<string, Uint8Array | Int32Array | Uint32Array>();
+  function scratch<T extends Uint8Array | Int32Array | Uint32Array>(
+    name: string,
+    ctor: { new (n: number): T },
+    n: number,
+    fill = 0,
+  ): T {
+    let a = pool.get(name) as T | undefined;
+    if (!a || a.length < n) pool.set(name, (a = new ctor(Math.max(n, (a?.length ?? 0) * 2, 64))));
+    const view = a.subarray(0, n) as T;
+    view.fill(fill);
+    return view;
+  }
   const room = (n: number) => {
     if (idx.length < n) idx = new Int32Array(Math.max(n, idx.length * 2));
   };
@@ -105,8 +118,29 @@ export function createColumnReports(store: ColumnStore) {
       labelOk: labelOk ?? ones(store.labels),
       typeOk: typeOk ?? ones(store.types),
       hasEventFilters: !!(pathOk || labelOk || typeOk),
+      rows: pathOk ? pathRows(site, pathOk) : null,
       pageview: store.types.find('pageview') ?? -1,
     };
+  }
+
+  /**
+   * The rows of the pages passing a page filter, when they are at most `pathRowsShare` (half) of the site's events (reading them beats a scan of every row); else null.
+   */
+  function pathRows(site: SiteColumns, ok: Uint8Array): Int32Array | null {
+    let n = 0;
+    const lists = site.pathRows;
+    const upTo = Math.min(ok.length, lists.length);
+    for (let id = 0; id < upTo; id++) if (ok[id] && lists[id]) n += lists[id]!.length;
+    if (n > site.events * store.pathRowsShare) return null;
+    const out = new Int32Array(n);
+    let k = 0;
+    for (let id = 0; id < upTo; id++) {
+      const l = lists[id];
+      if (!ok[id] || !l) continue;
+      out.set(l.data.subarray(0, l.length), k);
+      k += l.length;
+    }
+    return out;
   }
 
   /**
@@ -116,15 +150,19 @@ export function createColumnReports(store: ColumnStore) {
   function sessionMask(q: Plan): Uint8Array | null {
     if (q.sessionTests.length === 0) return null;
     const { site } = q;
+    const key = JSON.stringify(
+      q.filters
+        .filter((f) => f.dimension.kind === 'session')
+        .map((f) => [f.dimension.name, f.op, f.values]),
+    );
     const c = maskCache;
-    if (c && c.site === site && c.version === site.version && c.filters === q.filters)
-      return c.mask;
+    if (c && c.site === site && c.version === site.version && c.key === key) return c.mask;
     const n = site.sessions;
-    const mask = new Uint8Array(n + 1).fill(1);
+    const mask = scratch('mask', Uint8Array, n + 1, 1);
     mask[0] = 0;
     for (const { col, ok } of q.sessionTests)
       for (let s = 0; s < n; s++) mask[s + 1] = mask[s + 1]! & ok[col[s]!]!;
-    maskCache = { site, version: site.version, filters: q.filters, mask };
+    maskCache = { site, version: site.version, key, mask };
     return mask;
   }
 
@@ -132,7 +170,7 @@ export function createColumnReports(store: ColumnStore) {
   function knownMask(q: Plan, needSession: boolean): Uint8Array | null {
     const m = sessionMask(q);
     if (m || !needSession) return m;
-    const all = new Uint8Array(q.site.sessions + 1).fill(1);
+    const all = scratch('known', Uint8Array, q.site.sessions + 1, 1);
     all[0] = 0;
     return all;
   }
@@ -155,6 +193,25 @@ export function createColumnReports(store: ColumnStore) {
     // branch-free: every row is written, the count advances on the matching ones; one loop per
     // combination of conditions (each table lookup costs ~1.5 ns a row)
     const all = type < 0;
+    if (q.rows) {
+      const rows = q.rows;
+      const m = mask ?? ONE;
+      const dm = mask ? 1 : 0;
+      for (let k = 0; k < rows.length; k++) {
+        const i = rows[k]!;
+        const t = ts[i]!;
+        const y = types[i]!;
+        out[n] = i;
+        n +=
+          bit(t >= from) &
+          bit(t < to) &
+          bit(all || y === type) &
+          typeOk[y]! &
+          labelOk[labels[i]!]! &
+          m[(sess[i]! + 1) * dm]!;
+      }
+      return n;
+    }
     const r = site.eBlocks.ranges(from, to, false, site.events);
     for (let j = 0; j < r.length; j += 2) {
       const a = r[j]!;
@@ -230,12 +287,23 @@ export function createColumnReports(store: ColumnStore) {
       }
     }
     if (maxEnd === -Infinity) maxEnd = 0; // coalesce(max(ended_at), 0)
-    const out = new Uint8Array(site.sessions + 1); // by ordinal + 1, as the masks
+    const out = scratch('held', Uint8Array, site.sessions + 1); // by ordinal + 1, as the masks
     const ts = site.eTs.data;
     const types = site.eType.data;
     const paths = site.ePath.data;
     const labels = site.eLabel.data;
     const sess = site.eSession.data;
+    if (q.rows) {
+      const rows = q.rows;
+      for (let k = 0; k < rows.length; k++) {
+        const i = rows[k]!;
+        const t = ts[i]!;
+        const x = sess[i]! + 1;
+        out[x] =
+          out[x]! | (bit(t >= from) & bit(t <= maxEnd) & typeOk[types[i]!]! & labelOk[labels[i]!]!);
+      }
+      return out;
+    }
     const re = site.eBlocks.ranges(from, maxEnd, true, site.events);
     for (let j = 0; j < re.length; j += 2) {
       const a = re[j]!;
@@ -379,7 +447,7 @@ export function createColumnReports(store: ColumnStore) {
     const start = site.sStart.data;
     const end = site.sEnd.data;
     const pvs = site.sPageviews.data;
-    const cut = new Uint8Array(site.sessions + 1);
+    const cut = scratch('cut', Uint8Array, site.sessions + 1);
     const windows: number[] = [];
     const r = site.sBlocks.ranges(from, to, false, site.sessions);
     for (let j = 0; j < r.length; j += 2) {
@@ -451,7 +519,8 @@ export function createColumnReports(store: ColumnStore) {
     const m = pageviewEvents(q, from, to, false);
     const find = bucketFinder(list);
     const ts = q.site.eTs.data;
-    for (let i = 0; i < m; i++) per[find(ts[idx[i]!]!)]!++;
+    const ix = idx;
+    for (let i = 0; i < m; i++) per[find(ts[ix[i]!]!)]!++;
     return per;
   }
 
@@ -497,20 +566,29 @@ export function createColumnReports(store: ColumnStore) {
     const to = list.at(-1)!.end;
     const { site } = q;
     const n = selectSessions(q, from, to, [from, to]);
-    // counting sort of the sessions by bucket, then one distinct count per bucket
+    // the sessions by bucket (in start order already, mostly: else a counting sort), then one
+    // distinct count per bucket
     const find = bucketFinder(list);
     const start = site.sStart.data;
-    const bucketOf = new Int32Array(n);
+    const bucketOf = scratch('bucketOf', Int32Array, n);
     const count = new Int32Array(list.length + 1);
+    const ix = idx;
+    let ordered = 1;
+    let prev = 0;
     for (let i = 0; i < n; i++) {
-      const b = find(start[idx[i]!]!);
+      const b = find(start[ix[i]!]!);
       bucketOf[i] = b;
       count[b + 1]!++;
+      ordered &= bit(b >= prev);
+      prev = b;
     }
     for (let b = 0; b < list.length; b++) count[b + 1]! += count[b]!;
-    const sorted = new Int32Array(n);
-    const at = count.slice(0, list.length);
-    for (let i = 0; i < n; i++) sorted[at[bucketOf[i]!]!++] = idx[i]!;
+    let sorted = ix;
+    if (!ordered) {
+      sorted = scratch('sorted', Int32Array, n);
+      const at = count.slice(0, list.length);
+      for (let i = 0; i < n; i++) sorted[at[bucketOf[i]!]!++] = ix[i]!;
+    }
     for (let b = 0; b < list.length; b++) {
       if (count[b + 1] === count[b]) continue;
       rows.push({ k: list[b]!.key, ...aggregate(site, sorted, count[b]!, count[b + 1]!) });
@@ -546,19 +624,20 @@ export function createColumnReports(store: ColumnStore) {
     const order = (a: (typeof done)[0], b: (typeof done)[0]) =>
       b.visitors - a.visitors || b.count - a.count || compareText(value(a.id), value(b.id));
     let bits: Uint32Array | null = null;
+    const gb = groupBuf;
+    const vb = visitorBuf;
     for (let pos = 0; pos < candidates.length;) {
       if (done.length >= k && counts[candidates[pos]!]! < done[k - 1]!.visitors) break;
       const chunk = candidates.slice(pos, pos + per);
       pos += chunk.length;
       chunk.forEach((g, i) => (slot[g] = i));
       const size = chunk.length * words;
-      if (!bits || bits.length < size) bits = new Uint32Array(size);
-      else bits.fill(0, 0, size);
+      bits = scratch('bits', Uint32Array, size);
       for (let i = 0; i < n; i++) {
-        const g = groupBuf[i]!;
+        const g = gb[i]!;
         const sl = slot[g]!;
         if (sl < 0) continue;
-        const v = visitorBuf[i]!;
+        const v = vb[i]!;
         const w = sl * words + (v >>> 5);
         const m = 1 << (v & 31);
         const old = bits[w]!;
@@ -572,6 +651,31 @@ export function createColumnReports(store: ColumnStore) {
       done.sort(order);
     }
     return done.slice(0, k);
+  }
+
+  /**
+   * Whether every group of a dictionary of `size` ids gets its own bitmap over the visitors at
+   * once (`bitmapBytes`): then the distinct visitors are counted in the same pass as the rest.
+   */
+  const direct = (size: number, visitors: number) =>
+    size * Math.max(1, (visitors + 31) >>> 5) * 4 <= store.bitmapBytes;
+
+  /** The first `k` groups by (visitors desc, count desc, value asc), all counted exactly. */
+  function ordered(
+    counts: Int32Array,
+    distinct: Int32Array,
+    k: number,
+    value: (id: number) => string | null,
+    skipNull: boolean,
+  ): { id: number; visitors: number; count: number }[] {
+    const out: { id: number; visitors: number; count: number }[] = [];
+    for (let g = skipNull ? 1 : 0; g < counts.length; g++)
+      if (counts[g]! > 0) out.push({ id: g, visitors: distinct[g]!, count: counts[g]! });
+    out.sort(
+      (a, b) =>
+        b.visitors - a.visitors || b.count - a.count || compareText(value(a.id), value(b.id)),
+    );
+    return out.slice(0, k);
   }
 
   const eventColumn = (site: SiteColumns, name: string): { col: Ids; dict: Dictionary } | null =>
@@ -595,16 +699,42 @@ export function createColumnReports(store: ColumnStore) {
     if (dim.name === 'page' && type < 0) return [];
     const n = selectEvents(q, p.from, p.to, type, false);
     const counts = new Int32Array(c.dict.size);
+    const value = (id: number) => c.dict.values[id]!;
+    if (direct(c.dict.size, site.visitors)) {
+      const words = Math.max(1, (site.visitors + 31) >>> 5);
+      const bits = scratch('bits', Uint32Array, c.dict.size * words);
+      const distinct = new Int32Array(c.dict.size);
+      const ix = idx;
+      const col = c.col;
+      const vis = site.eVisitor.data;
+      for (let i = 0; i < n; i++) {
+        const e = ix[i]!;
+        const g = col[e]!;
+        const v = vis[e]!;
+        const w = g * words + (v >>> 5);
+        const m = 1 << (v & 31);
+        const old = bits[w]!;
+        distinct[g]! += bit((old & m) === 0);
+        bits[w] = old | m;
+        counts[g]!++;
+      }
+      return ordered(counts, distinct, offset + limit, value, true)
+        .slice(offset, offset + limit)
+        .map((r) => ({ value: value(r.id), events: r.count, visitors: r.visitors }));
+    }
     pairRoom(n);
+    const ix = idx;
+    const gb = groupBuf;
+    const vb = visitorBuf;
     const vis = site.eVisitor.data;
     let m = 0;
     for (let i = 0; i < n; i++) {
-      const e = idx[i]!;
+      const e = ix[i]!;
       const g = c.col[e]!;
       if (g === 0) continue; // NULL values are not a row
       counts[g]!++;
-      groupBuf[m] = g;
-      visitorBuf[m++] = vis[e]!;
+      gb[m] = g;
+      vb[m++] = vis[e]!;
     }
     const top = rank(m, counts, site.visitors, offset + limit, (id) => c.dict.values[id]!, true);
     return top.slice(offset, offset + limit).map((r) => ({
@@ -627,21 +757,48 @@ export function createColumnReports(store: ColumnStore) {
     const counts = new Int32Array(dict.size);
     const bounces = new Int32Array(dict.size);
     const ms = new Float64Array(dict.size);
-    pairRoom(n);
     const start = site.sStart.data;
     const end = site.sEnd.data;
     const pvs = site.sPageviews.data;
     const vis = site.sVisitor.data;
-    for (let i = 0; i < n; i++) {
-      const s = idx[i]!;
-      const g = col[s]!;
-      counts[g]!++;
-      if (pvs[s]! <= 1) bounces[g]!++;
-      ms[g]! += end[s]! - start[s]!;
-      groupBuf[i] = g;
-      visitorBuf[i] = vis[s]!;
+    const value = (id: number) => dict.values[id]!;
+    let top: { id: number; visitors: number; count: number }[];
+    if (direct(dict.size, site.visitors)) {
+      const words = Math.max(1, (site.visitors + 31) >>> 5);
+      const bits = scratch('bits', Uint32Array, dict.size * words);
+      const distinct = new Int32Array(dict.size);
+      const ix = idx;
+      for (let i = 0; i < n; i++) {
+        const s = ix[i]!;
+        const g = col[s]!;
+        counts[g]!++;
+        bounces[g]! += bit(pvs[s]! <= 1);
+        ms[g]! += end[s]! - start[s]!;
+        const v = vis[s]!;
+        const w = g * words + (v >>> 5);
+        const m = 1 << (v & 31);
+        const old = bits[w]!;
+        distinct[g]! += bit((old & m) === 0);
+        bits[w] = old | m;
+      }
+      top = ordered(counts, distinct, offset + limit, value, false);
+    } else top = rankSessions();
+    function rankSessions() {
+      pairRoom(n);
+      const ix = idx;
+      const gb = groupBuf;
+      const vb = visitorBuf;
+      for (let i = 0; i < n; i++) {
+        const s = ix[i]!;
+        const g = col[s]!;
+        counts[g]!++;
+        if (pvs[s]! <= 1) bounces[g]!++;
+        ms[g]! += end[s]! - start[s]!;
+        gb[i] = g;
+        vb[i] = vis[s]!;
+      }
+      return rank(n, counts, site.visitors, offset + limit, value, false);
     }
-    const top = rank(n, counts, site.visitors, offset + limit, (id) => dict.values[id]!, false);
     const rows = top.slice(offset, offset + limit).map((r) => ({
       value: dict.values[r.id]!,
       visitors: r.visitors,
@@ -659,7 +816,8 @@ export function createColumnReports(store: ColumnStore) {
     } else {
       const m = pageviewEvents(q, p.from, p.to, true);
       const sess = site.eSession.data;
-      for (let i = 0; i < m; i++) per[col[sess[idx[i]!]!]!]!++;
+      const ix = idx;
+      for (let i = 0; i < m; i++) per[col[sess[ix[i]!]!]!]!++;
     }
     const pv = new Map<string | null, number>();
     for (let g = 0; g < per.length; g++) if (per[g]) pv.set(dict.values[g]!, per[g]!);

@@ -96,6 +96,8 @@ export class SiteColumns {
   /** the `event` dimension: the name of a custom event, the type of any other */
   readonly eLabel = new IdColumn();
   readonly eBlocks: Blocks;
+  /** the rows of each path id (a page filter reads only its pages' rows) */
+  readonly pathRows: (Growable<Int32Array> | undefined)[] = [];
   /** pageviews per block of events (counts of whole blocks without reading their rows) */
   readonly ePageviews = new Growable(Int32Array, 64);
   readonly scroll = new ScrollRows();
@@ -155,7 +157,7 @@ export class SiteColumns {
 
   /** Column bytes held (typed arrays at capacity), without the id maps. */
   get columnBytes(): { events: number; sessions: number } {
-    const events =
+    let events =
       this.eTs.bytes +
       this.eSession.bytes +
       this.eVisitor.bytes +
@@ -165,6 +167,7 @@ export class SiteColumns {
       this.eBlocks.bytes +
       this.ePageviews.bytes +
       this.scroll.bytes;
+    for (const r of this.pathRows) if (r) events += r.bytes;
     let sessions =
       this.sStart.bytes +
       this.sEnd.bytes +
@@ -237,6 +240,11 @@ export class ColumnStore {
   private eventCount = 0;
   /** while true SQL answers though the store is ready (benchmarks compare both paths) */
   suspended = false;
+  /**
+   * a page filter reads its pages' rows when they are at most this share of the events (a row
+   * read through the list costs about what two rows of a scan do)
+   */
+  pathRowsShare = 1 / 2;
   /** bytes of scratch bitmaps a breakdown may use at once for its distinct counts */
   bitmapBytes = 32 * 1024 * 1024;
   readonly stats = { builds: 0, lastBuildMs: 0, answered: 0, rebuilds: 0, caughtUp: 0 };
@@ -249,7 +257,7 @@ export class ColumnStore {
     const o = { ...columnOptionsFromEnv(), ...options };
     this.state = o.enabled === false ? 'off' : 'idle';
     this.maxEvents = o.maxEvents ?? 30_000_000;
-    this.chunkRows = o.chunkRows ?? 50_000;
+    this.chunkRows = o.chunkRows ?? 10_000;
     this.blockShift = o.blockShift ?? BLOCK_SHIFT;
   }
 
@@ -496,7 +504,9 @@ export class ColumnStore {
       }
       site.eVisitor.push(site.visitor(visitorId));
       site.eType.push(this.types.id(type));
-      site.ePath.push(this.paths.id(path));
+      const pathId = this.paths.id(path);
+      site.ePath.push(pathId);
+      (site.pathRows[pathId] ??= new Growable(Int32Array, 16)).push(i);
       site.eLabel.push(this.labels.id(type === 'custom' ? name : type));
       site.eBlocks.note(i, ts);
       if (depth !== null || engaged !== null) {
