@@ -1,9 +1,10 @@
 /**
  * The generic query over columns: the events of the range grouped by a time bucket and session
  * or event dimensions, with count, distinct visitors and sessions, and sum/avg/min/max of
- * `scroll_depth` or `engaged_ms`; sorted as SQLite sorts (NULL first ascending, numbers before
- * text, text by bytes) and limited. Returns null where it does not apply (custom properties,
- * events of sessions not stored): `analytics/query.ts` answers then, and stays the definition.
+ * `scroll_depth`, `engaged_ms` or a numeric property; sorted as SQLite sorts (NULL first ascending, numbers before
+ * text, text by bytes) and limited; custom properties as dimensions, filters and numeric fields.
+ * Returns null where it does not apply (events of sessions not stored, counted by `sessions`):
+ * `analytics/query.ts` answers then, and stays the definition.
  */
 import type { Dimension } from '../dimensions.js';
 import type { Filter } from '../filters.js';
@@ -60,6 +61,12 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
       event: [site.eLabel.data, store.labels],
       type: [site.eType.data, store.types],
     };
+    if (d.name.startsWith('prop.')) {
+      const prop = store.prop(d.name.slice(5));
+      const props = site.eProps.data;
+      const text = prop.text;
+      return { at: (i) => text[props[i]!]!, dict: prop.values };
+    }
     const c = ev[d.name];
     if (!c) return null;
     const [col, dict] = c;
@@ -68,8 +75,6 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
 
   return function run(q: ColumnQuery): Value[][] | null {
     const metricFields = q.metrics.map((m) => (m.includes(':') ? m.split(':')[1]! : null));
-    if (metricFields.some((f) => f !== null && f !== 'scroll_depth' && f !== 'engaged_ms'))
-      return null;
     const p = { ...q, interval: 'day' as const };
     const plan = scans.plan(p);
     if (!plan) return null;
@@ -128,7 +133,7 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
     const at = start.slice(0, G);
     const rows = new Int32Array(n);
     for (let k = 0; k < n; k++) rows[at[group[k]!]!++] = idx[k]!;
-    const numeric = numericColumns(site, n ? rows : new Int32Array(0), metricFields);
+    const numeric = numericColumns(store, site, n ? rows : new Int32Array(0), metricFields);
     const vStamp = new Int32Array(site.visitors).fill(-1);
     const sStamp = new Int32Array(site.sessions).fill(-1);
     const vis = site.eVisitor.data;
@@ -167,7 +172,7 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
         let max = -Infinity;
         for (let k = lo; k < hi; k++) {
           const v = values[k]!;
-          if (v < 0) continue; // NULL
+          if (v !== v) continue; // NaN: NULL
           count++;
           sum += v;
           if (v < min) min = v;
@@ -202,10 +207,12 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
 }
 
 /**
- * Per metric over a numeric field: its value for each of `rows` (in that order), -1 for NULL;
- * the sparse depth/time rows are looked up by binary search (they are in row order).
+ * Per metric over a numeric field: its value for each of `rows` (in that order), NaN for NULL.
+ * `scroll_depth` and `engaged_ms` come from the sparse rows that have them (in row order, found
+ * by binary search); `prop.<key>` from the property's number per `props` text.
  */
 function numericColumns(
+  store: ColumnStore,
   site: SiteColumns,
   rows: Int32Array,
   fields: (string | null)[],
@@ -227,10 +234,19 @@ function numericColumns(
   let slots: Int32Array | null = null;
   return fields.map((f) => {
     if (f === null) return null;
+    const out = new Float64Array(rows.length);
+    if (f.startsWith('prop.')) {
+      const num = store.prop(f.slice(5)).num;
+      const props = site.eProps.data;
+      for (let k = 0; k < rows.length; k++) out[k] = num[props[rows[k]!]!]!;
+      return out;
+    }
     slots ??= rows.map(find);
     const src = f === 'scroll_depth' ? sc.depth.data : sc.engagedMs.data;
-    const out = new Float64Array(rows.length);
-    for (let k = 0; k < rows.length; k++) out[k] = slots[k]! < 0 ? -1 : src[slots[k]!]!;
+    for (let k = 0; k < rows.length; k++) {
+      const v = slots[k]! < 0 ? -1 : src[slots[k]!]!;
+      out[k] = v < 0 ? NaN : v; // -1 is NULL in the sparse rows
+    }
     return out;
   });
 }

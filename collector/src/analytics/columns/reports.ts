@@ -36,6 +36,8 @@ interface Plan {
   pathOk: Uint8Array;
   labelOk: Uint8Array;
   typeOk: Uint8Array;
+  /** by `props` text id: passes every custom-property filter (all ones without one) */
+  propOk: Uint8Array;
   hasEventFilters: boolean;
   /** with a selective page filter, the rows of its pages (any order), else null: scan blocks */
   rows: Int32Array | null;
@@ -92,14 +94,22 @@ export function createColumnReports(store: ColumnStore) {
 
   /** The plan of a report, or null where the columns do not apply. */
   function plan(p: ReportParams): Plan | null {
-    if (p.filters.some((f) => f.dimension.name.startsWith('prop.'))) return null;
     const site = store.site(p.websiteId);
     if (!site) return null;
     const perDim = new Map<number, Uint8Array>();
     let pathOk: Uint8Array | null = null;
     let labelOk: Uint8Array | null = null;
     let typeOk: Uint8Array | null = null;
+    let propOk: Uint8Array | null = null;
     for (const f of p.filters) {
+      if (f.dimension.name.startsWith('prop.')) {
+        const prop = store.prop(f.dimension.name.slice(5));
+        const ok = prop.values.matches(f);
+        const pass = new Uint8Array(store.props.size);
+        for (let id = 0; id < pass.length; id++) pass[id] = ok[prop.text[id]!]!;
+        propOk = and(propOk, pass);
+        continue;
+      }
       if (f.dimension.kind === 'session') {
         const d = sessionDimIndex.get(f.dimension.name);
         if (d === undefined) return null;
@@ -117,7 +127,8 @@ export function createColumnReports(store: ColumnStore) {
       pathOk: pathOk ?? ones(store.paths),
       labelOk: labelOk ?? ones(store.labels),
       typeOk: typeOk ?? ones(store.types),
-      hasEventFilters: !!(pathOk || labelOk || typeOk),
+      propOk: propOk ?? ones(store.props),
+      hasEventFilters: !!(pathOk || labelOk || typeOk || propOk),
       rows: pathOk ? pathRows(site, pathOk) : null,
       pageview: store.types.find('pageview') ?? -1,
     };
@@ -180,7 +191,8 @@ export function createColumnReports(store: ColumnStore) {
    * only; `needSession` drops events of unknown sessions even without session filters.
    */
   function selectEvents(q: Plan, from: number, to: number, type: number, needSession: boolean) {
-    const { site, pathOk, labelOk, typeOk } = q;
+    const { site, pathOk, labelOk, typeOk, propOk } = q;
+    const props = site.eProps.data;
     const mask = knownMask(q, needSession);
     const ts = site.eTs.data;
     const types = site.eType.data;
@@ -208,6 +220,7 @@ export function createColumnReports(store: ColumnStore) {
           bit(all || y === type) &
           typeOk[y]! &
           labelOk[labels[i]!]! &
+          propOk[props[i]!]! &
           m[(sess[i]! + 1) * dm]!;
       }
       return n;
@@ -230,6 +243,7 @@ export function createColumnReports(store: ColumnStore) {
             typeOk[y]! &
             pathOk[paths[i]!]! &
             labelOk[labels[i]!]! &
+            propOk[props[i]!]! &
             m[(sess[i]! + 1) * dm]!;
         }
       } else if (mask && all) {
@@ -273,7 +287,8 @@ export function createColumnReports(store: ColumnStore) {
    */
   function held(q: Plan, from: number, to: number): Uint8Array | null {
     if (!q.hasEventFilters) return null;
-    const { site, pathOk, labelOk, typeOk } = q;
+    const { site, pathOk, labelOk, typeOk, propOk } = q;
+    const props = site.eProps.data;
     const start = site.sStart.data;
     const end = site.sEnd.data;
     let maxEnd = -Infinity;
@@ -300,7 +315,12 @@ export function createColumnReports(store: ColumnStore) {
         const t = ts[i]!;
         const x = sess[i]! + 1;
         out[x] =
-          out[x]! | (bit(t >= from) & bit(t <= maxEnd) & typeOk[types[i]!]! & labelOk[labels[i]!]!);
+          out[x]! |
+          (bit(t >= from) &
+            bit(t <= maxEnd) &
+            typeOk[types[i]!]! &
+            labelOk[labels[i]!]! &
+            propOk[props[i]!]!);
       }
       return out;
     }
@@ -317,7 +337,8 @@ export function createColumnReports(store: ColumnStore) {
             bit(t <= maxEnd) &
             typeOk[types[i]!]! &
             pathOk[paths[i]!]! &
-            labelOk[labels[i]!]!);
+            labelOk[labels[i]!]! &
+            propOk[props[i]!]!);
       }
     }
     return out;
@@ -678,14 +699,26 @@ export function createColumnReports(store: ColumnStore) {
     return out.slice(0, k);
   }
 
-  const eventColumn = (site: SiteColumns, name: string): { col: Ids; dict: Dictionary } | null =>
-    name === 'page'
-      ? { col: site.ePath.data, dict: store.paths }
+  /**
+   * An event dimension's ids (through `map` for a custom property: its value id per `props`
+   * text) and their dictionary.
+   */
+  const eventColumn = (
+    site: SiteColumns,
+    name: string,
+  ): { col: Ids; map: Int32Array | null; dict: Dictionary } | null => {
+    if (name.startsWith('prop.')) {
+      const prop = store.prop(name.slice(5));
+      return { col: site.eProps.data, map: prop.text, dict: prop.values };
+    }
+    return name === 'page'
+      ? { col: site.ePath.data, map: null, dict: store.paths }
       : name === 'event'
-        ? { col: site.eLabel.data, dict: store.labels }
+        ? { col: site.eLabel.data, map: null, dict: store.labels }
         : name === 'type'
-          ? { col: site.eType.data, dict: store.types }
+          ? { col: site.eType.data, map: null, dict: store.types }
           : null;
+  };
 
   /** Rows of a breakdown by `page`, `event` or `type` (value, events, visitors), or null. */
   function eventBreakdown(p: ReportParams, dim: Dimension, limit: number, offset: number) {
@@ -705,11 +738,11 @@ export function createColumnReports(store: ColumnStore) {
       const bits = scratch('bits', Uint32Array, c.dict.size * words);
       const distinct = new Int32Array(c.dict.size);
       const ix = idx;
-      const col = c.col;
+      const { col, map } = c;
       const vis = site.eVisitor.data;
       for (let i = 0; i < n; i++) {
         const e = ix[i]!;
-        const g = col[e]!;
+        const g = map ? map[col[e]!]! : col[e]!;
         const v = vis[e]!;
         const w = g * words + (v >>> 5);
         const m = 1 << (v & 31);
@@ -728,9 +761,10 @@ export function createColumnReports(store: ColumnStore) {
     const vb = visitorBuf;
     const vis = site.eVisitor.data;
     let m = 0;
+    const { col, map } = c;
     for (let i = 0; i < n; i++) {
       const e = ix[i]!;
-      const g = c.col[e]!;
+      const g = map ? map[col[e]!]! : col[e]!;
       if (g === 0) continue; // NULL values are not a row
       counts[g]!++;
       gb[m] = g;

@@ -52,6 +52,7 @@ type EventRow = [
   string | null,
   number | null,
   number | null,
+  string | null,
 ];
 
 /**
@@ -95,6 +96,8 @@ export class SiteColumns {
   readonly ePath = new IdColumn();
   /** the `event` dimension: the name of a custom event, the type of any other */
   readonly eLabel = new IdColumn();
+  /** the `props` JSON text (dictionary id, 0 = none); custom properties are read through it */
+  readonly eProps = new IdColumn();
   readonly eBlocks: Blocks;
   /** the rows of each path id (a page filter reads only its pages' rows) */
   readonly pathRows: (Growable<Int32Array> | undefined)[] = [];
@@ -164,6 +167,7 @@ export class SiteColumns {
       this.eType.bytes +
       this.ePath.bytes +
       this.eLabel.bytes +
+      this.eProps.bytes +
       this.eBlocks.bytes +
       this.ePageviews.bytes +
       this.scroll.bytes;
@@ -178,6 +182,55 @@ export class SiteColumns {
       this.sEndBlocks.bytes;
     for (const d of this.sDims) sessions += d.bytes;
     return { events, sessions };
+  }
+}
+
+/**
+ * One custom property's value per distinct `props` text: as text (an id of `values`, 0 = NULL,
+ * as `CAST(json_extract(props, '$."key"') AS TEXT)`) and as a number (NaN unless the JSON value is
+ * an integer or a real, as the generic query's numeric fields).
+ */
+export class PropIndex {
+  readonly values = new Dictionary();
+  text = new Int32Array(1024);
+  num = new Float64Array(1024);
+  /** props ids read so far */
+  size = 0;
+  private readonly read: Database.Statement;
+
+  constructor(sqlite: Database.Database, key: string) {
+    const path = `'$."${key}"'`;
+    this.read = sqlite
+      .prepare(
+        `SELECT CAST(json_extract(@p, ${path}) AS TEXT), CASE WHEN json_type(@p, ${path}) IN
+         ('integer', 'real') THEN json_extract(@p, ${path}) END`,
+      )
+      .raw();
+  }
+
+  extend(texts: readonly (string | null)[]): void {
+    if (this.size === texts.length) return;
+    if (this.text.length < texts.length) {
+      const n = Math.max(texts.length, this.text.length * 2);
+      const text = new Int32Array(n);
+      text.set(this.text);
+      const num = new Float64Array(n);
+      num.set(this.num);
+      this.text = text;
+      this.num = num;
+    }
+    for (let id = this.size; id < texts.length; id++) {
+      const t = texts[id];
+      if (t === null || t === undefined) {
+        this.text[id] = 0;
+        this.num[id] = NaN;
+        continue;
+      }
+      const [value, n] = this.read.get({ p: t }) as [string | null, number | null];
+      this.text[id] = this.values.id(value);
+      this.num[id] = n ?? NaN;
+    }
+    this.size = texts.length;
   }
 }
 
@@ -228,6 +281,9 @@ export class ColumnStore {
   readonly paths = new Dictionary();
   readonly labels = new Dictionary();
   readonly types = new Dictionary();
+  /** distinct `props` texts */
+  readonly props = new Dictionary();
+  private readonly propIndexes = new Map<string, PropIndex>();
   private hwm = 0;
   private deletesSeen = 0;
   private generation = 0;
@@ -259,6 +315,18 @@ export class ColumnStore {
     this.maxEvents = o.maxEvents ?? 30_000_000;
     this.chunkRows = o.chunkRows ?? 10_000;
     this.blockShift = o.blockShift ?? BLOCK_SHIFT;
+  }
+
+  /**
+   * The values of custom property `key` (validated by `dimensions.ts`) for every distinct
+   * `props` text, extended to the texts added since the last call. SQLite's own `json_extract`
+   * reads them, so values are exactly what the SQL path sees.
+   */
+  prop(key: string): PropIndex {
+    let idx = this.propIndexes.get(key);
+    if (!idx) this.propIndexes.set(key, (idx = new PropIndex(this.sqlite, key)));
+    idx.extend(this.props.values);
+    return idx;
   }
 
   /** Starts a build in the background (errors are logged, SQL keeps answering). */
@@ -488,7 +556,19 @@ export class ColumnStore {
   private appendEvents(rows: EventRow[]): void {
     let site: SiteColumns | null = null;
     let siteId = '';
-    for (const [, websiteId, ts, sessionId, visitorId, type, name, path, depth, engaged] of rows) {
+    for (const [
+      ,
+      websiteId,
+      ts,
+      sessionId,
+      visitorId,
+      type,
+      name,
+      path,
+      depth,
+      engaged,
+      props,
+    ] of rows) {
       if (site === null || websiteId !== siteId) {
         site = this.siteOf(websiteId);
         siteId = websiteId;
@@ -508,6 +588,7 @@ export class ColumnStore {
       site.ePath.push(pathId);
       (site.pathRows[pathId] ??= new Growable(Int32Array, 16)).push(i);
       site.eLabel.push(this.labels.id(type === 'custom' ? name : type));
+      site.eProps.push(this.props.id(props));
       site.eBlocks.note(i, ts);
       if (depth !== null || engaged !== null) {
         site.scroll.row.push(i);
@@ -544,13 +625,13 @@ function statements(sqlite: Database.Database) {
       `SELECT ${SESSION_COLUMNS} FROM sessions INDEXED BY sessions_key WHERE website_id = ? AND id = ?`,
     ),
     eventsBetween: raw(
-      `SELECT rowid, website_id, ts, session_id, visitor_id, type, name, path, scroll_depth, engaged_ms
-       FROM events
+      `SELECT rowid, website_id, ts, session_id, visitor_id, type, name, path, scroll_depth, engaged_ms,
+         props FROM events
        WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?`,
     ),
     eventsAfter: raw(
-      `SELECT rowid, website_id, ts, session_id, visitor_id, type, name, path, scroll_depth, engaged_ms
-       FROM events
+      `SELECT rowid, website_id, ts, session_id, visitor_id, type, name, path, scroll_depth, engaged_ms,
+         props FROM events
        WHERE rowid > ? ORDER BY rowid LIMIT ?`,
     ),
   };
