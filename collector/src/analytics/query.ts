@@ -121,26 +121,6 @@ export function runQuery(
     columns.push(m);
     aliases.push(`m${i}`);
   });
-  const counted = q.metrics.every((m) => m in COUNTED)
-    ? sessionCounted(sqlite, q.websiteId, q.filters, dims, list, 'events')
-    : null;
-  if (counted) {
-    // the same columns, from the per-session rows (`u`) instead of the events
-    let at = 0;
-    if (interval) select[at++] = `u.k AS "${interval}"`;
-    dims.forEach((_, i) => (select[at++] = `u.g${i} AS g${i}`));
-    q.metrics.forEach((m, i) => (select[at++] = `${COUNTED[m]} AS m${i}`));
-  }
-  const from =
-    counted ??
-    eventFrom(
-      q.websiteId,
-      range,
-      q.filters,
-      idMatchSpan(sqlite, q.websiteId, span),
-      needSession,
-      table,
-    );
   const alias = (name: string) => {
     const i = columns.indexOf(name);
     if (i < 0)
@@ -175,6 +155,26 @@ export function runQuery(
     limit: q.limit,
   });
   if (viaColumns) return shape(viaColumns);
+  const counted = q.metrics.every((m) => m in COUNTED)
+    ? sessionCounted(sqlite, q.websiteId, q.filters, dims, list, 'events')
+    : null;
+  if (counted) {
+    // the same columns, from the per-session rows (`u`) instead of the events
+    let at = 0;
+    if (interval) select[at++] = `u.k AS "${interval}"`;
+    dims.forEach((_, i) => (select[at++] = `u.g${i} AS g${i}`));
+    q.metrics.forEach((m, i) => (select[at++] = `${COUNTED[m]} AS m${i}`));
+  }
+  const from =
+    counted ??
+    eventFrom(
+      q.websiteId,
+      range,
+      q.filters,
+      idMatchSpan(sqlite, q.websiteId, span),
+      needSession,
+      table,
+    );
   const sql = `SELECT ${select.join(', ')} ${from.sql}${group.length ? ` GROUP BY ${group.join(', ')}` : ''}
     ORDER BY ${[...order, ...group].join(', ')} LIMIT ?`;
   const rows = sqlite

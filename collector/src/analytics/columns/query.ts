@@ -32,6 +32,9 @@ export interface ColumnQuery {
 type Ids = ArrayLike<number>;
 type Value = string | number | null;
 
+/** Group keys counted in a dense table up to this many (4 MB), else in a Map. */
+const DENSE_KEYS = 1 << 20;
+
 const sessionDim = new Map(SESSION_DIMS.map((d, i) => [d.name, i]));
 
 /** SQLite's ORDER BY: NULL, then numbers, then text (by bytes). */
@@ -45,6 +48,13 @@ function compareValues(a: Value, b: Value): number {
 }
 
 export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
+  // per-row scratch reused across queries: megabytes allocated per query make V8 collect often
+  const pool: Int32Array[] = [new Int32Array(1024), new Int32Array(1024)];
+  const scratch = (k: number, n: number) => {
+    if (pool[k]!.length < n) pool[k] = new Int32Array(Math.max(n, pool[k]!.length * 2));
+    return pool[k]!.subarray(0, n);
+  };
+
   /** A dimension's id of row i and the dictionary of its ids, or null (properties). */
   function column(
     site: SiteColumns,
@@ -89,7 +99,7 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
     const sess = site.eSession.data;
     const wantsSessions = q.metrics.includes('sessions');
     // a group id per row: the bucket and each dimension's id, in mixed radix
-    const radix = [q.list.length, ...cols.map((c) => c!.dict.size)];
+    const radix = [q.interval ? q.list.length : 1, ...cols.map((c) => c!.dict.size)];
     if (radix.reduce((a, b) => a * b, 1) > Number.MAX_SAFE_INTEGER) return null;
     const starts = q.list.map((b) => b.start);
     const ends = q.list.map((b) => b.end);
@@ -107,18 +117,24 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
       return -1;
     };
     const ts = site.eTs.data;
-    const groupOf = new Map<number, number>();
+    // group ids by key: a dense table while the keys are few, else a Map
+    const cells = radix.reduce((a, b) => a * b, 1);
+    const dense = cells <= DENSE_KEYS ? new Int32Array(cells).fill(-1) : null;
+    const groupOf = dense ? null : new Map<number, number>();
     const keys: number[] = [];
-    const group = new Int32Array(n);
+    const group = scratch(0, n);
+    const at = cols.map((c) => c!.at);
     for (let k = 0; k < n; k++) {
       const i = idx[k]!;
       // an event of a session not stored counts its own session id in SQL: not held here
       if (wantsSessions && sess[i]! < 0) return null;
-      let key = bucketOf(ts[i]!);
-      for (let c = 0; c < cols.length; c++) key = key * radix[c + 1]! + cols[c]!.at(i);
-      let g = groupOf.get(key);
-      if (g === undefined) {
-        groupOf.set(key, (g = keys.length));
+      let key = q.interval ? bucketOf(ts[i]!) : 0;
+      for (let c = 0; c < at.length; c++) key = key * radix[c + 1]! + at[c]!(i);
+      let g = dense ? dense[key]! : (groupOf!.get(key) ?? -1);
+      if (g < 0) {
+        g = keys.length;
+        if (dense) dense[key] = g;
+        else groupOf!.set(key, g);
         keys.push(key);
       }
       group[k] = g;
@@ -130,9 +146,9 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
     const start = new Int32Array(G + 1);
     for (let k = 0; k < n; k++) start[group[k]! + 1]!++;
     for (let g = 0; g < G; g++) start[g + 1]! += start[g]!;
-    const at = start.slice(0, G);
-    const rows = new Int32Array(n);
-    for (let k = 0; k < n; k++) rows[at[group[k]!]!++] = idx[k]!;
+    const pos = start.slice(0, G);
+    const rows = scratch(1, n);
+    for (let k = 0; k < n; k++) rows[pos[group[k]!]!++] = idx[k]!;
     const numeric = numericColumns(store, site, n ? rows : new Int32Array(0), metricFields);
     const vStamp = new Int32Array(site.visitors).fill(-1);
     const sStamp = new Int32Array(site.sessions).fill(-1);
