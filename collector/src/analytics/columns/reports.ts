@@ -124,7 +124,7 @@ export function createColumnReports(store: ColumnStore) {
   }
 
   /**
-   * The rows of the pages passing a page filter, when they are at most `pathRowsShare` (half) of the site's events (reading them beats a scan of every row); else null.
+   * The rows of the pages passing a page filter, when they are at most `pathRowsShare` (a sixteenth) of the site's events (reading them beats a scan of every row); else null.
    */
   function pathRows(site: SiteColumns, ok: Uint8Array): Int32Array | null {
     let n = 0;
@@ -213,6 +213,24 @@ export function createColumnReports(store: ColumnStore) {
       return n;
     }
     const r = site.eBlocks.ranges(from, to, false, site.events);
+    if (!all && type === q.pageview && !q.hasEventFilters) {
+      // pageviews only: through their row list when it is shorter than the blocks to scan
+      let scan = 0;
+      for (let j = 0; j < r.length; j += 2) scan += r[j + 1]! - r[j]!;
+      const list = site.pageviewRows;
+      if (list.length < scan) {
+        const rows = list.data;
+        const m = mask ?? ONE;
+        const dm = mask ? 1 : 0;
+        for (let k = 0; k < list.length; k++) {
+          const i = rows[k]!;
+          const t = ts[i]!;
+          out[n] = i;
+          n += bit(t >= from) & bit(t < to) & m[(sess[i]! + 1) * dm]!;
+        }
+        return n;
+      }
+    }
     for (let j = 0; j < r.length; j += 2) {
       const a = r[j]!;
       const b = r[j + 1]!;
@@ -271,7 +289,12 @@ export function createColumnReports(store: ColumnStore) {
    * With event filters, 1 per session holding a passing event in [span start, latest end of the
    * sessions started in the span] (`sessionWhere`); null without event filters.
    */
-  function held(q: Plan, from: number, to: number): Uint8Array | null {
+  function held(
+    q: Plan,
+    from: number,
+    to: number,
+    pv?: { to: number; count: number },
+  ): Uint8Array | null {
     if (!q.hasEventFilters) return null;
     const { site, pathOk, labelOk, typeOk } = q;
     const start = site.sStart.data;
@@ -304,6 +327,29 @@ export function createColumnReports(store: ColumnStore) {
       }
       return out;
     }
+    if (pv) {
+      // the same pass counts the pageviews of [from, pv.to) under the filters (the overview's)
+      const mask = sessionMask(q) ?? ONE;
+      const dm = sessionMask(q) ? 1 : 0;
+      const type = q.pageview;
+      const last = Math.max(maxEnd, pv.to);
+      const re = site.eBlocks.ranges(from, last, true, site.events);
+      let count = 0;
+      for (let j = 0; j < re.length; j += 2) {
+        const a = re[j]!;
+        const b = re[j + 1]!;
+        for (let i = a; i < b; i++) {
+          const t = ts[i]!;
+          const y = types[i]!;
+          const k = sess[i]! + 1;
+          const ok = bit(t >= from) & typeOk[y]! & pathOk[paths[i]!]! & labelOk[labels[i]!]!;
+          out[k] = out[k]! | (ok & bit(t <= maxEnd));
+          count += ok & bit(t < pv.to) & bit(y === type) & mask[k * dm]!;
+        }
+      }
+      pv.count = count;
+      return out;
+    }
     const re = site.eBlocks.ranges(from, maxEnd, true, site.events);
     for (let j = 0; j < re.length; j += 2) {
       const a = re[j]!;
@@ -324,10 +370,16 @@ export function createColumnReports(store: ColumnStore) {
   }
 
   /** The sessions of the report started in [from, to) into `idx`; `span` for `held`. */
-  function selectSessions(q: Plan, from: number, to: number, span: readonly [number, number]) {
+  function selectSessions(
+    q: Plan,
+    from: number,
+    to: number,
+    span: readonly [number, number],
+    heldAlready?: Uint8Array | null,
+  ) {
     const { site } = q;
     const mask = sessionMask(q);
-    const h = held(q, span[0], span[1]);
+    const h = heldAlready !== undefined ? heldAlready : held(q, span[0], span[1]);
     const start = site.sStart.data;
     room(site.sessions);
     const out = idx;
@@ -528,6 +580,14 @@ export function createColumnReports(store: ColumnStore) {
   function metrics(p: ReportParams, from: number, to: number) {
     const q = plan(p);
     if (!q) return null;
+    if (q.hasEventFilters && !q.rows) {
+      // one pass over the events: the sessions holding a match, and the matching pageviews
+      const pv = { to, count: 0 };
+      const h = q.pageview >= 0 ? held(q, from, to, pv) : held(q, from, to);
+      const n = selectSessions(q, from, to, [from, to], h);
+      store.stats.answered++;
+      return { ...aggregate(q.site, idx, 0, n), pageviews: pv.count };
+    }
     const n = selectSessions(q, from, to, [from, to]);
     const agg = aggregate(q.site, idx, 0, n);
     const pageviews =

@@ -68,6 +68,8 @@ export class SiteColumns {
   readonly eBlocks: Blocks;
   /** the rows of each path id (a page filter reads only its pages' rows) */
   readonly pathRows: (Growable<Int32Array> | undefined)[] = [];
+  /** the rows of pageviews, in row order (pageview-only scans read them, not every row) */
+  readonly pageviewRows = new Growable(Int32Array);
   /** pageviews per block of events (counts of whole blocks without reading their rows) */
   readonly ePageviews = new Growable(Int32Array, 64);
   /** events whose session was not known yet, by session id (linked when it comes) */
@@ -125,6 +127,7 @@ export class SiteColumns {
       this.eBlocks.bytes +
       this.ePageviews.bytes;
     for (const r of this.pathRows) if (r) events += r.bytes;
+    events += this.pageviewRows.bytes;
     let sessions =
       this.sStart.bytes +
       this.sEnd.bytes +
@@ -197,10 +200,10 @@ export class ColumnStore {
   /** while true SQL answers though the store is ready (benchmarks compare both paths) */
   suspended = false;
   /**
-   * a page filter reads its pages' rows when they are at most this share of the events (a row
-   * read through the list costs about what two rows of a scan do)
+   * a page filter reads its pages' rows when they are at most this share of the events (at a
+   * sixth, reading them cost more than a scan: nearly every cache line is read either way)
    */
-  pathRowsShare = 1 / 2;
+  pathRowsShare = 1 / 16;
   /** bytes of scratch bitmaps a breakdown may use at once for its distinct counts */
   bitmapBytes = 32 * 1024 * 1024;
   readonly stats = { builds: 0, lastBuildMs: 0, answered: 0, rebuilds: 0, caughtUp: 0 };
@@ -464,6 +467,7 @@ export class ColumnStore {
       site.eLabel.push(this.labels.id(type === 'custom' ? name : type));
       site.eBlocks.note(i, ts);
       if (type === 'pageview') {
+        site.pageviewRows.push(i);
         const b = i >>> site.eBlocks.shift;
         while (site.ePageviews.length <= b) site.ePageviews.push(0);
         site.ePageviews.data[b]!++;
