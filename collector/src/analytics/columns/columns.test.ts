@@ -110,10 +110,15 @@ function randomParams(f: Fixture, r: ReturnType<typeof prng>): ReportParams {
     interval === 'hour' ? 1 + Math.floor(r.next() * 4 * DAY) : 1 + Math.floor(r.next() * 20 * DAY);
   const filters: Filter[] = [];
   for (let k = r.int(0, 3); k > 0; k--) filters.push(randomFilter(f, r));
+  // a range ending exactly on an event (which it then excludes) or starting on one
+  let to = from + len;
+  const onEvent = r.next();
+  if (onEvent < 0.2) to = Math.max(from + 1, r.pick(f.events).ts);
+  const start = onEvent > 0.8 ? Math.min(to - 1, r.pick(f.events).ts) : from;
   return {
     websiteId: r.next() < 0.97 ? 'site-1' : 'site-2',
-    from,
-    to: from + len,
+    from: start,
+    to,
     timezone: r.pick(ZONES),
     interval,
     filters,

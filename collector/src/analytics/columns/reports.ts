@@ -124,7 +124,7 @@ export function createColumnReports(store: ColumnStore) {
   }
 
   /**
-   * The rows of the pages passing a page filter, when they are at most `pathRowsShare` (a sixteenth) of the site's events (reading them beats a scan of every row); else null.
+   * The rows of the pages passing a page filter, when they are at most `pathRowsShare` (1/64) of the site's events (reading them beats a scan of every row); else null.
    */
   function pathRows(site: SiteColumns, ok: Uint8Array): Int32Array | null {
     let n = 0;
