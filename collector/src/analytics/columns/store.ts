@@ -172,6 +172,19 @@ const TRIGGERS = [
    BEGIN INSERT INTO sightline_columns_log VALUES (new.website_id, new.id); END`,
 ];
 
+const DROP = [
+  'DROP TRIGGER IF EXISTS temp.sightline_columns_event_delete',
+  'DROP TRIGGER IF EXISTS temp.sightline_columns_event_update',
+  'DROP TRIGGER IF EXISTS temp.sightline_columns_session_delete',
+  'DROP TRIGGER IF EXISTS temp.sightline_columns_session_touch',
+  'DROP TRIGGER IF EXISTS temp.sightline_columns_session_insert',
+  'DROP TABLE IF EXISTS temp.sightline_columns_log',
+  'DROP TABLE IF EXISTS temp.sightline_columns_state',
+];
+
+/** How often a started store catches up without a report asking (ms). */
+const CATCH_UP_MS = 5000;
+
 export function columnOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ColumnOptions {
   const max = Number(env.SIGHTLINE_COLUMNS_MAX_EVENTS);
   return {
@@ -209,6 +222,7 @@ export class ColumnStore {
   bitmapBytes = 32 * 1024 * 1024;
   readonly stats = { builds: 0, lastBuildMs: 0, answered: 0, rebuilds: 0, caughtUp: 0 };
   private st: ReturnType<typeof statements> | null = null;
+  private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -221,9 +235,21 @@ export class ColumnStore {
     this.blockShift = o.blockShift ?? BLOCK_SHIFT;
   }
 
-  /** Starts a build in the background (errors are logged, SQL keeps answering). */
+  /**
+   * Starts a build in the background (errors are logged, SQL keeps answering), and catches up
+   * every few seconds from then on, so the log of changed sessions stays short and a report
+   * after a quiet spell does not append hours of rows.
+   */
   start(): void {
     this.keepBuilt = true;
+    this.timer ??= setInterval(() => {
+      if (this.state !== 'ready' || this.suspended || !this.sqlite.open) return;
+      try {
+        this.catchUp();
+      } catch (err) {
+        console.error('sightline: column store catch-up failed', err);
+      }
+    }, CATCH_UP_MS).unref();
     this.build().catch((err) => console.error('sightline: column store build failed', err));
   }
 
@@ -245,13 +271,17 @@ export class ColumnStore {
     if (this.keepBuilt) this.start();
   }
 
-  /** Drops the columns; SQL answers until the next `build()`. */
+  /** Drops the columns and the triggers; SQL answers until the next `build()`. */
   reset(): void {
     if (this.state === 'off') return;
     this.generation++;
     this.keepBuilt = false;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
     this.clear();
     this.state = 'idle';
+    if (this.st && this.sqlite.open) for (const sql of DROP) this.sqlite.prepare(sql).run();
+    this.st = null;
   }
 
   /**
