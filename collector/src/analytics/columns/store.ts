@@ -290,7 +290,13 @@ export class ColumnStore {
    */
   site(websiteId: string): SiteColumns | null {
     if (this.state !== 'ready' || this.suspended || !this.sqlite.open) return null;
-    if (!this.catchUp()) return null;
+    try {
+      if (!this.catchUp()) return null;
+    } catch (err) {
+      // e.g. the database busy: SQL answers this one, the next report tries again
+      console.error('sightline: column store catch-up failed', err);
+      return null;
+    }
     return this.siteOf(websiteId);
   }
 
