@@ -413,16 +413,16 @@ export class ColumnStore {
       return false;
     }
     const events: EventRow[] = [];
+    let hwm = this.hwm; // moved only once the rows are in (a failed read appends nothing)
     for (;;) {
-      const rows = st.eventsAfter.all(this.hwm, this.chunkRows) as EventRow[];
+      const rows = st.eventsAfter.all(hwm, this.chunkRows) as EventRow[];
       for (const r of rows) events.push(r);
       if (rows.length === 0) break;
-      this.hwm = rows.at(-1)![0];
+      hwm = rows.at(-1)![0];
       if (rows.length < this.chunkRows) break;
     }
     const logged = st.log.all() as [string, string][];
     if (events.length === 0 && logged.length === 0) return true;
-    if (logged.length) st.clearLog.run();
     // the sessions of the new events and the logged ones, re-read, then the events appended
     const keys = new Map<string, Set<string>>();
     const want = (site: string, id: string) => {
@@ -440,6 +440,8 @@ export class ColumnStore {
       }
     }
     this.appendEvents(events);
+    this.hwm = hwm;
+    if (logged.length) st.clearLog.run();
     this.stats.caughtUp += events.length;
     if (this.eventCount > this.maxEvents) {
       this.clear();
