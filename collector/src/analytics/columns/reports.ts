@@ -221,13 +221,20 @@ export function createColumnReports(store: ColumnStore) {
       const list = site.pageviewRows;
       if (list.length < scan) {
         const rows = list.data;
-        const m = mask ?? ONE;
-        const dm = mask ? 1 : 0;
-        for (let k = 0; k < list.length; k++) {
-          const i = rows[k]!;
-          const t = ts[i]!;
-          out[n] = i;
-          n += bit(t >= from) & bit(t < to) & m[(sess[i]! + 1) * dm]!;
+        if (mask) {
+          for (let k = 0; k < list.length; k++) {
+            const i = rows[k]!;
+            const t = ts[i]!;
+            out[n] = i;
+            n += bit(t >= from) & bit(t < to) & mask[sess[i]! + 1]!;
+          }
+        } else {
+          for (let k = 0; k < list.length; k++) {
+            const i = rows[k]!;
+            const t = ts[i]!;
+            out[n] = i;
+            n += bit(t >= from) & bit(t < to);
+          }
         }
         return n;
       }
