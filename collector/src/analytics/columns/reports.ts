@@ -343,9 +343,23 @@ export function createColumnReports(store: ColumnStore) {
       const last = Math.max(maxEnd, pv.to);
       const re = site.eBlocks.ranges(from, last, true, site.events);
       let count = 0;
+      const onlyPages = q.filters.every(
+        (f) => f.dimension.kind === 'session' || f.dimension.name === 'page',
+      );
       for (let j = 0; j < re.length; j += 2) {
         const a = re[j]!;
         const b = re[j + 1]!;
+        if (onlyPages) {
+          // the common case, a page filter: no type or label tables to read
+          for (let i = a; i < b; i++) {
+            const t = ts[i]!;
+            const k = sess[i]! + 1;
+            const ok = bit(t >= from) & pathOk[paths[i]!]!;
+            out[k] = out[k]! | (ok & bit(t <= maxEnd));
+            count += ok & bit(t < pv.to) & bit(types[i] === type) & mask[k * dm]!;
+          }
+          continue;
+        }
         for (let i = a; i < b; i++) {
           const t = ts[i]!;
           const y = types[i]!;
