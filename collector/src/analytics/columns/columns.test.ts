@@ -71,6 +71,20 @@ async function data(): Promise<Fixture> {
       timestamp: t,
     });
   }
+  // the session that ends last, on its only view of a page: held exactly at the latest end
+  for (const [k, page] of ['/before-last', '/only-last'].entries()) {
+    const t = START + SPAN + DAY + k * 60_000;
+    f.setNow(t + 1000);
+    await f.post('/collect', {
+      type: 'pageview',
+      websiteId: 'site-1',
+      href: `https://example.com${page}`,
+      visitorId: 'last',
+      sessionId: 'last',
+      eventId: `last-${k}`,
+      timestamp: t,
+    });
+  }
   // an event whose session is unknown (only raw writes make one), with its rollup count as the
   // writer keeps it: counted where SQL counts it
   const t = START + 3 * DAY;
@@ -270,6 +284,34 @@ describe('column store', () => {
           }
         }
     expect(b.breakdown(p, 'page', 1000, 0).results.length).toBeGreaterThan(8);
+  });
+
+  it("holds a session by an event at the latest end of the range's sessions", async () => {
+    const f = await data();
+    const store = columnStoreFor(f.database.sqlite);
+    // the page's rows read from its list, and scanned for
+    for (const [tz, share] of [
+      ['UTC', store.pathRowsShare],
+      ['Asia/Kolkata', 0],
+    ] as const) {
+      store.pathRowsShare = share;
+      const p: ReportParams = {
+        websiteId: 'site-1',
+        from: START + SPAN,
+        to: START + SPAN + 2 * DAY,
+        timezone: tz,
+        interval: 'day',
+        filters: [{ dimension: dimension('page'), op: 'is', values: ['/only-last'] }],
+      };
+      const o = sql(f).overview(p);
+      expect(o.metrics.visits).toBe(1);
+      expect(cols(f).overview(p)).toEqual(o);
+      expect(cols(f).timeseries(p)).toEqual(sql(f).timeseries(p));
+      expect(cols(f).breakdown(p, 'exit_page', 10, 0)).toEqual(
+        sql(f).breakdown(p, 'exit_page', 10, 0),
+      );
+    }
+    store.pathRowsShare = 1 / 64;
   });
 
   it('falls back to SQL for property filters', async () => {
