@@ -115,6 +115,15 @@ export class SiteColumns {
     return ++this.epoch;
   }
 
+  /** Shrinks every column to its length and an eighth more (a build leaves up to 2× capacity). */
+  fit(): void {
+    for (const c of [this.sStart, this.sEnd, this.sVisitor, this.sPageviews, this.eTs]) c.fit();
+    for (const c of [this.eSession, this.eVisitor, this.ePageviews, this.pageviewRows]) c.fit();
+    for (const c of [...this.sDims, this.eType, this.ePath, this.eLabel]) c.fit();
+    for (const b of [this.sBlocks, this.sEndBlocks, this.eBlocks]) b.fit();
+    for (const r of this.pathRows) r?.fit();
+  }
+
   /** Column bytes held (typed arrays at capacity), without the id maps. */
   get columnBytes(): { events: number; sessions: number } {
     let events =
@@ -402,6 +411,7 @@ export class ColumnStore {
     this.hwm = hwm;
     this.deletesSeen = deletes;
     if ((st.deletes.get() as { deletes: number }).deletes !== deletes) return 'stale';
+    for (const site of this.sites.values()) site.fit();
     return 'ok';
   }
 
