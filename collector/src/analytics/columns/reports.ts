@@ -505,13 +505,16 @@ export function createColumnReports(store: ColumnStore) {
    * session), as SQL's `sessionCounted`: a session wholly inside one bucket brings its counter
    * (`add(s, bucket, n)`); those a bucket's end cuts, or that started before the first bucket and
    * ended in or after it, have their events read, over the merged windows of time they cover
-   * within the buckets (a session's events lie within [started_at, ended_at]).
+   * within the buckets (a session's events lie within [started_at, ended_at]). Added into `per`
+   * by bucket, or with `groupOf` by the session's group id (no callback: a call target that
+   * changes between callers keeps V8 from optimizing the loops).
    */
   function counted(
     q: Plan,
     list: readonly Bucket[],
     mask: Uint8Array | null,
-    add: (s: number, bucket: number, n: number) => void,
+    per: Int32Array,
+    groupOf: Ids | null,
   ): void {
     if (q.pageview < 0 || list.length === 0) return;
     const { site } = q;
@@ -530,7 +533,7 @@ export function createColumnReports(store: ColumnStore) {
         if (t < from || t >= to || (mask && !mask[s + 1])) continue;
         const b = find(t);
         if (end[s]! < list[b]!.end) {
-          if (pvs[s]) add(s, b, pvs[s]!);
+          per[groupOf ? groupOf[s]! : b]! += pvs[s]!;
         } else {
           cut[s + 1] = 1;
           windows.push(t, Math.min(end[s]! + 1, to));
@@ -574,7 +577,7 @@ export function createColumnReports(store: ColumnStore) {
         for (let i = rr[j]!; i < rr[j + 1]!; i++) {
           const t = ts[i]!;
           if (t < a || t >= b || types[i] !== pv || !cut[sess[i]! + 1]) continue;
-          add(sess[i]!, find(t), 1);
+          per[groupOf ? groupOf[sess[i]!]! : find(t)]!++;
         }
       }
     }
@@ -585,7 +588,7 @@ export function createColumnReports(store: ColumnStore) {
     if (q.sessionTests.length === 0 && !q.hasEventFilters) return allPageviews(q, list);
     const per = new Int32Array(list.length);
     if (!q.hasEventFilters) {
-      counted(q, list, sessionMask(q), (_, b, n) => (per[b]! += n));
+      counted(q, list, sessionMask(q), per, null);
       return per;
     }
     const from = list[0]?.start ?? 0;
@@ -892,9 +895,7 @@ export function createColumnReports(store: ColumnStore) {
     const per = new Int32Array(dict.size);
     if (!q.hasEventFilters) {
       if (p.from < p.to)
-        counted(q, [{ key: '', start: p.from, end: p.to }], sessionMask(q), (s, _, k) => {
-          per[col[s]!]! += k;
-        });
+        counted(q, [{ key: '', start: p.from, end: p.to }], sessionMask(q), per, col);
     } else {
       const m = pageviewEvents(q, p.from, p.to, true);
       const sess = site.eSession.data;
