@@ -155,9 +155,13 @@ export function runQuery(
     limit: q.limit,
   });
   if (viaColumns) return shape(viaColumns);
-  const counted = q.metrics.every((m) => m in COUNTED)
-    ? sessionCounted(sqlite, q.websiteId, q.filters, dims, list, 'events')
-    : null;
+  // counters only where the events are of known sessions anyway (a session filter or dimension):
+  // otherwise an event whose session is not stored (raw writes) still counts
+  const counted =
+    q.metrics.every((m) => m in COUNTED) &&
+    (needSession || q.filters.some((f) => f.dimension.kind === 'session'))
+      ? sessionCounted(sqlite, q.websiteId, q.filters, dims, list, 'events')
+      : null;
   if (counted) {
     // the same columns, from the per-session rows (`u`) instead of the events
     let at = 0;

@@ -134,6 +134,20 @@ async function data(): Promise<Fixture> {
       timestamp: t,
     });
   }
+  // the session that ends last, on its only view of a page: held exactly at the latest end
+  for (const [k, page] of ['/before-last', '/only-last'].entries()) {
+    const t = START + SPAN + DAY + k * 60_000;
+    f.setNow(t + 1000);
+    await f.post('/collect', {
+      type: 'pageview',
+      websiteId: 'site-1',
+      href: `https://example.com${page}`,
+      visitorId: 'last',
+      sessionId: 'last',
+      eventId: `last-${k}`,
+      timestamp: t,
+    });
+  }
   // an event whose session is unknown (only raw writes make one), with its rollup count as the
   // writer keeps it: counted where SQL counts it
   const t = START + 3 * DAY;
@@ -173,10 +187,15 @@ function randomParams(f: Fixture, r: ReturnType<typeof prng>): ReportParams {
     interval === 'hour' ? 1 + Math.floor(r.next() * 4 * DAY) : 1 + Math.floor(r.next() * 20 * DAY);
   const filters: Filter[] = [];
   for (let k = r.int(0, 3); k > 0; k--) filters.push(randomFilter(f, r));
+  // a range ending exactly on an event (which it then excludes) or starting on one
+  let to = from + len;
+  const onEvent = r.next();
+  if (onEvent < 0.2) to = Math.max(from + 1, r.pick(f.events).ts);
+  const start = onEvent > 0.8 ? Math.min(to - 1, r.pick(f.events).ts) : from;
   return {
     websiteId: r.next() < 0.97 ? 'site-1' : 'site-2',
-    from,
-    to: from + len,
+    from: start,
+    to,
     timezone: r.pick(ZONES),
     interval,
     filters,
@@ -335,6 +354,34 @@ describe('column store', () => {
           }
         }
     expect(b.breakdown(p, 'page', 1000, 0).results.length).toBeGreaterThan(8);
+  });
+
+  it("holds a session by an event at the latest end of the range's sessions", async () => {
+    const f = await data();
+    const store = columnStoreFor(f.database.sqlite);
+    // the page's rows read from its list, and scanned for
+    for (const [tz, share] of [
+      ['UTC', store.pathRowsShare],
+      ['Asia/Kolkata', 0],
+    ] as const) {
+      store.pathRowsShare = share;
+      const p: ReportParams = {
+        websiteId: 'site-1',
+        from: START + SPAN,
+        to: START + SPAN + 2 * DAY,
+        timezone: tz,
+        interval: 'day',
+        filters: [{ dimension: dimension('page'), op: 'is', values: ['/only-last'] }],
+      };
+      const o = sql(f).overview(p);
+      expect(o.metrics.visits).toBe(1);
+      expect(cols(f).overview(p)).toEqual(o);
+      expect(cols(f).timeseries(p)).toEqual(sql(f).timeseries(p));
+      expect(cols(f).breakdown(p, 'exit_page', 10, 0)).toEqual(
+        sql(f).breakdown(p, 'exit_page', 10, 0),
+      );
+    }
+    store.pathRowsShare = 1 / 64;
   });
 
   it('answers pages, sessions, funnels, retention and active users as SQL does', async () => {

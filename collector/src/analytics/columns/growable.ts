@@ -36,6 +36,15 @@ export class Growable<T extends Typed> {
     this.data = next;
   }
 
+  /** Shrinks the capacity to the length and `headroom` more (after a build). */
+  fit(headroom = 1 / 8): void {
+    const n = Math.max(16, Math.ceil(this.length * (1 + headroom)));
+    if (n >= this.data.length) return;
+    const next = new this.ctor(n);
+    next.set(this.data.subarray(0, this.length) as never);
+    this.data = next;
+  }
+
   /** Bytes held (capacity, not length). */
   get bytes(): number {
     return this.data.byteLength;
@@ -56,6 +65,12 @@ export class IdColumn {
   set(i: number, id: number): void {
     if (id > 0xffff && this.data instanceof Uint16Array) this.widen();
     this.data[i] = id;
+  }
+
+  /** Shrinks the capacity to the length and `headroom` more (after a build). */
+  fit(headroom = 1 / 8): void {
+    const n = Math.max(16, Math.ceil(this.length * (1 + headroom)));
+    if (n < this.data.length) this.resize(n, this.data);
   }
 
   private widen(): void {
@@ -119,6 +134,11 @@ export class Blocks {
     }
     if (runStart >= 0) out.push(runStart << this.shift, Math.min(rows, n << this.shift));
     return out;
+  }
+
+  fit(): void {
+    this.min.fit();
+    this.max.fit();
   }
 
   get bytes(): number {

@@ -60,8 +60,8 @@ export function createColumnReports(store: ColumnStore) {
   let maskCache: { site: SiteColumns; version: number; key: string; mask: Uint8Array } | null =
     null;
 
-  // Scratch arrays reused across queries (allocating megabytes per query makes V8 collect the
-  // old generation often, which holds the id maps: a pause of hundreds of ms at 10 M events).
+  // Scratch arrays reused across queries: megabytes allocated per query bring collections of an
+  // old generation holding millions of id strings (a 155 ms pause was seen at 10 M events).
   const pool = new Map<string, Uint8Array | Int32Array | Uint32Array>();
   function scratch<T extends Uint8Array | Int32Array | Uint32Array>(
     name: string,
@@ -135,7 +135,8 @@ export function createColumnReports(store: ColumnStore) {
   }
 
   /**
-   * The rows of the pages passing a page filter, when they are at most `pathRowsShare` (half) of the site's events (reading them beats a scan of every row); else null.
+   * The rows of the pages passing a page filter, when they are at most `pathRowsShare` (1/64) of
+   * the site's events (reading them beats a scan of every row); else null.
    */
   function pathRows(site: SiteColumns, ok: Uint8Array): Int32Array | null {
     let n = 0;
@@ -226,6 +227,31 @@ export function createColumnReports(store: ColumnStore) {
       return n;
     }
     const r = site.eBlocks.ranges(from, to, false, site.events);
+    if (!all && type === q.pageview && !q.hasEventFilters) {
+      // pageviews only: through their row list when it is shorter than the blocks to scan
+      let scan = 0;
+      for (let j = 0; j < r.length; j += 2) scan += r[j + 1]! - r[j]!;
+      const list = site.pageviewRows;
+      if (list.length < scan) {
+        const rows = list.data;
+        if (mask) {
+          for (let k = 0; k < list.length; k++) {
+            const i = rows[k]!;
+            const t = ts[i]!;
+            out[n] = i;
+            n += bit(t >= from) & bit(t < to) & mask[sess[i]! + 1]!;
+          }
+        } else {
+          for (let k = 0; k < list.length; k++) {
+            const i = rows[k]!;
+            const t = ts[i]!;
+            out[n] = i;
+            n += bit(t >= from) & bit(t < to);
+          }
+        }
+        return n;
+      }
+    }
     for (let j = 0; j < r.length; j += 2) {
       const a = r[j]!;
       const b = r[j + 1]!;
@@ -285,7 +311,12 @@ export function createColumnReports(store: ColumnStore) {
    * With event filters, 1 per session holding a passing event in [span start, latest end of the
    * sessions started in the span] (`sessionWhere`); null without event filters.
    */
-  function held(q: Plan, from: number, to: number): Uint8Array | null {
+  function held(
+    q: Plan,
+    from: number,
+    to: number,
+    pv?: { to: number; count: number },
+  ): Uint8Array | null {
     if (!q.hasEventFilters) return null;
     const { site, pathOk, labelOk, typeOk, propOk } = q;
     const props = site.eProps.data;
@@ -324,6 +355,48 @@ export function createColumnReports(store: ColumnStore) {
       }
       return out;
     }
+    if (pv) {
+      // the same pass counts the pageviews of [from, pv.to) under the filters (the overview's)
+      const mask = sessionMask(q) ?? ONE;
+      const dm = sessionMask(q) ? 1 : 0;
+      const type = q.pageview;
+      const last = Math.max(maxEnd, pv.to);
+      const re = site.eBlocks.ranges(from, last, true, site.events);
+      let count = 0;
+      const onlyPages = q.filters.every(
+        (f) => f.dimension.kind === 'session' || f.dimension.name === 'page',
+      );
+      for (let j = 0; j < re.length; j += 2) {
+        const a = re[j]!;
+        const b = re[j + 1]!;
+        if (onlyPages) {
+          // the common case, a page filter: no type or label tables to read
+          for (let i = a; i < b; i++) {
+            const t = ts[i]!;
+            const k = sess[i]! + 1;
+            const ok = bit(t >= from) & pathOk[paths[i]!]!;
+            out[k] = out[k]! | (ok & bit(t <= maxEnd));
+            count += ok & bit(t < pv.to) & bit(types[i] === type) & mask[k * dm]!;
+          }
+          continue;
+        }
+        for (let i = a; i < b; i++) {
+          const t = ts[i]!;
+          const y = types[i]!;
+          const k = sess[i]! + 1;
+          const ok =
+            bit(t >= from) &
+            typeOk[y]! &
+            pathOk[paths[i]!]! &
+            labelOk[labels[i]!]! &
+            propOk[props[i]!]!;
+          out[k] = out[k]! | (ok & bit(t <= maxEnd));
+          count += ok & bit(t < pv.to) & bit(y === type) & mask[k * dm]!;
+        }
+      }
+      pv.count = count;
+      return out;
+    }
     const re = site.eBlocks.ranges(from, maxEnd, true, site.events);
     for (let j = 0; j < re.length; j += 2) {
       const a = re[j]!;
@@ -345,10 +418,16 @@ export function createColumnReports(store: ColumnStore) {
   }
 
   /** The sessions of the report started in [from, to) into `idx`; `span` for `held`. */
-  function selectSessions(q: Plan, from: number, to: number, span: readonly [number, number]) {
+  function selectSessions(
+    q: Plan,
+    from: number,
+    to: number,
+    span: readonly [number, number],
+    heldAlready?: Uint8Array | null,
+  ) {
     const { site } = q;
     const mask = sessionMask(q);
-    const h = held(q, span[0], span[1]);
+    const h = heldAlready !== undefined ? heldAlready : held(q, span[0], span[1]);
     const start = site.sStart.data;
     room(site.sessions);
     const out = idx;
@@ -452,13 +531,16 @@ export function createColumnReports(store: ColumnStore) {
    * session), as SQL's `sessionCounted`: a session wholly inside one bucket brings its counter
    * (`add(s, bucket, n)`); those a bucket's end cuts, or that started before the first bucket and
    * ended in or after it, have their events read, over the merged windows of time they cover
-   * within the buckets (a session's events lie within [started_at, ended_at]).
+   * within the buckets (a session's events lie within [started_at, ended_at]). Added into `per`
+   * by bucket, or with `groupOf` by the session's group id (no callback: a call target that
+   * changes between callers keeps V8 from optimizing the loops).
    */
   function counted(
     q: Plan,
     list: readonly Bucket[],
     mask: Uint8Array | null,
-    add: (s: number, bucket: number, n: number) => void,
+    per: Int32Array,
+    groupOf: Ids | null,
   ): void {
     if (q.pageview < 0 || list.length === 0) return;
     const { site } = q;
@@ -477,7 +559,7 @@ export function createColumnReports(store: ColumnStore) {
         if (t < from || t >= to || (mask && !mask[s + 1])) continue;
         const b = find(t);
         if (end[s]! < list[b]!.end) {
-          if (pvs[s]) add(s, b, pvs[s]!);
+          per[groupOf ? groupOf[s]! : b]! += pvs[s]!;
         } else {
           cut[s + 1] = 1;
           windows.push(t, Math.min(end[s]! + 1, to));
@@ -521,7 +603,7 @@ export function createColumnReports(store: ColumnStore) {
         for (let i = rr[j]!; i < rr[j + 1]!; i++) {
           const t = ts[i]!;
           if (t < a || t >= b || types[i] !== pv || !cut[sess[i]! + 1]) continue;
-          add(sess[i]!, find(t), 1);
+          per[groupOf ? groupOf[sess[i]!]! : find(t)]!++;
         }
       }
     }
@@ -532,7 +614,7 @@ export function createColumnReports(store: ColumnStore) {
     if (q.sessionTests.length === 0 && !q.hasEventFilters) return allPageviews(q, list);
     const per = new Int32Array(list.length);
     if (!q.hasEventFilters) {
-      counted(q, list, sessionMask(q), (_, b, n) => (per[b]! += n));
+      counted(q, list, sessionMask(q), per, null);
       return per;
     }
     const from = list[0]?.start ?? 0;
@@ -549,6 +631,14 @@ export function createColumnReports(store: ColumnStore) {
   function metrics(p: ReportParams, from: number, to: number) {
     const q = plan(p);
     if (!q) return null;
+    if (q.hasEventFilters && !q.rows) {
+      // one pass over the events: the sessions holding a match, and the matching pageviews
+      const pv = { to, count: 0 };
+      const h = q.pageview >= 0 ? held(q, from, to, pv) : held(q, from, to);
+      const n = selectSessions(q, from, to, [from, to], h);
+      store.stats.answered++;
+      return { ...aggregate(q.site, idx, 0, n), pageviews: pv.count };
+    }
     const n = selectSessions(q, from, to, [from, to]);
     const agg = aggregate(q.site, idx, 0, n);
     const pageviews =
@@ -844,9 +934,7 @@ export function createColumnReports(store: ColumnStore) {
     const per = new Int32Array(dict.size);
     if (!q.hasEventFilters) {
       if (p.from < p.to)
-        counted(q, [{ key: '', start: p.from, end: p.to }], sessionMask(q), (s, _, k) => {
-          per[col[s]!]! += k;
-        });
+        counted(q, [{ key: '', start: p.from, end: p.to }], sessionMask(q), per, col);
     } else {
       const m = pageviewEvents(q, p.from, p.to, true);
       const sess = site.eSession.data;

@@ -101,6 +101,8 @@ export class SiteColumns {
   readonly eBlocks: Blocks;
   /** the rows of each path id (a page filter reads only its pages' rows) */
   readonly pathRows: (Growable<Int32Array> | undefined)[] = [];
+  /** the rows of pageviews, in row order (pageview-only scans read them, not every row) */
+  readonly pageviewRows = new Growable(Int32Array);
   /** pageviews per block of events (counts of whole blocks without reading their rows) */
   readonly ePageviews = new Growable(Int32Array, 64);
   readonly scroll = new ScrollRows();
@@ -158,6 +160,15 @@ export class SiteColumns {
     return ++this.epoch;
   }
 
+  /** Shrinks every column to its length and an eighth more (a build leaves up to 2× capacity). */
+  fit(): void {
+    for (const c of [this.sStart, this.sEnd, this.sVisitor, this.sPageviews, this.eTs]) c.fit();
+    for (const c of [this.eSession, this.eVisitor, this.ePageviews, this.pageviewRows]) c.fit();
+    for (const c of [...this.sDims, this.eType, this.ePath, this.eLabel]) c.fit();
+    for (const b of [this.sBlocks, this.sEndBlocks, this.eBlocks]) b.fit();
+    for (const r of this.pathRows) r?.fit();
+  }
+
   /** Column bytes held (typed arrays at capacity), without the id maps. */
   get columnBytes(): { events: number; sessions: number } {
     let events =
@@ -172,6 +183,7 @@ export class SiteColumns {
       this.ePageviews.bytes +
       this.scroll.bytes;
     for (const r of this.pathRows) if (r) events += r.bytes;
+    events += this.pageviewRows.bytes;
     let sessions =
       this.sStart.bytes +
       this.sEnd.bytes +
@@ -266,6 +278,19 @@ const TRIGGERS = [
    BEGIN INSERT INTO sightline_columns_log VALUES (new.website_id, new.id); END`,
 ];
 
+const DROP = [
+  'DROP TRIGGER IF EXISTS temp.sightline_columns_event_delete',
+  'DROP TRIGGER IF EXISTS temp.sightline_columns_event_update',
+  'DROP TRIGGER IF EXISTS temp.sightline_columns_session_delete',
+  'DROP TRIGGER IF EXISTS temp.sightline_columns_session_touch',
+  'DROP TRIGGER IF EXISTS temp.sightline_columns_session_insert',
+  'DROP TABLE IF EXISTS temp.sightline_columns_log',
+  'DROP TABLE IF EXISTS temp.sightline_columns_state',
+];
+
+/** How often a started store catches up without a report asking (ms). */
+const CATCH_UP_MS = 5000;
+
 export function columnOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ColumnOptions {
   const max = Number(env.SIGHTLINE_COLUMNS_MAX_EVENTS);
   return {
@@ -297,14 +322,16 @@ export class ColumnStore {
   /** while true SQL answers though the store is ready (benchmarks compare both paths) */
   suspended = false;
   /**
-   * a page filter reads its pages' rows when they are at most this share of the events (a row
-   * read through the list costs about what two rows of a scan do)
+   * a page filter reads its pages' rows when they are at most this share of the events (at a
+   * sixteenth, reading them cost more than a scan at 10 M events: nearly every cache line of
+   * the columns is read either way)
    */
-  pathRowsShare = 1 / 2;
+  pathRowsShare = 1 / 64;
   /** bytes of scratch bitmaps a breakdown may use at once for its distinct counts */
   bitmapBytes = 32 * 1024 * 1024;
   readonly stats = { builds: 0, lastBuildMs: 0, answered: 0, rebuilds: 0, caughtUp: 0 };
   private st: ReturnType<typeof statements> | null = null;
+  private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -329,9 +356,21 @@ export class ColumnStore {
     return idx;
   }
 
-  /** Starts a build in the background (errors are logged, SQL keeps answering). */
+  /**
+   * Starts a build in the background (errors are logged, SQL keeps answering), and catches up
+   * every few seconds from then on, so the log of changed sessions stays short and a report
+   * after a quiet spell does not append hours of rows.
+   */
   start(): void {
     this.keepBuilt = true;
+    this.timer ??= setInterval(() => {
+      if (this.state !== 'ready' || this.suspended || !this.sqlite.open) return;
+      try {
+        this.catchUp();
+      } catch (err) {
+        console.error('sightline: column store catch-up failed', err);
+      }
+    }, CATCH_UP_MS).unref();
     this.build().catch((err) => console.error('sightline: column store build failed', err));
   }
 
@@ -353,13 +392,17 @@ export class ColumnStore {
     if (this.keepBuilt) this.start();
   }
 
-  /** Drops the columns; SQL answers until the next `build()`. */
+  /** Drops the columns and the triggers; SQL answers until the next `build()`. */
   reset(): void {
     if (this.state === 'off') return;
     this.generation++;
     this.keepBuilt = false;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
     this.clear();
     this.state = 'idle';
+    if (this.st && this.sqlite.open) for (const sql of DROP) this.sqlite.prepare(sql).run();
+    this.st = null;
   }
 
   /**
@@ -368,7 +411,13 @@ export class ColumnStore {
    */
   site(websiteId: string): SiteColumns | null {
     if (this.state !== 'ready' || this.suspended || !this.sqlite.open) return null;
-    if (!this.catchUp()) return null;
+    try {
+      if (!this.catchUp()) return null;
+    } catch (err) {
+      // e.g. the database busy: SQL answers this one, the next report tries again
+      console.error('sightline: column store catch-up failed', err);
+      return null;
+    }
     return this.siteOf(websiteId);
   }
 
@@ -474,6 +523,7 @@ export class ColumnStore {
     this.hwm = hwm;
     this.deletesSeen = deletes;
     if ((st.deletes.get() as { deletes: number }).deletes !== deletes) return 'stale';
+    for (const site of this.sites.values()) site.fit();
     return 'ok';
   }
 
@@ -485,16 +535,16 @@ export class ColumnStore {
       return false;
     }
     const events: EventRow[] = [];
+    let hwm = this.hwm; // moved only once the rows are in (a failed read appends nothing)
     for (;;) {
-      const rows = st.eventsAfter.all(this.hwm, this.chunkRows) as EventRow[];
+      const rows = st.eventsAfter.all(hwm, this.chunkRows) as EventRow[];
       for (const r of rows) events.push(r);
       if (rows.length === 0) break;
-      this.hwm = rows.at(-1)![0];
+      hwm = rows.at(-1)![0];
       if (rows.length < this.chunkRows) break;
     }
     const logged = st.log.all() as [string, string][];
     if (events.length === 0 && logged.length === 0) return true;
-    if (logged.length) st.clearLog.run();
     // the sessions of the new events and the logged ones, re-read, then the events appended
     const keys = new Map<string, Set<string>>();
     const want = (site: string, id: string) => {
@@ -512,6 +562,8 @@ export class ColumnStore {
       }
     }
     this.appendEvents(events);
+    this.hwm = hwm;
+    if (logged.length) st.clearLog.run();
     this.stats.caughtUp += events.length;
     if (this.eventCount > this.maxEvents) {
       this.clear();
@@ -596,6 +648,7 @@ export class ColumnStore {
         site.scroll.engagedMs.push(engaged ?? -1);
       }
       if (type === 'pageview') {
+        site.pageviewRows.push(i);
         const b = i >>> site.eBlocks.shift;
         while (site.ePageviews.length <= b) site.ePageviews.push(0);
         site.ePageviews.data[b]!++;
