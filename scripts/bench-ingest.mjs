@@ -199,6 +199,9 @@ console.log(
 );
 console.log('servers are bundled with esbuild and run on plain node (no TypeScript loader);');
 console.log(
+  "the collector runs the reports' column store as `npm start` does (built at start, catching up every 5 s);",
+);
+console.log(
   'server CPU is user + system time of the server process (all threads) over the measured run.\n',
 );
 

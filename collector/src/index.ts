@@ -105,6 +105,7 @@ function main(): void {
   startPlannerStats(database.sqlite);
   const app = createApp({
     database,
+    columns: true, // the reports' column store, built in the background (SIGHTLINE_COLUMNS=off)
     trustProxy,
     assetsDir,
     demoDir,
