@@ -5,7 +5,9 @@
  * freshness: rows ingested after the build show in the next answer, deleted ones do not.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { addKey } from '../../queries/test-fixtures.js';
 import { createRawEvents } from '../../raw/events.js';
+import { ingestApp } from '../../routes/ingest-fixtures.js';
 import { chunk, ev } from '../../replay/test-helpers.js';
 import { dimension } from '../dimensions.js';
 import type { Filter, FilterOp } from '../filters.js';
@@ -456,6 +458,34 @@ describe('column store freshness', () => {
     await store.build(); // joins the background rebuild
     expect(store.state).toBe('ready');
     same(f);
+  });
+
+  it('is started by createApp({ columns: true }) and answers the report routes', async () => {
+    const f = ingestApp({ columns: true });
+    const key = addKey(f.database.db, { scopes: ['read'] });
+    const store = columnStoreFor(f.database.sqlite);
+    await store.build(); // joins the build the app started
+    expect(store.state).toBe('ready');
+    const t = Date.parse('2024-03-08T10:00:00Z');
+    f.setNow(t);
+    await f.post('/collect', {
+      type: 'pageview',
+      websiteId: 'site-1',
+      href: 'https://example.com/',
+      visitorId: 'v1',
+      sessionId: 's1',
+      eventId: 'e1',
+      timestamp: t,
+    });
+    const answered = store.stats.answered;
+    const res = await f.app.request(
+      '/api/reports/overview?websiteId=site-1&from=2024-03-08&to=2024-03-08&timezone=UTC',
+      { headers: { Authorization: `Bearer ${key}` } },
+    );
+    const body = (await res.json()) as { metrics: { pageviews: number; visits: number } };
+    expect(body.metrics).toMatchObject({ pageviews: 1, visits: 1 });
+    expect(store.stats.answered).toBe(answered + 2);
+    store.reset();
   });
 
   it('stays off when disabled, and over its cap answers from SQL', async () => {
