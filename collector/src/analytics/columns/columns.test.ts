@@ -488,6 +488,22 @@ describe('column store freshness', () => {
     store.reset();
   });
 
+  it('gives up a build under way when reset, and builds again when asked', async () => {
+    const f = await generate(16, START, SPAN, 5);
+    const store = new ColumnStore(f.database.sqlite, { chunkRows: 5 });
+    const building = store.build();
+    await new Promise((r) => setImmediate(r));
+    expect(store.state).toBe('building');
+    store.reset();
+    await building;
+    expect(store.state).toBe('idle');
+    await store.build();
+    expect(store.state).toBe('ready');
+    const p = range();
+    expect(createReports(f.database.sqlite, store).overview(p)).toEqual(sql(f).overview(p));
+    store.reset();
+  });
+
   it('stays off when disabled, and over its cap answers from SQL', async () => {
     const f = await generate(15, START, SPAN, 5);
     const off = new ColumnStore(f.database.sqlite, { enabled: false });
