@@ -60,6 +60,20 @@ async function data(): Promise<Fixture> {
       );
     }
   }
+  // another website, with a session id and visitor id that site-1 uses too
+  for (let k = 0; k < 4; k++) {
+    const t = START + DAY + k * 3_600_000;
+    f.setNow(t + 1000);
+    await f.post('/collect', {
+      type: 'pageview',
+      websiteId: 'site-2',
+      href: `https://example.com/other-${k % 2}`,
+      visitorId: 'visitor-1',
+      sessionId: k < 2 ? 'session-1-1' : 'other-2',
+      eventId: `other-${k}`,
+      timestamp: t,
+    });
+  }
   // a session whose last pageview falls exactly on a midnight (UTC): a bucket's end
   for (const [k, t] of [START + 4 * DAY - 60_000, START + 4 * DAY].entries()) {
     f.setNow(t + 1000);
@@ -132,7 +146,7 @@ function randomParams(f: Fixture, r: ReturnType<typeof prng>): ReportParams {
   if (onEvent < 0.2) to = Math.max(from + 1, r.pick(f.events).ts);
   const start = onEvent > 0.8 ? Math.min(to - 1, r.pick(f.events).ts) : from;
   return {
-    websiteId: r.next() < 0.97 ? 'site-1' : 'site-2',
+    websiteId: r.next() < 0.9 ? 'site-1' : 'site-2',
     from: start,
     to,
     timezone: r.pick(ZONES),
@@ -194,6 +208,7 @@ describe('column store', () => {
       'SELECT (SELECT count(*) FROM events) AS e, (SELECT count(*) FROM sessions) AS s',
     )[0]!;
     expect(store.size()).toMatchObject({ events: n.e, sessions: n.s });
+    expect(f.all("SELECT 1 FROM events WHERE website_id = 'site-2'").length).toBe(4);
   });
 
   it('orders text as SQLite does (bytes of UTF-8), NULL first', () => {
