@@ -5,7 +5,9 @@
  * freshness: rows ingested after the build show in the next answer, deleted ones do not.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { addKey } from '../../queries/test-fixtures.js';
 import { createRawEvents } from '../../raw/events.js';
+import { ingestApp } from '../../routes/ingest-fixtures.js';
 import { chunk, ev } from '../../replay/test-helpers.js';
 import { dimension } from '../dimensions.js';
 import type { Filter, FilterOp } from '../filters.js';
@@ -121,6 +123,20 @@ async function data(): Promise<Fixture> {
   raw('scroll-1', mid + 1, 'scroll', '/step-1', null, 4000);
   raw('scroll-2', mid + 2, 'scroll', '/step-1', 35, null);
   raw('scroll-3', mid + 3, 'scroll', '/step-2', 80, 9000);
+  // another website, with a session id and visitor id that site-1 uses too
+  for (let k = 0; k < 4; k++) {
+    const t = START + DAY + k * 3_600_000;
+    f.setNow(t + 1000);
+    await f.post('/collect', {
+      type: 'pageview',
+      websiteId: 'site-2',
+      href: `https://example.com/other-${k % 2}`,
+      visitorId: 'visitor-1',
+      sessionId: k < 2 ? 'session-1-1' : 'other-2',
+      eventId: `other-${k}`,
+      timestamp: t,
+    });
+  }
   // a session whose last pageview falls exactly on a midnight (UTC): a bucket's end
   for (const [k, t] of [START + 4 * DAY - 60_000, START + 4 * DAY].entries()) {
     f.setNow(t + 1000);
@@ -193,7 +209,7 @@ function randomParams(f: Fixture, r: ReturnType<typeof prng>): ReportParams {
   if (onEvent < 0.2) to = Math.max(from + 1, r.pick(f.events).ts);
   const start = onEvent > 0.8 ? Math.min(to - 1, r.pick(f.events).ts) : from;
   return {
-    websiteId: r.next() < 0.97 ? 'site-1' : 'site-2',
+    websiteId: r.next() < 0.9 ? 'site-1' : 'site-2',
     from: start,
     to,
     timezone: r.pick(ZONES),
@@ -262,6 +278,7 @@ describe('column store', () => {
       'SELECT (SELECT count(*) FROM events) AS e, (SELECT count(*) FROM sessions) AS s',
     )[0]!;
     expect(store.size()).toMatchObject({ events: n.e, sessions: n.s });
+    expect(f.all("SELECT 1 FROM events WHERE website_id = 'site-2'").length).toBe(4);
   });
 
   it('orders text as SQLite does (bytes of UTF-8), NULL first', () => {
@@ -666,6 +683,50 @@ describe('column store freshness', () => {
     await store.build(); // joins the background rebuild
     expect(store.state).toBe('ready');
     same(f);
+  });
+
+  it('is started by createApp({ columns: true }) and answers the report routes', async () => {
+    const f = ingestApp({ columns: true });
+    const key = addKey(f.database.db, { scopes: ['read'] });
+    const store = columnStoreFor(f.database.sqlite);
+    await store.build(); // joins the build the app started
+    expect(store.state).toBe('ready');
+    const t = Date.parse('2024-03-08T10:00:00Z');
+    f.setNow(t);
+    await f.post('/collect', {
+      type: 'pageview',
+      websiteId: 'site-1',
+      href: 'https://example.com/',
+      visitorId: 'v1',
+      sessionId: 's1',
+      eventId: 'e1',
+      timestamp: t,
+    });
+    const answered = store.stats.answered;
+    const res = await f.app.request(
+      '/api/reports/overview?websiteId=site-1&from=2024-03-08&to=2024-03-08&timezone=UTC',
+      { headers: { Authorization: `Bearer ${key}` } },
+    );
+    const body = (await res.json()) as { metrics: { pageviews: number; visits: number } };
+    expect(body.metrics).toMatchObject({ pageviews: 1, visits: 1 });
+    expect(store.stats.answered).toBe(answered + 2);
+    store.reset();
+  });
+
+  it('gives up a build under way when reset, and builds again when asked', async () => {
+    const f = await generate(16, START, SPAN, 5);
+    const store = new ColumnStore(f.database.sqlite, { chunkRows: 5 });
+    const building = store.build();
+    await new Promise((r) => setImmediate(r));
+    expect(store.state).toBe('building');
+    store.reset();
+    await building;
+    expect(store.state).toBe('idle');
+    await store.build();
+    expect(store.state).toBe('ready');
+    const p = range();
+    expect(createReports(f.database.sqlite, store).overview(p)).toEqual(sql(f).overview(p));
+    store.reset();
   });
 
   it('stays off when disabled, and over its cap answers from SQL', async () => {

@@ -332,6 +332,8 @@ export class ColumnStore {
   readonly stats = { builds: 0, lastBuildMs: 0, answered: 0, rebuilds: 0, caughtUp: 0 };
   private st: ReturnType<typeof statements> | null = null;
   private timer: ReturnType<typeof setInterval> | undefined;
+  /** set by `reset()`: a build under way gives up */
+  private stopped = false;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -378,6 +380,7 @@ export class ColumnStore {
   build(): Promise<void> {
     if (this.state === 'off') return Promise.resolve();
     if (this.state === 'ready') return Promise.resolve();
+    this.stopped = false;
     this.running ??= this.run().finally(() => (this.running = null));
     return this.running;
   }
@@ -397,6 +400,7 @@ export class ColumnStore {
     if (this.state === 'off') return;
     this.generation++;
     this.keepBuilt = false;
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.clear();
@@ -456,6 +460,7 @@ export class ColumnStore {
 
   private async run(): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {
+      if (this.stopped) break;
       const gen = this.generation;
       this.state = 'building';
       const t0 = performance.now();
