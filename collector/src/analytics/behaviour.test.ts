@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { columnStoreFor } from './columns/store.js';
+import { describe, expect, it } from 'vitest';
+import { PATHS, onPath } from './columns/both-paths.js';
 import { generate, type EventRow } from './oracle.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -15,21 +15,8 @@ const day = (ms: number, tz: string) =>
   new Intl.DateTimeFormat('sv-SE', { timeZone: tz, dateStyle: 'short' }).format(ms);
 
 // Each report runs against both paths: SQL, and the column store once it is built.
-describe.each(['sql', 'columns'] as const)('behaviour reports (%s)', (path) => {
-  let answered = 0;
-  beforeAll(async () => {
-    const store = columnStoreFor((await data()).database.sqlite);
-    if (path === 'columns') await store.build();
-    else store.reset();
-    expect(store.state).toBe(path === 'columns' ? 'ready' : 'idle');
-    answered = store.stats.answered;
-  });
-  afterAll(async () => {
-    // the column path really answered (no silent fall back to SQL), and only there
-    const store = columnStoreFor((await data()).database.sqlite);
-    if (path === 'columns') expect(store.stats.answered - answered).toBeGreaterThan(3);
-    else expect(store.stats.answered).toBe(answered);
-  });
+describe.each(PATHS)('behaviour reports (%s)', (path) => {
+  onPath(path, async () => (await data()).database.sqlite, 4);
 
   describe('funnels', () => {
     const funnels = [

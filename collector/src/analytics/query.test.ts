@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { columnStoreFor } from './columns/store.js';
+import { describe, expect, it } from 'vitest';
+import { PATHS, onPath } from './columns/both-paths.js';
 import { generate } from './oracle.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -23,12 +23,8 @@ const kolkataDay = (ms: number) =>
 
 // Each query runs against both paths: SQL, and the column store once it is built (queries over
 // custom properties stay SQL either way).
-describe.each(['sql', 'columns'] as const)('%s', (path) => {
-  beforeAll(async () => {
-    const store = columnStoreFor((await data()).database.sqlite);
-    if (path === 'columns') await store.build();
-    else store.reset();
-  });
+describe.each(PATHS)('%s', (path) => {
+  onPath(path, async () => (await data()).database.sqlite, 3);
 
   describe('generic query', () => {
     it('GET: by day and a custom property; count, visitors, sum and avg of a numeric property; filtered', async () => {

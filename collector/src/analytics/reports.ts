@@ -24,7 +24,7 @@ import { sessionCounted } from './counted.js';
 import { eventCounts } from './rollups.js';
 import { buckets, type Bucket } from './time.js';
 import { createColumnReports } from './columns/reports.js';
-import { createMoreReports, type SessionFigures } from './columns/more-reports.js';
+import { createMoreReports, type PageRow, type SessionFigures } from './columns/more-reports.js';
 import type { ColumnStore } from './columns/store.js';
 
 export interface Metrics {
@@ -336,15 +336,7 @@ export function createReports(sqlite: Database.Database, columns: ColumnStore | 
       idMatchSpan(sqlite, p.websiteId, [p.from, p.to]),
     );
     const s = sessionWhere(p.websiteId, range, p.filters, [p.from, p.to]);
-    const rows = all<{
-      path: string;
-      views: number;
-      visitors: number;
-      entries: number | null;
-      bounces: number | null;
-      engaged: number | null;
-      depth: number | null;
-    }>({
+    const rows = all<PageRow>({
       sql: `WITH pv AS (SELECT e.path, count(*) AS views, count(DISTINCT e.visitor_id) AS visitors
                         ${e.sql} AND e.type = 'pageview' AND e.path IS NOT NULL GROUP BY e.path),
                  sc AS (SELECT e.path, avg(e.engaged_ms) AS engaged, avg(e.scroll_depth) AS depth

@@ -10,7 +10,7 @@ import type { Dimension } from '../dimensions.js';
 import type { Filter } from '../filters.js';
 import type { Bucket } from '../time.js';
 import { compareText, type Dictionary } from './dictionary.js';
-import type { ColumnScans } from './reports.js';
+import { bucketFinder, type ColumnScans } from './reports.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
 
 export interface ColumnQuery {
@@ -101,21 +101,7 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
     // a group id per row: the bucket and each dimension's id, in mixed radix
     const radix = [q.interval ? q.list.length : 1, ...cols.map((c) => c!.dict.size)];
     if (radix.reduce((a, b) => a * b, 1) > Number.MAX_SAFE_INTEGER) return null;
-    const starts = q.list.map((b) => b.start);
-    const ends = q.list.map((b) => b.end);
-    let cur = 0;
-    const bucketOf = (t: number) => {
-      if (t >= starts[cur]! && t < ends[cur]!) return cur;
-      let lo = 0;
-      let hi = starts.length - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if (t < starts[mid]!) hi = mid - 1;
-        else if (t >= ends[mid]!) lo = mid + 1;
-        else return (cur = mid);
-      }
-      return -1;
-    };
+    const bucketOf = bucketFinder(q.list);
     const ts = site.eTs.data;
     // group ids by key: a dense table while the keys are few, else a Map
     const cells = radix.reduce((a, b) => a * b, 1);

@@ -53,6 +53,25 @@ const ONE = new Uint8Array([1]);
 
 const sessionDimIndex = new Map(SESSION_DIMS.map((d, i) => [d.name, i]));
 
+/** The bucket of `t` among consecutive buckets, starting the search at the last one found. */
+export function bucketFinder(list: readonly Bucket[]) {
+  const starts = list.map((b) => b.start);
+  const ends = list.map((b) => b.end);
+  let cur = 0;
+  return (t: number): number => {
+    if (t >= starts[cur]! && t < ends[cur]!) return cur;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (t < starts[mid]!) hi = mid - 1;
+      else if (t >= ends[mid]!) lo = mid + 1;
+      else return (cur = mid);
+    }
+    return -1;
+  };
+}
+
 export function createColumnReports(store: ColumnStore) {
   let idx = new Int32Array(1 << 16);
   let groupBuf = new Int32Array(1 << 16);
@@ -645,25 +664,6 @@ export function createColumnReports(store: ColumnStore) {
       from < to ? pageviewsPerBucket(q, [{ key: '', start: from, end: to }])[0]! : 0;
     store.stats.answered++;
     return { ...agg, pageviews };
-  }
-
-  /** The bucket of `t` among consecutive buckets, starting the search at the last one found. */
-  function bucketFinder(list: readonly Bucket[]) {
-    const starts = list.map((b) => b.start);
-    const ends = list.map((b) => b.end);
-    let cur = 0;
-    return (t: number): number => {
-      if (t >= starts[cur]! && t < ends[cur]!) return cur;
-      let lo = 0;
-      let hi = list.length - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if (t < starts[mid]!) hi = mid - 1;
-        else if (t >= ends[mid]!) lo = mid + 1;
-        else return (cur = mid);
-      }
-      return -1;
-    };
   }
 
   /** Per bucket: the session rows (buckets with visits only) and the pageviews. */
