@@ -179,7 +179,12 @@ export function funnelReached(t: Touches, nSteps: number, windowMs: number): num
     const hi = start[v + 1]!;
     if (lo === hi) continue;
     const mine = sorted.subarray(lo, hi);
-    if (mine.length > 1 && !t.ordered) mine.sort(byTime);
+    if (mine.length > 1 && !t.ordered) {
+      // rows arrive nearly in time order: sort only a visitor whose touches are not
+      let sorted = true;
+      for (let k = 1; k < mine.length && sorted; k++) sorted = byTime(mine[k - 1]!, mine[k]!) <= 0;
+      if (!sorted) mine.sort(byTime);
+    }
     let best = 0;
     for (let i = 0; i < mine.length && best < nSteps; i++) {
       if (!(t.steps[mine[i]!]! & 1)) continue;

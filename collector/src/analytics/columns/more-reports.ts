@@ -10,7 +10,7 @@ import type { SessionRows, Touches } from './behaviour.js';
 import { compareText } from './dictionary.js';
 import { topTransitions, type Transition } from './paths.js';
 import type { ColumnScans } from './reports.js';
-import { SESSION_DIMS, type ColumnStore } from './store.js';
+import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
 
 const ENTRY = SESSION_DIMS.findIndex((d) => d.name === 'entry_page');
 
@@ -84,6 +84,13 @@ function distinctVisitors(
 export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
   const { plan, selectSessions, selectEvents } = scans;
   let stepBits = new Uint16Array(1 << 16);
+  let rowsBuf = new Int32Array(1 << 16);
+  const scratch = (n: number) => {
+    if (rowsBuf.length < n) rowsBuf = new Int32Array(Math.max(n, rowsBuf.length * 2));
+    return rowsBuf;
+  };
+  /** A condition as 0 or 1, for branch-free scans. */
+  const bit = (b: boolean): number => b as unknown as number;
 
   /** Sessions started in [from, to) passing the filters, as `SessionRows`, or null. */
   function sessionRows(p: ReportParams, from: number, to: number): SessionRows | null {
@@ -113,6 +120,48 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     return rows;
   }
 
+  /**
+   * The rows of the range that can match a funnel step (pageviews of a step's page, custom events
+   * of a step's name, passing the page filters), in row order: one pass over the range's blocks
+   * that reads only types, paths and labels, so the filters then test a few rows, not all.
+   */
+  function candidates(
+    site: SiteColumns,
+    tests: { type: number; ok: Uint8Array; page: boolean }[],
+    pathOk: Uint8Array,
+    from: number,
+    to: number,
+  ): Int32Array {
+    const pages = new Uint8Array(store.paths.size);
+    const names = new Uint8Array(store.labels.size);
+    for (const t of tests) {
+      const into = t.page ? pages : names;
+      for (let id = 0; id < t.ok.length; id++) into[id] = into[id]! | t.ok[id]!;
+    }
+    for (let id = 0; id < pages.length; id++) pages[id] = pages[id]! & pathOk[id]!;
+    const pageview = store.types.find('pageview') ?? -1;
+    const custom = store.types.find('custom') ?? -1;
+    const types = site.eType.data;
+    const labels = site.eLabel.data;
+    const paths = site.ePath.data;
+    const ts = site.eTs.data;
+    const out = scratch(site.events);
+    let n = 0;
+    const r = site.eBlocks.ranges(from, to, false, site.events);
+    for (let j = 0; j < r.length; j += 2)
+      for (let i = r[j]!; i < r[j + 1]!; i++) {
+        const y = types[i]!;
+        const p = paths[i]!;
+        out[n] = i;
+        n +=
+          ((bit(y === pageview) & pages[p]!) |
+            (bit(y === custom) & names[labels[i]!]! & pathOk[p]!)) &
+          bit(ts[i]! >= from) &
+          bit(ts[i]! < to);
+      }
+    return out.slice(0, n);
+  }
+
   /** The funnel's events: in the range, passing the filters, matching a step; or null. */
   function touches(p: ReportParams, steps: FunnelStep[]): Touches | null {
     const q = plan(p);
@@ -129,10 +178,16 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
         values: [s.value],
       };
       return s.type === 'page'
-        ? { type: pageview, col: site.ePath.data, ok: store.paths.matches(f) }
-        : { type: custom, col: site.eLabel.data, ok: store.labels.matches(f) };
+        ? { type: pageview, col: site.ePath.data, ok: store.paths.matches(f), page: true }
+        : { type: custom, col: site.eLabel.data, ok: store.labels.matches(f), page: false };
     });
-    const n = selectEvents(q, p.from, p.to, -1, false);
+    const n = selectEvents(
+      { ...q, rows: candidates(site, tests, q.pathOk, p.from, p.to) },
+      p.from,
+      p.to,
+      -1,
+      false,
+    );
     const idx = scans.idx();
     const types = site.eType.data;
     // the matching events and their steps into scratch first: few of the range's events match
