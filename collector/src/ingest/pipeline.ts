@@ -2,6 +2,7 @@ import type { AppContext } from '../context.js';
 import { ApiError } from '../http/errors.js';
 import { RateLimiter } from '../http/rate-limit.js';
 import type { EventBus } from '../realtime/bus.js';
+import type { ColumnStore } from '../analytics/columns/store.js';
 import { prepareReplayChunks } from '../replay/decode.js';
 import type { ReplayStoreResult } from '../replay/store.js';
 import { createSqliteEventWriter } from '../storage/sqlite-writer.js';
@@ -51,6 +52,8 @@ export interface IngestResult {
 }
 
 export type PipelineDeps = Pick<AppContext, 'database' | 'now' | 'randomId' | 'limits'> & {
+  /** told each flush's committed event rows (appended at once instead of read back) */
+  columns?: Pick<ColumnStore, 'accept'>;
   /** told about committed events (the live stream) */
   bus?: EventBus;
   /** defaults to the SQLite writer over `database` */
@@ -64,7 +67,12 @@ export type PipelineDeps = Pick<AppContext, 'database' | 'now' | 'randomId' | 'l
 export function createIngestPipeline(deps: PipelineDeps) {
   const { database, now, limits } = deps;
   const writer =
-    deps.writer ?? createSqliteEventWriter(database.sqlite, { now, replayCaps: limits });
+    deps.writer ??
+    createSqliteEventWriter(database.sqlite, {
+      now,
+      replayCaps: limits,
+      committed: deps.columns ? (rows) => deps.columns!.accept(rows) : undefined,
+    });
   const websites = websiteCacheFor(database, now);
   const perWebsite = new RateLimiter(limits.ingestPerWebsite);
   const parseUa = createUserAgentParser();

@@ -36,7 +36,27 @@ export interface SqliteWriterOptions {
   sessionTimeoutMs?: number;
   /** replay storage caps (per session, per website and UTC day), in stored bytes */
   replayCaps?: ReplayCaps;
+  /** told the event rows of each committed flush, in `rowid` order (the reports' column store) */
+  committed?: (rows: CommittedEvent[]) => void;
 }
+
+/**
+ * An event row as committed: rowid, website, time, session, visitor, type, name, path, scroll
+ * depth, engaged time, props.
+ */
+export type CommittedEvent = [
+  number,
+  string,
+  number,
+  string,
+  string,
+  string,
+  string | null,
+  string | null,
+  number | null,
+  number | null,
+  string | null,
+];
 
 type Pending =
   | {
@@ -74,8 +94,10 @@ export function createSqliteEventWriter(
   let queuedEvents = 0;
   let scheduled = false;
 
+  let inserted: CommittedEvent[] | null = null;
   const commit = sqlite.transaction((items: Pending[]) => {
-    const flush = new FlushState(st, replay, now, timeout);
+    const flush = new FlushState(st, replay, now, timeout, options.committed !== undefined);
+    inserted = flush.inserted;
     const results = items.map((item) => {
       if (item.kind === 'drop') {
         st.bumpBotDrop.run(item.drop.websiteId, item.drop.day, item.drop.reason);
@@ -103,6 +125,12 @@ export function createSqliteEventWriter(
     }
     stats.flushes++;
     stats.requests += items.length;
+    try {
+      if (inserted?.length) options.committed!(inserted);
+    } catch {
+      // the listener's failure is its own (the column store catches up from SQLite instead)
+    }
+    inserted = null;
     items.forEach((item, i) => {
       const r = results[i];
       if (item.kind === 'drop') item.resolve(undefined);
@@ -141,6 +169,8 @@ class FlushState {
   /** events inserted in this flush per rollup row (website, hour, type, name, path) */
   private readonly rollups = new Map<string, RollupRow>();
   private lastRollup: RollupRow | undefined;
+  /** the rows inserted, when someone wants them (`committed`) */
+  readonly inserted: CommittedEvent[] | null;
   /** sessions picked for visitors in this flush, so the second request sees the first's */
   private readonly latest = new Map<string, { id: string; endedAt: number }>();
 
@@ -149,7 +179,10 @@ class FlushState {
     private readonly replay: ReplayWriter,
     private readonly now: () => number,
     private readonly timeout: number,
-  ) {}
+    keepRows: boolean,
+  ) {
+    this.inserted = keepRows ? [] : null;
+  }
 
   apply(b: WriteBatch): WriteResult {
     let minTs = Infinity;
@@ -207,6 +240,19 @@ class FlushState {
         duplicates++;
         continue;
       }
+      this.inserted?.push([
+        Number(r.lastInsertRowid),
+        b.websiteId,
+        e.ts,
+        sessionId,
+        b.visitorId,
+        e.type,
+        e.name,
+        e.path,
+        e.scrollDepth,
+        e.engagedMs,
+        e.props,
+      ]);
       ins.events++;
       this.countRollup(b.websiteId, e);
       if (e.ts < ins.startedAt) ins.startedAt = e.ts;

@@ -610,6 +610,46 @@ describe('column store freshness', () => {
     expect(after.pageviews).toBe(before.pageviews + 2);
     expect(after.visits).toBe(before.visits + 1);
     expect(store.state).toBe('ready');
+    // appended from the writer's commits, not read back
+    expect(store.stats.accepted).toBe(2);
+  });
+
+  it('reads back what another writer inserted between two commits', async () => {
+    const f = await generate(13, START, SPAN, 10);
+    const store = columnStoreFor(f.database.sqlite);
+    await store.build();
+    const t = START + SPAN + DAY;
+    const pageview = (id: string) =>
+      f.post('/collect', {
+        type: 'pageview',
+        websiteId: 'site-1',
+        href: 'https://example.com/mixed',
+        visitorId: 'mixed',
+        sessionId: 'mixed',
+        eventId: id,
+        timestamp: t,
+      });
+    f.setNow(t + 1000);
+    expect((await pageview('mixed-1')).status).toBe(202);
+    // a row the writer did not commit (another process, a raw write), then the writer again:
+    // its rows no longer follow the mark, so the catch-up reads both from SQLite
+    f.database.sqlite
+      .prepare(
+        `INSERT INTO events (website_id, ts, id, session_id, visitor_id, type, path)
+         VALUES ('site-1', ?, 'raw-1', 'mixed', 'mixed', 'custom', '/mixed')`,
+      )
+      .run(t + 1);
+    expect((await pageview('mixed-2')).status).toBe(202);
+    expect(store.stats.accepted).toBe(1);
+    const p: ReportParams = { ...range(), filters: [] };
+    expect(cols(f).breakdown(p, 'page', 100, 0)).toEqual(sql(f).breakdown(p, 'page', 100, 0));
+    expect(cols(f).breakdown(p, 'type', 100, 0)).toEqual(sql(f).breakdown(p, 'type', 100, 0));
+    expect(
+      cols(f)
+        .breakdown(p, 'page', 100, 0)
+        .results.find((r) => r.value === '/mixed'),
+    ).toMatchObject({ pageviews: 2 });
+    expect(store.size().events).toBe(f.all('SELECT rowid FROM events').length);
   });
 
   it('follows a session changed without a new event (a replay batch, a raw update)', async () => {
