@@ -59,12 +59,12 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
   function column(
     site: SiteColumns,
     d: Dimension,
-  ): { at: (i: number) => number; dict: Dictionary } | null {
+  ): { at: (i: number) => number; dict: Dictionary; session: Ids | null } | null {
     const sd = sessionDim.get(d.name);
     const sess = site.eSession.data;
     if (sd !== undefined) {
       const col = site.sDims[sd]!.data;
-      return { at: (i) => col[sess[i]!]!, dict: store.dims[sd]! };
+      return { at: (i) => col[sess[i]!]!, dict: store.dims[sd]!, session: col };
     }
     const ev: Record<string, [Ids, Dictionary]> = {
       page: [site.ePath.data, store.paths],
@@ -75,12 +75,12 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
       const prop = store.prop(d.name.slice(5));
       const props = site.eProps.data;
       const text = prop.text;
-      return { at: (i) => text[props[i]!]!, dict: prop.values };
+      return { at: (i) => text[props[i]!]!, dict: prop.values, session: null };
     }
     const c = ev[d.name];
     if (!c) return null;
     const [col, dict] = c;
-    return { at: (i) => col[i]!, dict };
+    return { at: (i) => col[i]!, dict, session: null };
   }
 
   return function run(q: ColumnQuery): Value[][] | null {
@@ -109,13 +109,30 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
     const groupOf = dense ? null : new Map<number, number>();
     const keys: number[] = [];
     const group = scratch(0, n);
-    const at = cols.map((c) => c!.at);
+    // the key is linear in the ids (mixed radix): the session dimensions' part once per session,
+    // the event dimensions' per row
+    const weight = radix.map((_, c) => radix.slice(c + 1).reduce((a, b) => a * b, 1));
+    const sessionPart = needSession ? new Float64Array(site.sessions) : null;
+    const at: ((i: number) => number)[] = [];
+    const atWeight: number[] = [];
+    cols.forEach((c, k) => {
+      if (c!.session && sessionPart) {
+        const col = c!.session;
+        const w = weight[k + 1]!;
+        for (let x = 0; x < site.sessions; x++) sessionPart[x]! += col[x]! * w;
+      } else {
+        at.push(c!.at);
+        atWeight.push(weight[k + 1]!);
+      }
+    });
+    const w0 = weight[0]!;
     for (let k = 0; k < n; k++) {
       const i = idx[k]!;
       // an event of a session not stored counts its own session id in SQL: not held here
       if (wantsSessions && sess[i]! < 0) return null;
-      let key = q.interval ? bucketOf(ts[i]!) : 0;
-      for (let c = 0; c < at.length; c++) key = key * radix[c + 1]! + at[c]!(i);
+      let key = (q.interval ? bucketOf(ts[i]!) : 0) * w0;
+      if (sessionPart) key += sessionPart[sess[i]!]!;
+      for (let c = 0; c < at.length; c++) key += at[c]!(i) * atWeight[c]!;
       let g = dense ? dense[key]! : (groupOf!.get(key) ?? -1);
       if (g < 0) {
         g = keys.length;
