@@ -21,7 +21,7 @@ import { createColumnQuery } from './query.js';
 import { createColumnReports } from './reports.js';
 import type { Interval } from '../time.js';
 import { compareText } from './dictionary.js';
-import { ColumnStore, SESSION_DIMS, columnStoreFor } from './store.js';
+import { ColumnStore, SESSION_DIMS, columnStoreFor, defaultMaxEvents } from './store.js';
 
 const DAY = 86_400_000;
 const START = Date.parse('2024-03-07T00:00:00Z'); // spans the US DST change of 2024-03-10
@@ -767,6 +767,11 @@ describe('column store freshness', () => {
     const p = range();
     expect(createReports(f.database.sqlite, store).overview(p)).toEqual(sql(f).overview(p));
     store.reset();
+  });
+
+  it("caps the events it holds by the machine's memory by default", () => {
+    expect(defaultMaxEvents(2 * 2 ** 30)).toBe(4_194_304); // a quarter of 2 GiB at 128 B
+    expect(defaultMaxEvents(64 * 2 ** 30)).toBe(30_000_000);
   });
 
   it('stays off when disabled, and over its cap answers from SQL', async () => {

@@ -18,13 +18,15 @@
  *   triggers and make the store rebuild; SQL answers meanwhile. Another process's inserts are
  *   picked up by the `rowid` catch-up; its deletions and event-less session changes are not.
  * - **Limits**: `SIGHTLINE_COLUMNS=off` disables it; above `SIGHTLINE_COLUMNS_MAX_EVENTS`
- *   (default 30 M) events it is dropped and SQL answers.
+ *   (default 30 M, or what a quarter of the machine's memory holds) events it is dropped and SQL
+ *   answers.
  *
  * Strings are dictionary-coded (`dictionary.ts`); sessions and visitors get dense per-website
  * ordinals so distinct counts are stamp arrays or bitmaps, not hash sets of strings.
  */
 import type Database from 'better-sqlite3';
 import type { CommittedEvent } from '../../storage/sqlite-writer.js';
+import { totalmem } from 'node:os';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { dimension, dimensionNames } from '../dimensions.js';
 import { Dictionary } from './dictionary.js';
@@ -241,7 +243,10 @@ export type ColumnState = 'idle' | 'building' | 'ready' | 'over' | 'off' | 'fail
 export interface ColumnOptions {
   /** false: never build (SQL answers); default from `SIGHTLINE_COLUMNS` (`off` disables) */
   enabled?: boolean;
-  /** more events than this: no column store; default `SIGHTLINE_COLUMNS_MAX_EVENTS` or 30 M */
+  /**
+   * more events than this: no column store; default `SIGHTLINE_COLUMNS_MAX_EVENTS`, else 30 M or
+   * what a quarter of the machine's memory holds (`defaultMaxEvents`)
+   */
   maxEvents?: number;
   /** rows read per chunk of the build (and of a catch-up) */
   chunkRows?: number;
@@ -280,6 +285,19 @@ const DROP = [
 
 /** How often a started store catches up without a report asking (ms). */
 const CATCH_UP_MS = 5000;
+
+/** Bytes of memory the store may take of the machine's: a quarter. */
+const MEMORY_SHARE = 1 / 4;
+/** Bytes of RSS per event held, measured at 1 M and 10 M events (79–120), rounded up. */
+const BYTES_PER_EVENT = 128;
+
+/**
+ * The default cap on events held: 30 M, or fewer on a machine whose memory a quarter of would not
+ * hold them (2 GB of RAM: 4 M events), so a small server answers from SQL rather than swapping.
+ */
+export function defaultMaxEvents(totalBytes = totalmem()): number {
+  return Math.min(30_000_000, Math.floor((totalBytes * MEMORY_SHARE) / BYTES_PER_EVENT));
+}
 
 export function columnOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ColumnOptions {
   const max = Number(env.SIGHTLINE_COLUMNS_MAX_EVENTS);
@@ -341,7 +359,7 @@ export class ColumnStore {
   ) {
     const o = { ...columnOptionsFromEnv(), ...options };
     this.state = o.enabled === false ? 'off' : 'idle';
-    this.maxEvents = o.maxEvents ?? 30_000_000;
+    this.maxEvents = o.maxEvents ?? defaultMaxEvents();
     this.chunkRows = o.chunkRows ?? 10_000;
     this.blockShift = o.blockShift ?? BLOCK_SHIFT;
   }
