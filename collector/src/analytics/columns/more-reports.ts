@@ -85,6 +85,7 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
   const { plan, selectSessions, selectEvents } = scans;
   let stepBits = new Uint16Array(1 << 16);
   let rowsBuf = new Int32Array(1 << 16);
+  let chosenBuf = new Uint8Array(1 << 16);
   const scratch = (n: number) => {
     if (rowsBuf.length < n) rowsBuf = new Int32Array(Math.max(n, rowsBuf.length * 2));
     return rowsBuf;
@@ -237,7 +238,9 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     const pvs = site.sPageviews.data;
     const below = durations.map(() => 0);
     const pages = [0, 0, 0, 0, 0, 0, 0];
-    const chosen = new Uint8Array(site.sessions);
+    if (chosenBuf.length < site.sessions) chosenBuf = new Uint8Array(site.sessions * 2);
+    const chosen = chosenBuf.subarray(0, site.sessions);
+    chosen.fill(0);
     let ms = 0;
     let pv = 0;
     let lo = Infinity;
@@ -256,7 +259,7 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     }
     // the pageviews of the chosen sessions (each within its session's time, as SQL reads them)
     const pageview = store.types.find('pageview') ?? -1;
-    const picked = new Int32Array(pv); // a session's counter bounds the pageviews read of it
+    const picked = scratch(pv); // a session's counter bounds the pageviews read of it
     let m = 0;
     if (n && pageview >= 0) {
       const ts = site.eTs.data;

@@ -7,6 +7,19 @@ import { compareText } from './dictionary.js';
 
 type Ids = Uint8Array | Uint16Array | Uint32Array | Int32Array;
 
+/**
+ * Scratch arrays reused across calls (the report runs often, and tens of megabytes allocated per
+ * call at 10 M events keep V8's collector busy): `n` entries of the array `name`, zeroed.
+ */
+const pool = new Map<string, Int32Array>();
+function scratch(name: string, n: number): Int32Array {
+  let a = pool.get(name);
+  if (!a || a.length < n) pool.set(name, (a = new Int32Array(Math.max(n, (a?.length ?? 0) * 2))));
+  const view = a.subarray(0, n);
+  view.fill(0);
+  return view;
+}
+
 /** Pair counts in a dense table while it stays this small, else in a Map. */
 const DENSE_CELLS = 1 << 22;
 
@@ -32,18 +45,19 @@ export function topTransitions(
   limit = 20,
 ): Transition[] {
   // counting sort by session, stable: each session's events stay in arrival order
-  const start = new Int32Array(sessions + 1);
+  const start = scratch('start', sessions + 1);
   for (let k = 0; k < n; k++) start[session[picked[k]!]! + 1]!++;
   for (let s = 0; s < sessions; s++) start[s + 1]! += start[s]!;
-  const at = start.slice(0, sessions);
-  const sorted = new Int32Array(n);
+  const at = scratch('at', sessions);
+  at.set(start.subarray(0, sessions));
+  const sorted = scratch('sorted', n);
   for (let k = 0; k < n; k++) {
     const i = picked[k]!;
     sorted[at[session[i]!]!++] = i;
   }
   const byTime = (a: number, b: number) => ts[a]! - ts[b]! || a - b;
   const p = values.length;
-  const dense = p * p <= DENSE_CELLS ? new Int32Array(p * p) : null;
+  const dense = p * p <= DENSE_CELLS ? scratch('pairs', p * p) : null;
   const sparse = dense ? null : new Map<number, number>();
   for (let s = 0; s < sessions; s++) {
     const lo = start[s]!;
