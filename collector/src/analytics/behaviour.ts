@@ -17,8 +17,7 @@ import {
   type SessionRows,
   type Touches,
 } from './columns/behaviour.js';
-import { createMoreReports } from './columns/more-reports.js';
-import { createColumnReports } from './columns/reports.js';
+import { columnAnswers } from './columns/answers.js';
 import type { ColumnStore } from './columns/store.js';
 
 export interface FunnelStep {
@@ -159,7 +158,7 @@ function funnelResult(steps: FunnelStep[], reached: number[], windowMs: number) 
 
 /** The behaviour reports over `sqlite`, reading their rows from the column store when it can. */
 export function createBehaviour(sqlite: Database.Database, store: ColumnStore | null = null) {
-  const more = store ? createMoreReports(store, createColumnReports(store).scans) : null;
+  const more = store ? columnAnswers(store).more : null;
   const columns: BehaviourRows | null = more
     ? { sessions: more.sessionRows, touches: more.touches }
     : null;

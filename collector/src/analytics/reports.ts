@@ -23,8 +23,8 @@ import {
 import { sessionCounted } from './counted.js';
 import { eventCounts } from './rollups.js';
 import { buckets, type Bucket } from './time.js';
-import { createColumnReports } from './columns/reports.js';
-import { createMoreReports, type PageRow, type SessionFigures } from './columns/more-reports.js';
+import { columnAnswers } from './columns/answers.js';
+import type { PageRow, SessionFigures } from './columns/more-reports.js';
 import type { ColumnStore } from './columns/store.js';
 
 export interface Metrics {
@@ -41,14 +41,13 @@ export interface Metrics {
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /**
- * The reports over `sqlite`; with a column store (`columns/`), the overview, the time series and
- * the breakdowns by session dimensions and by `page`, `event` and `type` are answered from it
- * whenever it is ready and the filters are of those dimensions (the same figures; the SQL path
- * answers everything else).
+ * The reports over `sqlite`; with a column store (`columns/`), every report is answered from it
+ * whenever it is ready (the same figures; SQL answers while it is not).
  */
 export function createReports(sqlite: Database.Database, columns: ColumnStore | null = null) {
-  const col = columns ? createColumnReports(columns) : null;
-  const more = columns && col ? createMoreReports(columns, col.scans) : null;
+  const answers = columns ? columnAnswers(columns) : null;
+  const col = answers?.core ?? null;
+  const more = answers?.more ?? null;
   const all = <T>(q: Sql) => sqlite.prepare(q.sql).all(...q.params) as T[];
   const one = <T>(q: Sql) => sqlite.prepare(q.sql).get(...q.params) as T;
   const counts = eventCounts(sqlite);

@@ -9,8 +9,7 @@ import type { AppContext } from '../context.js';
 import { filterFromJson } from '../analytics/filters.js';
 import { reportParams } from '../analytics/params.js';
 import { runQuery } from '../analytics/query.js';
-import { createColumnQuery } from '../analytics/columns/query.js';
-import { createColumnReports } from '../analytics/columns/reports.js';
+import { columnAnswers } from '../analytics/columns/answers.js';
 import { bearerSecurity, errorResponses } from './openapi-common.js';
 
 const list = (v: string | undefined) =>
@@ -89,7 +88,7 @@ const postRoute = createRoute({
 
 export function registerQueryRoutes(app: OpenAPIHono, ctx: AppContext): void {
   const read = requireScope(ctx, 'read');
-  const columnQuery = createColumnQuery(ctx.columns, createColumnReports(ctx.columns).scans);
+  const columnQuery = columnAnswers(ctx.columns).query;
   const reserved = ['groupBy', 'metrics', 'sort', 'limit'];
 
   app.openapi({ ...getRoute, middleware: read }, (c) => {
