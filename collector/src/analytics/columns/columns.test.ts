@@ -218,6 +218,20 @@ function randomParams(f: Fixture, r: ReturnType<typeof prng>): ReportParams {
   };
 }
 
+/** The parameters as a test label (filters by dimension name, op and values). */
+const labelOf = (p: ReportParams) =>
+  JSON.stringify({ ...p, filters: p.filters.map((x) => [x.dimension.name, x.op, x.values]) });
+
+/** Every generated event's range, unfiltered. */
+const wholeRange = (): ReportParams => ({
+  websiteId: 'site-1',
+  from: START - DAY,
+  to: START + SPAN + DAY,
+  timezone: 'UTC',
+  interval: 'day',
+  filters: [],
+});
+
 const sessionColumns = new Map(SESSION_DIMS.map((d) => [d.name, d.column]));
 
 function randomFilter(f: Fixture, r: ReturnType<typeof prng>): Filter {
@@ -311,10 +325,7 @@ describe('column store', () => {
       let nonEmpty = 0;
       for (let i = 0; i < 400; i++) {
         const p = randomParams(f, r);
-        const label = JSON.stringify({
-          ...p,
-          filters: p.filters.map((x) => [x.dimension.name, x.op, x.values]),
-        });
+        const label = labelOf(p);
         const o = a.overview(p);
         expect(b.overview(p), label).toEqual(o);
         if (o.metrics.visits > 0) nonEmpty++;
@@ -338,14 +349,7 @@ describe('column store', () => {
     const store = columnStoreFor(f.database.sqlite);
     const a = sql(f);
     const b = cols(f);
-    const p: ReportParams = {
-      websiteId: 'site-1',
-      from: START - DAY,
-      to: START + SPAN + DAY,
-      timezone: 'UTC',
-      interval: 'day',
-      filters: [],
-    };
+    const p = wholeRange();
     // with room for all groups' bitmaps at once, and for one at a time (groups counted in order
     // of their counts until no later one can rank)
     for (const bytes of [store.bitmapBytes, 4])
@@ -419,14 +423,7 @@ describe('column store', () => {
       return { type: page ? 'page' : 'event', value };
     };
     // the whole data, every page: NULL depth or time is skipped by both averages
-    const whole: ReportParams = {
-      websiteId: 'site-1',
-      from: START - DAY,
-      to: START + SPAN + DAY,
-      timezone: 'UTC',
-      interval: 'day',
-      filters: [],
-    };
+    const whole = wholeRange();
     const all = a.pages(whole, 1000, 0);
     expect(b.pages(whole, 1000, 0)).toEqual(all);
     expect(all.results.find((x) => x.page === '/step-1')).toMatchObject({
@@ -444,10 +441,7 @@ describe('column store', () => {
     let users = 0;
     for (let i = 0; i < 150; i++) {
       const p = randomParams(f, r);
-      const label = JSON.stringify({
-        ...p,
-        filters: p.filters.map((x) => [x.dimension.name, x.op, x.values]),
-      });
+      const label = labelOf(p);
       const limit = r.pick([1, 3, 10, 50]);
       const offset = r.pick([0, 0, 1, 2, 5]);
       expect(b.pages(p, limit, offset), `${label} pages ${limit}+${offset}`).toEqual(
@@ -502,10 +496,7 @@ describe('column store', () => {
       const names = [...groupBy, ...metrics];
       const sort = r.next() < 0.5 ? [] : [`${r.next() < 0.5 ? '-' : ''}${r.pick(names)}`];
       const spec = { ...p, groupBy, metrics, sort, limit: r.pick([1, 5, 50, 1000]) };
-      const label = JSON.stringify({
-        ...spec,
-        filters: p.filters.map((x) => [x.dimension.name, x.op, x.values]),
-      });
+      const label = labelOf(spec);
       const sqlAnswer = runQuery(f.database.sqlite, { ...spec });
       expect(runQuery(f.database.sqlite, { ...spec }, cq), label).toEqual(sqlAnswer);
       rows += sqlAnswer.rows.length;
