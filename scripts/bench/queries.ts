@@ -2,10 +2,10 @@
  * Query benchmark: every report of the analytics API against a seeded database
  * (`npm run seed-demo`), through the app's own request path (auth, validation, JSON), in process.
  * `node --import tsx scripts/bench/queries.ts --db data/demo.db [--runs 20] [--warmup 1]
- * [--only <regex>] [--no-columns]`: builds the reports' column store first (timed, with its size and the
+ * [--only <regex>] [--no-columns] [--no-sql]`: builds the reports' column store first (timed, with its size and the
  * process's RSS), then prints the method and p50 / p95 / max per report, and whether each meets
  * the 50 ms p95 goal. Reports the column store answers are also run with it suspended (the SQL
- * path, `sql` rows) and both answers compared; `--no-columns` runs SQL only.
+ * path, `sql` rows) and both answers compared; `--no-columns` runs SQL only, `--no-sql` the columns only.
  */
 import { createApp } from '../../collector/src/app.js';
 import { createApiKey } from '../../collector/src/auth/api-keys.js';
@@ -112,6 +112,7 @@ for (const [name, path] of reports.filter(([name]) => only.test(name))) {
   const answered = store.stats.answered;
   const body = await measure(name, path);
   if (store.stats.answered === answered) continue; // not a column report: SQL only
+  if (process.argv.includes('--no-sql')) continue;
   store.suspended = true;
   try {
     const viaSql = await measure(`${name} (sql)`, path, false);

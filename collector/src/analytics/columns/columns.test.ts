@@ -405,6 +405,40 @@ describe('column store', () => {
     store.pathRowsShare = 1 / 64;
   });
 
+  it('reads an event-name filter through its rows, beside a page filter', async () => {
+    const f = await data();
+    const store = columnStoreFor(f.database.sqlite);
+    const names = values(f, "SELECT DISTINCT name AS v FROM events WHERE type = 'custom'");
+    const pages = values(f, "SELECT DISTINCT path AS v FROM events WHERE type = 'custom'");
+    expect(names.length).toBeGreaterThan(1);
+    const before = store.stats.answered;
+    store.pathRowsShare = 1; // every event-name filter is read through its rows
+    try {
+      let matched = 0;
+      for (const name of names)
+        for (const page of [null, ...pages.slice(0, 4)]) {
+          const filters: Filter[] = [
+            { dimension: dimension('event'), op: 'is', values: [name] },
+            ...(page
+              ? [{ dimension: dimension('page'), op: 'is_not' as const, values: [page] }]
+              : []),
+          ];
+          const p = { ...wholeRange(), filters };
+          const o = sql(f).overview(p);
+          expect(cols(f).overview(p), labelOf(p)).toEqual(o);
+          for (const by of ['event', 'page', 'type', 'browser'])
+            expect(cols(f).breakdown(p, by, 50, 0), `${labelOf(p)} by ${by}`).toEqual(
+              sql(f).breakdown(p, by, 50, 0),
+            );
+          if (o.metrics.visits > 0) matched++;
+        }
+      expect(matched).toBeGreaterThan(names.length);
+    } finally {
+      store.pathRowsShare = 1 / 64;
+    }
+    expect(store.stats.answered).toBeGreaterThan(before);
+  });
+
   it('answers pages, sessions, funnels, retention and active users as SQL does', async () => {
     const f = await data();
     const store = columnStoreFor(f.database.sqlite);

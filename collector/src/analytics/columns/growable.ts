@@ -49,6 +49,18 @@ export class Growable<T extends Typed> {
   get bytes(): number {
     return this.data.byteLength;
   }
+
+  /** For ascending contents (row lists): the first index whose value is at least `v`. */
+  firstAtLeast(v: number): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.data[mid]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
 }
 
 /** Dictionary ids: `Uint16` while every id fits, then `Uint32`. */

@@ -43,13 +43,14 @@ const BITMAP_BYTES = 32 * 1024 * 1024;
 
 /**
  * Distinct visitors per group, for the groups of `groups` only: the events `idx[0..n)`, their
- * group `groupCol[i]` and visitor `visitorCol[i]` (< `visitors`); one bitmap over visitor
- * ordinals per group, as many groups at a time as fit `BITMAP_BYTES`.
+ * group `groupCol[i]` (< `groupIds`) and visitor `visitorCol[i]` (< `visitors`); one bitmap over
+ * visitor ordinals per group, as many groups at a time as fit `BITMAP_BYTES`.
  */
 function distinctVisitors(
   idx: Int32Array,
   n: number,
   groupCol: ArrayLike<number>,
+  groupIds: number,
   groups: readonly number[],
   visitorCol: ArrayLike<number>,
   visitors: number,
@@ -57,24 +58,23 @@ function distinctVisitors(
   const out = new Map<number, number>();
   const words = Math.max(1, (visitors + 31) >>> 5);
   const per = Math.max(1, Math.floor(BITMAP_BYTES / 4 / words));
-  const slot = new Map<number, number>();
+  const slot = new Int32Array(groupIds);
   for (let pos = 0; pos < groups.length; pos += per) {
     const chunk = groups.slice(pos, pos + per);
-    slot.clear();
-    chunk.forEach((g, i) => slot.set(g, i));
+    slot.fill(-1);
+    chunk.forEach((g, i) => (slot[g] = i));
     const bits = new Uint32Array(chunk.length * words);
     const count = new Int32Array(chunk.length);
     for (let k = 0; k < n; k++) {
       const i = idx[k]!;
-      const sl = slot.get(groupCol[i]!);
-      if (sl === undefined) continue;
+      const sl = slot[groupCol[i]!]!;
+      if (sl < 0) continue;
       const v = visitorCol[i]!;
       const w = sl * words + (v >>> 5);
       const m = 1 << (v & 31);
-      if (!(bits[w]! & m)) {
-        bits[w]! |= m;
-        count[sl]!++;
-      }
+      const old = bits[w]!;
+      count[sl]! += (old & m) === 0 ? 1 : 0;
+      bits[w] = old | m;
     }
     chunk.forEach((g, i) => out.set(g, count[i]!));
   }
@@ -257,22 +257,23 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
       if (start[s]! < lo) lo = start[s]!;
       if (end[s]! > hi) hi = end[s]!;
     }
-    // the pageviews of the chosen sessions (each within its session's time, as SQL reads them)
-    const pageview = store.types.find('pageview') ?? -1;
+    // the pageviews of the chosen sessions (each within its session's time, as SQL reads them),
+    // from the pageview row list over the rows of the blocks that span those times
     const picked = scratch(pv); // a session's counter bounds the pageviews read of it
     let m = 0;
-    if (n && pageview >= 0) {
+    const r = n ? site.eBlocks.ranges(lo, hi, true, site.events) : [];
+    if (r.length) {
       const ts = site.eTs.data;
-      const types = site.eType.data;
       const sess = site.eSession.data;
-      const r = site.eBlocks.ranges(lo, hi, true, site.events);
-      for (let j = 0; j < r.length; j += 2) {
-        for (let i = r[j]!; i < r[j + 1]!; i++) {
-          const s = sess[i]!;
-          if (s < 0 || !chosen[s] || types[i] !== pageview) continue;
-          const t = ts[i]!;
-          if (t >= start[s]! && t <= end[s]!) picked[m++] = i;
-        }
+      const list = site.pageviewRows;
+      const rows = list.data;
+      const last = r.at(-1)!;
+      for (let k = list.firstAtLeast(r[0]!); k < list.length && rows[k]! < last; k++) {
+        const i = rows[k]!;
+        const s = sess[i]!;
+        if (s < 0 || !chosen[s]) continue;
+        const t = ts[i]!;
+        if (t >= start[s]! && t <= end[s]!) picked[m++] = i;
       }
     }
     const paths = topTransitions(
@@ -313,7 +314,7 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     const k = Math.min(order.length, offset + limit);
     const floor = k ? views[order[k - 1]!]! : 0;
     const ranked = order.filter((g) => views[g]! >= floor);
-    const visitors = distinctVisitors(idx, nv, path, ranked, site.eVisitor.data, site.visitors);
+    const visitors = distinctVisitors(idx, nv, path, P, ranked, site.eVisitor.data, site.visitors);
     const value = (g: number) => store.paths.values[g]!;
     ranked.sort(
       (a, b) =>
@@ -330,12 +331,30 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     const depth = top.map(() => ({ sum: 0, n: 0 }));
     const scroll = store.types.find('scroll');
     if (scroll !== undefined) {
-      const ns = selectEvents(q, p.from, p.to, scroll, false);
-      idx = scans.idx();
-      // the scroll rows are a sparse list in row order, as the selected events: walked together
+      // the scroll events of the ranked paths among the rows that have scroll figures (a sparse
+      // list in row order), unless a page filter's rows are fewer; then the filters
       const sc = site.scroll;
+      const r = site.eBlocks.ranges(p.from, p.to, false, site.events);
+      const lo = r.length ? sc.row.firstAtLeast(r[0]!) : 0;
+      const hi = r.length ? sc.row.firstAtLeast(r.at(-1)!) : 0;
+      let among = q.rows;
+      if (!among || among.length > hi - lo) {
+        const rows = sc.row.data;
+        const types = site.eType.data;
+        among = scratch(hi - lo);
+        let c = 0;
+        for (let at = lo; at < hi; at++) {
+          const i = rows[at]!;
+          among[c] = i;
+          c += bit(types[i] === scroll) & bit(want[path[i]!]! >= 0);
+        }
+        among = among.subarray(0, c);
+      }
+      const ns = selectEvents({ ...q, rows: among }, p.from, p.to, scroll, false);
+      idx = scans.idx();
+      // the selected events are in row order, as the scroll rows: walked together
       const rows = sc.row.data;
-      let at = 0;
+      let at = lo;
       for (let j = 0; j < ns; j++) {
         const i = idx[j]!;
         while (at < sc.row.length && rows[at]! < i) at++;

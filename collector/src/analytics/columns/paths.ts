@@ -9,14 +9,19 @@ type Ids = Uint8Array | Uint16Array | Uint32Array | Int32Array;
 
 /**
  * Scratch arrays reused across calls (the report runs often, and tens of megabytes allocated per
- * call at 10 M events keep V8's collector busy): `n` entries of the array `name`, zeroed.
+ * call at 10 M events keep V8's collector busy): `n` entries of the array `name`, set to `fill`.
  */
-const pool = new Map<string, Int32Array>();
-function scratch(name: string, n: number): Int32Array {
-  let a = pool.get(name);
-  if (!a || a.length < n) pool.set(name, (a = new Int32Array(Math.max(n, (a?.length ?? 0) * 2))));
-  const view = a.subarray(0, n);
-  view.fill(0);
+const pool = new Map<string, Int32Array | Float64Array | Uint8Array>();
+function scratch<T extends Int32Array | Float64Array | Uint8Array>(
+  name: string,
+  ctor: { new (n: number): T },
+  n: number,
+  fill = 0,
+): T {
+  let a = pool.get(name) as T | undefined;
+  if (!a || a.length < n) pool.set(name, (a = new ctor(Math.max(n, (a?.length ?? 0) * 2))));
+  const view = a.subarray(0, n) as T;
+  view.fill(fill);
   return view;
 }
 
@@ -32,7 +37,8 @@ export interface Transition {
 /**
  * `picked[0..n)`: indices of pageview events, ascending (arrival order); `session[i]` their
  * session ordinal (< `sessions`), `ts[i]` time, `path[i]` dictionary id (0 = none) of `values`.
- * Moves whose previous page is none are left out, as SQL's `prev IS NOT NULL`.
+ * A session's pageviews follow each other by (time, arrival). Moves whose previous page is none
+ * are left out, as SQL's `prev IS NOT NULL`.
  */
 export function topTransitions(
   picked: Int32Array,
@@ -44,40 +50,67 @@ export function topTransitions(
   values: readonly (string | null)[],
   limit = 20,
 ): Transition[] {
-  // counting sort by session, stable: each session's events stay in arrival order
-  const start = scratch('start', sessions + 1);
-  for (let k = 0; k < n; k++) start[session[picked[k]!]! + 1]!++;
-  for (let s = 0; s < sessions; s++) start[s + 1]! += start[s]!;
-  const at = scratch('at', sessions);
-  at.set(start.subarray(0, sessions));
-  const sorted = scratch('sorted', n);
+  const p = values.length;
+  const dense = p * p <= DENSE_CELLS ? scratch('pairs', Int32Array, p * p) : null;
+  const sparse = dense ? null : new Map<number, number>();
+  const add = (key: number, by: number) => {
+    if (dense) dense[key]! += by;
+    else sparse!.set(key, (sparse!.get(key) ?? 0) + by);
+  };
+  // one pass in arrival order: each pageview moves on from its session's previous one. A session
+  // whose pageviews arrive out of time order is marked, and recounted below in time order.
+  const last = scratch('last', Int32Array, sessions, -1); // previous path id, -1 before the first
+  const lastTs = scratch('lastTs', Float64Array, sessions);
+  const disorder = scratch('disorder', Uint8Array, sessions);
+  let disordered = 0;
   for (let k = 0; k < n; k++) {
     const i = picked[k]!;
-    sorted[at[session[i]!]!++] = i;
+    const s = session[i]!;
+    const t = ts[i]!;
+    const prev = last[s]!;
+    const to = path[i]!;
+    if (prev >= 0 && t < lastTs[s]!) {
+      if (!disorder[s]) ((disorder[s] = 1), disordered++);
+    } else if (prev > 0 && !disorder[s]) {
+      if (dense) dense[prev * p + to]!++;
+      else add(prev * p + to, 1);
+    }
+    last[s] = to;
+    lastTs[s] = t;
   }
-  const byTime = (a: number, b: number) => ts[a]! - ts[b]! || a - b;
-  const p = values.length;
-  const dense = p * p <= DENSE_CELLS ? scratch('pairs', p * p) : null;
-  const sparse = dense ? null : new Map<number, number>();
-  for (let s = 0; s < sessions; s++) {
-    const lo = start[s]!;
-    const hi = start[s + 1]!;
-    if (hi - lo < 2) continue;
-    let ordered = true;
-    for (let k = lo + 1; k < hi && ordered; k++) ordered = ts[sorted[k - 1]!]! <= ts[sorted[k]!]!;
-    if (!ordered) sorted.subarray(lo, hi).sort(byTime);
-    for (let k = lo + 1; k < hi; k++) {
-      const prev = path[sorted[k - 1]!]!;
-      if (prev === 0) continue;
-      const key = prev * p + path[sorted[k]!]!;
-      if (dense) dense[key]!++;
-      else sparse!.set(key, (sparse!.get(key) ?? 0) + 1);
+  if (disordered) {
+    // the marked sessions' pageviews, by session then time (then arrival): the moves counted
+    // before the disorder showed are taken back, and the moves in time order counted
+    const rows: number[] = [];
+    for (let k = 0; k < n; k++) if (disorder[session[picked[k]!]!]) rows.push(picked[k]!);
+    const byArrival = rows.slice();
+    const bySessionTime = (a: number, b: number) =>
+      session[a]! - session[b]! || ts[a]! - ts[b]! || a - b;
+    byArrival.sort((a, b) => session[a]! - session[b]! || a - b);
+    rows.sort(bySessionTime);
+    for (let k = 1; k < rows.length; k++) {
+      if (session[rows[k]!] !== session[rows[k - 1]!]) continue;
+      const prev = path[rows[k - 1]!]!;
+      if (prev !== 0) add(prev * p + path[rows[k]!]!, 1);
+    }
+    // the first pass's moves of a marked session: those before its first step back in time
+    for (let k = 1; k < byArrival.length; k++) {
+      const a = byArrival[k - 1]!;
+      const b = byArrival[k]!;
+      if (session[a] !== session[b]) continue;
+      if (ts[b]! < ts[a]!) {
+        // skip the rest of this session
+        const s = session[b]!;
+        while (k + 1 < byArrival.length && session[byArrival[k + 1]!] === s) k++;
+        continue;
+      }
+      if (path[a] !== 0) add(path[a]! * p + path[b]!, -1);
     }
   }
   const pairs: [number, number][] = [];
   if (dense) {
     for (let key = 0; key < dense.length; key++) if (dense[key]) pairs.push([key, dense[key]!]);
-  } else pairs.push(...sparse!);
+  } else for (const [key, count] of sparse!) if (count > 0) pairs.push([key, count]);
   const from = (key: number) => values[Math.floor(key / p)]!;
   const to = (key: number) => values[key % p]!;
   pairs.sort(

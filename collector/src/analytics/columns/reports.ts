@@ -15,6 +15,7 @@ import type { Filter } from '../filters.js';
 import type { ReportParams } from '../params.js';
 import type { Bucket } from '../time.js';
 import { compareText, type Dictionary } from './dictionary.js';
+import type { Growable } from './growable.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
 
 /** Session aggregates as the SQL returns them (`bounces`, `ms` null without sessions). */
@@ -39,7 +40,10 @@ interface Plan {
   /** by `props` text id: passes every custom-property filter (all ones without one) */
   propOk: Uint8Array;
   hasEventFilters: boolean;
-  /** with a selective page filter, the rows of its pages (any order), else null: scan blocks */
+  /**
+   * with a selective page or event-name filter, the rows that can pass it (in row order), else
+   * null: scan blocks
+   */
   rows: Int32Array | null;
   /** the pageview type id, -1 when none was ever stored */
   pageview: number;
@@ -148,30 +152,49 @@ export function createColumnReports(store: ColumnStore) {
       typeOk: typeOk ?? ones(store.types),
       propOk: propOk ?? ones(store.props),
       hasEventFilters: !!(pathOk || labelOk || typeOk || propOk),
-      rows: pathOk ? pathRows(site, pathOk) : null,
+      rows: filterRows(site, pathOk, labelOk),
       pageview: store.types.find('pageview') ?? -1,
     };
   }
 
   /**
-   * The rows of the pages passing a page filter, when they are at most `pathRowsShare` (1/64) of
-   * the site's events (reading them beats a scan of every row); else null.
+   * The rows that can pass a page filter (`pathOk`) or an event-name filter (`labelOk`), from the
+   * row lists of the ids that pass it, in row order: the shorter of the two, when it is at most
+   * `pathRowsShare` (1/64) of the site's events (reading them beats a scan of every row); else
+   * null. Only custom events' names have lists: a filter passing a name that is also a type
+   * (`pageview`, `click`…) is not read through them.
    */
-  function pathRows(site: SiteColumns, ok: Uint8Array): Int32Array | null {
-    let n = 0;
-    const lists = site.pathRows;
-    const upTo = Math.min(ok.length, lists.length);
-    for (let id = 0; id < upTo; id++) if (ok[id] && lists[id]) n += lists[id]!.length;
-    if (n > site.events * store.pathRowsShare) return null;
-    const out = new Int32Array(n);
+  function filterRows(
+    site: SiteColumns,
+    pathOk: Uint8Array | null,
+    labelOk: Uint8Array | null,
+  ): Int32Array | null {
+    let best: (Growable<Int32Array> | undefined)[] | null = null;
+    let bestOk: Uint8Array | null = null;
+    let least = site.events * store.pathRowsShare;
+    const consider = (lists: (Growable<Int32Array> | undefined)[], ok: Uint8Array) => {
+      let n = 0;
+      const upTo = Math.min(ok.length, lists.length);
+      for (let id = 0; id < upTo; id++) if (ok[id] && lists[id]) n += lists[id]!.length;
+      if (n <= least) [best, bestOk, least] = [lists, ok, n];
+    };
+    if (pathOk) consider(site.pathRows, pathOk);
+    if (labelOk && store.labels.values.every((v, id) => !labelOk[id] || !store.types.find(v!)))
+      consider(site.labelRows, labelOk);
+    if (!best || !bestOk) return null;
+    const lists: (Growable<Int32Array> | undefined)[] = best;
+    const ok: Uint8Array = bestOk;
+    const out = new Int32Array(least);
     let k = 0;
-    for (let id = 0; id < upTo; id++) {
+    let parts = 0;
+    for (let id = 0; id < Math.min(ok.length, lists.length); id++) {
       const l = lists[id];
       if (!ok[id] || !l) continue;
       out.set(l.data.subarray(0, l.length), k);
       k += l.length;
+      parts++;
     }
-    return out;
+    return parts > 1 ? out.sort() : out;
   }
 
   /**
@@ -239,6 +262,7 @@ export function createColumnReports(store: ColumnStore) {
           bit(t < to) &
           bit(all || y === type) &
           typeOk[y]! &
+          pathOk[paths[i]!]! &
           labelOk[labels[i]!]! &
           propOk[props[i]!]! &
           m[(sess[i]! + 1) * dm]!;
@@ -369,6 +393,7 @@ export function createColumnReports(store: ColumnStore) {
           (bit(t >= from) &
             bit(t <= maxEnd) &
             typeOk[types[i]!]! &
+            pathOk[paths[i]!]! &
             labelOk[labels[i]!]! &
             propOk[props[i]!]!);
       }

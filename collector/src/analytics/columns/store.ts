@@ -93,6 +93,8 @@ export class SiteColumns {
   readonly eBlocks: Blocks;
   /** the rows of each path id (a page filter reads only its pages' rows) */
   readonly pathRows: (Growable<Int32Array> | undefined)[] = [];
+  /** the rows of each custom event name, by label id (an event filter reads only its rows) */
+  readonly labelRows: (Growable<Int32Array> | undefined)[] = [];
   /** the rows of pageviews, in row order (pageview-only scans read them, not every row) */
   readonly pageviewRows = new Growable(Int32Array);
   /** pageviews per block of events (counts of whole blocks without reading their rows) */
@@ -158,7 +160,7 @@ export class SiteColumns {
     for (const c of [this.eSession, this.eVisitor, this.ePageviews, this.pageviewRows]) c.fit();
     for (const c of [...this.sDims, this.eType, this.ePath, this.eLabel]) c.fit();
     for (const b of [this.sBlocks, this.sEndBlocks, this.eBlocks]) b.fit();
-    for (const r of this.pathRows) r?.fit();
+    for (const r of [...this.pathRows, ...this.labelRows]) r?.fit();
   }
 
   /** Column bytes held (typed arrays at capacity), without the id maps. */
@@ -174,7 +176,7 @@ export class SiteColumns {
       this.eBlocks.bytes +
       this.ePageviews.bytes +
       this.scroll.bytes;
-    for (const r of this.pathRows) if (r) events += r.bytes;
+    for (const r of [...this.pathRows, ...this.labelRows]) if (r) events += r.bytes;
     events += this.pageviewRows.bytes;
     let sessions =
       this.sStart.bytes +
@@ -686,7 +688,9 @@ export class ColumnStore {
       const pathId = this.paths.id(path);
       site.ePath.push(pathId);
       (site.pathRows[pathId] ??= new Growable(Int32Array, 16)).push(i);
-      site.eLabel.push(this.labels.id(type === 'custom' ? name : type));
+      const labelId = this.labels.id(type === 'custom' ? name : type);
+      site.eLabel.push(labelId);
+      if (type === 'custom') (site.labelRows[labelId] ??= new Growable(Int32Array, 16)).push(i);
       site.eProps.push(this.props.id(props));
       site.eBlocks.note(i, ts);
       if (depth !== null || engaged !== null) {
