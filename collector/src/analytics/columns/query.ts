@@ -10,7 +10,7 @@ import type { Dimension } from '../dimensions.js';
 import type { Filter } from '../filters.js';
 import type { Bucket } from '../time.js';
 import { compareText, type Dictionary } from './dictionary.js';
-import { bucketFinder, type ColumnScans } from './reports.js';
+import { BucketFinder, type ColumnScans } from './reports.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
 
 export interface ColumnQuery {
@@ -49,38 +49,36 @@ function compareValues(a: Value, b: Value): number {
 
 export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
   // per-row scratch reused across queries: megabytes allocated per query make V8 collect often
-  const pool: Int32Array[] = [new Int32Array(1024), new Int32Array(1024)];
+  const pool: Int32Array[] = [];
   const scratch = (k: number, n: number) => {
-    if (pool[k]!.length < n) pool[k] = new Int32Array(Math.max(n, pool[k]!.length * 2));
+    const a = pool[k];
+    if (!a || a.length < n) pool[k] = new Int32Array(Math.max(n, (a?.length ?? 0) * 2, 1024));
     return pool[k]!.subarray(0, n);
   };
 
-  /** A dimension's id of row i and the dictionary of its ids, or null (properties). */
+  /**
+   * A dimension's ids and their dictionary: a session dimension's by session ordinal, an event
+   * dimension's by row (a custom property's through `map`, its value id per `props` text); or
+   * null where the columns do not hold it.
+   */
   function column(
     site: SiteColumns,
     d: Dimension,
-  ): { at: (i: number) => number; dict: Dictionary; session: Ids | null } | null {
+  ): { dict: Dictionary; session: Ids | null; event: Ids | null; map: Int32Array | null } | null {
     const sd = sessionDim.get(d.name);
-    const sess = site.eSession.data;
-    if (sd !== undefined) {
-      const col = site.sDims[sd]!.data;
-      return { at: (i) => col[sess[i]!]!, dict: store.dims[sd]!, session: col };
+    if (sd !== undefined)
+      return { dict: store.dims[sd]!, session: site.sDims[sd]!.data, event: null, map: null };
+    if (d.name.startsWith('prop.')) {
+      const prop = store.prop(d.name.slice(5));
+      return { dict: prop.values, session: null, event: site.eProps.data, map: prop.text };
     }
     const ev: Record<string, [Ids, Dictionary]> = {
       page: [site.ePath.data, store.paths],
       event: [site.eLabel.data, store.labels],
       type: [site.eType.data, store.types],
     };
-    if (d.name.startsWith('prop.')) {
-      const prop = store.prop(d.name.slice(5));
-      const props = site.eProps.data;
-      const text = prop.text;
-      return { at: (i) => text[props[i]!]!, dict: prop.values, session: null };
-    }
     const c = ev[d.name];
-    if (!c) return null;
-    const [col, dict] = c;
-    return { at: (i) => col[i]!, dict, session: null };
+    return c ? { dict: c[1], session: null, event: c[0], map: null } : null;
   }
 
   return function run(q: ColumnQuery): Value[][] | null {
@@ -101,7 +99,7 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
     // a group id per row: the bucket and each dimension's id, in mixed radix
     const radix = [q.interval ? q.list.length : 1, ...cols.map((c) => c!.dict.size)];
     if (radix.reduce((a, b) => a * b, 1) > Number.MAX_SAFE_INTEGER) return null;
-    const bucketOf = bucketFinder(q.list);
+    const buckets = new BucketFinder(q.list);
     const ts = site.eTs.data;
     // group ids by key: a dense table while the keys are few, else a Map
     const cells = radix.reduce((a, b) => a * b, 1);
@@ -113,26 +111,25 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
     // the event dimensions' per row
     const weight = radix.map((_, c) => radix.slice(c + 1).reduce((a, b) => a * b, 1));
     const sessionPart = needSession ? new Float64Array(site.sessions) : null;
-    const at: ((i: number) => number)[] = [];
-    const atWeight: number[] = [];
+    const at: { col: Ids; map: Int32Array | null; weight: number }[] = [];
     cols.forEach((c, k) => {
       if (c!.session && sessionPart) {
         const col = c!.session;
         const w = weight[k + 1]!;
         for (let x = 0; x < site.sessions; x++) sessionPart[x]! += col[x]! * w;
-      } else {
-        at.push(c!.at);
-        atWeight.push(weight[k + 1]!);
-      }
+      } else at.push({ col: c!.event!, map: c!.map, weight: weight[k + 1]! });
     });
     const w0 = weight[0]!;
     for (let k = 0; k < n; k++) {
       const i = idx[k]!;
       // an event of a session not stored counts its own session id in SQL: not held here
       if (wantsSessions && sess[i]! < 0) return null;
-      let key = (q.interval ? bucketOf(ts[i]!) : 0) * w0;
+      let key = (q.interval ? buckets.of(ts[i]!) : 0) * w0;
       if (sessionPart) key += sessionPart[sess[i]!]!;
-      for (let c = 0; c < at.length; c++) key += at[c]!(i) * atWeight[c]!;
+      for (let c = 0; c < at.length; c++) {
+        const { col, map, weight } = at[c]!;
+        key += (map ? map[col[i]!]! : col[i]!) * weight;
+      }
       let g = dense ? dense[key]! : (groupOf!.get(key) ?? -1);
       if (g < 0) {
         g = keys.length;
@@ -151,11 +148,22 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
     for (let g = 0; g < G; g++) start[g + 1]! += start[g]!;
     const pos = start.slice(0, G);
     const rows = scratch(1, n);
-    for (let k = 0; k < n; k++) rows[pos[group[k]!]!++] = idx[k]!;
-    const numeric = numericColumns(store, site, n ? rows : new Int32Array(0), metricFields);
-    const vStamp = new Int32Array(site.visitors).fill(-1);
-    const sStamp = new Int32Array(site.sessions).fill(-1);
+    // the visitor and session of each row too, in group order: the distinct counts then read them
+    // in sequence instead of looking each row up at random
     const vis = site.eVisitor.data;
+    const wantsVisitors = q.metrics.includes('visitors');
+    const byVisitor = scratch(2, wantsVisitors ? n : 0);
+    const bySession = scratch(3, wantsSessions ? n : 0);
+    for (let k = 0; k < n; k++) {
+      const i = idx[k]!;
+      const at = pos[group[k]!]!++;
+      rows[at] = i;
+      if (wantsVisitors) byVisitor[at] = vis[i]!;
+      if (wantsSessions) bySession[at] = sess[i]!;
+    }
+    const numeric = numericColumns(store, site, n ? rows : new Int32Array(0), metricFields);
+    const vStamp = scratch(4, wantsVisitors ? site.visitors : 0).fill(-1);
+    const sStamp = scratch(5, wantsSessions ? site.sessions : 0).fill(-1);
     let epoch = -1;
     const out: Value[][] = [];
     for (let g = 0; g < G; g++) {
@@ -174,12 +182,13 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
         if (m === 'count') return void row.push(hi - lo);
         if (m === 'visitors' || m === 'sessions') {
           const stamp = m === 'visitors' ? vStamp : sStamp;
-          const of = m === 'visitors' ? vis : sess;
+          const of = m === 'visitors' ? byVisitor : bySession;
           const e = ++epoch; // one per group and metric (a metric may be asked twice)
           let d = 0;
           for (let k = lo; k < hi; k++) {
-            const x = of[rows[k]!]!;
-            if (stamp[x] !== e) ((stamp[x] = e), d++);
+            const x = of[k]!;
+            d += stamp[x] !== e ? 1 : 0;
+            stamp[x] = e;
           }
           return void row.push(d);
         }

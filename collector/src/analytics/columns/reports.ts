@@ -57,23 +57,33 @@ const ONE = new Uint8Array([1]);
 
 const sessionDimIndex = new Map(SESSION_DIMS.map((d, i) => [d.name, i]));
 
-/** The bucket of `t` among consecutive buckets, starting the search at the last one found. */
-export function bucketFinder(list: readonly Bucket[]) {
-  const starts = list.map((b) => b.start);
-  const ends = list.map((b) => b.end);
-  let cur = 0;
-  return (t: number): number => {
-    if (t >= starts[cur]! && t < ends[cur]!) return cur;
+/**
+ * The bucket of `t` among consecutive buckets (`of`), starting the search at the last one found.
+ * A class, not a closure: its method is one call target for every query, so V8 keeps the scan
+ * loops that call it optimized (a new closure per query made them deoptimize, ~17 ns a row).
+ */
+export class BucketFinder {
+  private readonly starts: Float64Array;
+  private readonly ends: Float64Array;
+  private cur = 0;
+  constructor(list: readonly Bucket[]) {
+    this.starts = Float64Array.from(list, (b) => b.start);
+    this.ends = Float64Array.from(list, (b) => b.end);
+  }
+
+  of(t: number): number {
+    const { starts, ends } = this;
+    if (t >= starts[this.cur]! && t < ends[this.cur]!) return this.cur;
     let lo = 0;
-    let hi = list.length - 1;
+    let hi = starts.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       if (t < starts[mid]!) hi = mid - 1;
       else if (t >= ends[mid]!) lo = mid + 1;
-      else return (cur = mid);
+      else return (this.cur = mid);
     }
     return -1;
-  };
+  }
 }
 
 export function createColumnReports(store: ColumnStore) {
@@ -539,7 +549,7 @@ export function createColumnReports(store: ColumnStore) {
     const { site } = q;
     const from = list[0]!.start;
     const to = list.at(-1)!.end;
-    const find = bucketFinder(list);
+    const find = new BucketFinder(list);
     const min = site.eBlocks.min.data;
     const max = site.eBlocks.max.data;
     const counts = site.ePageviews.data;
@@ -554,7 +564,7 @@ export function createColumnReports(store: ColumnStore) {
       const hi = max[blk]!;
       if (hi < from || lo >= to) continue;
       if (lo >= from && hi < to) {
-        const x = find(lo);
+        const x = find.of(lo);
         if (hi < list[x]!.end) {
           if (blk < nCounts) per[x]! += counts[blk]!;
           continue;
@@ -564,7 +574,7 @@ export function createColumnReports(store: ColumnStore) {
       for (let i = blk << shift; i < end; i++) {
         const t = ts[i]!;
         if (t < from || t >= to || types[i] !== pv) continue;
-        per[find(t)]!++;
+        per[find.of(t)]!++;
       }
     }
     return per;
@@ -590,7 +600,7 @@ export function createColumnReports(store: ColumnStore) {
     const { site } = q;
     const from = list[0]!.start;
     const to = list.at(-1)!.end;
-    const find = bucketFinder(list);
+    const find = new BucketFinder(list);
     const start = site.sStart.data;
     const end = site.sEnd.data;
     const pvs = site.sPageviews.data;
@@ -601,7 +611,7 @@ export function createColumnReports(store: ColumnStore) {
       for (let s = r[j]!; s < r[j + 1]!; s++) {
         const t = start[s]!;
         if (t < from || t >= to || (mask && !mask[s + 1])) continue;
-        const b = find(t);
+        const b = find.of(t);
         if (end[s]! < list[b]!.end) {
           per[groupOf ? groupOf[s]! : b]! += pvs[s]!;
         } else {
@@ -647,7 +657,7 @@ export function createColumnReports(store: ColumnStore) {
         for (let i = rr[j]!; i < rr[j + 1]!; i++) {
           const t = ts[i]!;
           if (t < a || t >= b || types[i] !== pv || !cut[sess[i]! + 1]) continue;
-          per[groupOf ? groupOf[sess[i]!]! : find(t)]!++;
+          per[groupOf ? groupOf[sess[i]!]! : find.of(t)]!++;
         }
       }
     }
@@ -664,10 +674,10 @@ export function createColumnReports(store: ColumnStore) {
     const from = list[0]?.start ?? 0;
     const to = list.at(-1)?.end ?? 0;
     const m = pageviewEvents(q, from, to, false);
-    const find = bucketFinder(list);
+    const find = new BucketFinder(list);
     const ts = q.site.eTs.data;
     const ix = idx;
-    for (let i = 0; i < m; i++) per[find(ts[ix[i]!]!)]!++;
+    for (let i = 0; i < m; i++) per[find.of(ts[ix[i]!]!)]!++;
     return per;
   }
 
@@ -704,7 +714,7 @@ export function createColumnReports(store: ColumnStore) {
     const n = selectSessions(q, from, to, [from, to]);
     // the sessions by bucket (in start order already, mostly: else a counting sort), then one
     // distinct count per bucket
-    const find = bucketFinder(list);
+    const find = new BucketFinder(list);
     const start = site.sStart.data;
     const bucketOf = scratch('bucketOf', Int32Array, n);
     const count = new Int32Array(list.length + 1);
@@ -712,7 +722,7 @@ export function createColumnReports(store: ColumnStore) {
     let ordered = 1;
     let prev = 0;
     for (let i = 0; i < n; i++) {
-      const b = find(start[ix[i]!]!);
+      const b = find.of(start[ix[i]!]!);
       bucketOf[i] = b;
       count[b + 1]!++;
       ordered &= bit(b >= prev);
