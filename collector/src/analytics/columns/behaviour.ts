@@ -166,6 +166,7 @@ export interface Touches {
  * event within `windowMs` of it (`funnelDepth` of `behaviour.ts`, over bitmasks).
  */
 export function funnelReached(t: Touches, nSteps: number, windowMs: number): number[] {
+  const { ts, steps, order } = t;
   const start = new Uint32Array(t.visitors + 1);
   for (let i = 0; i < t.length; i++) start[t.visitor[i]! + 1]!++;
   for (let v = 0; v < t.visitors; v++) start[v + 1]! += start[v]!;
@@ -173,27 +174,31 @@ export function funnelReached(t: Touches, nSteps: number, windowMs: number): num
   const sorted = new Uint32Array(t.length);
   for (let i = 0; i < t.length; i++) sorted[at[t.visitor[i]!]!++] = i;
   const reached = new Array<number>(nSteps).fill(0);
-  const byTime = (a: number, b: number) => t.ts[a]! - t.ts[b]! || t.order[a]! - t.order[b]!;
+  const byTime = (a: number, b: number) => ts[a]! - ts[b]! || order[a]! - order[b]!;
   for (let v = 0; v < t.visitors; v++) {
     const lo = start[v]!;
     const hi = start[v + 1]!;
     if (lo === hi) continue;
-    const mine = sorted.subarray(lo, hi);
-    if (mine.length > 1 && !t.ordered) {
+    if (hi - lo > 1 && !t.ordered) {
       // rows arrive nearly in time order: sort only a visitor whose touches are not
-      let sorted = true;
-      for (let k = 1; k < mine.length && sorted; k++) sorted = byTime(mine[k - 1]!, mine[k]!) <= 0;
-      if (!sorted) mine.sort(byTime);
+      let inOrder = true;
+      for (let k = lo + 1; k < hi && inOrder; k++) {
+        const a = sorted[k - 1]!;
+        const b = sorted[k]!;
+        inOrder = ts[a]! < ts[b]! || (ts[a] === ts[b] && order[a]! <= order[b]!);
+      }
+      if (!inOrder) sorted.subarray(lo, hi).sort(byTime);
     }
     let best = 0;
-    for (let i = 0; i < mine.length && best < nSteps; i++) {
-      if (!(t.steps[mine[i]!]! & 1)) continue;
-      const begin = t.ts[mine[i]!]!;
+    for (let i = lo; i < hi && best < nSteps; i++) {
+      const first = sorted[i]!;
+      if (!(steps[first]! & 1)) continue;
+      const begin = ts[first]!;
       let depth = 1;
-      for (let j = i + 1; j < mine.length && depth < nSteps; j++) {
-        const e = mine[j]!;
-        if (t.ts[e]! - begin > windowMs) break;
-        if (t.steps[e]! & (1 << depth)) depth++;
+      for (let j = i + 1; j < hi && depth < nSteps; j++) {
+        const e = sorted[j]!;
+        if (ts[e]! - begin > windowMs) break;
+        depth += (steps[e]! >>> depth) & 1;
       }
       if (depth > best) best = depth;
     }

@@ -63,6 +63,32 @@ export class Growable<T extends Typed> {
   }
 }
 
+/** One ascending list of the rows of several ascending lists (merged pairwise). */
+export function mergeRows(parts: Int32Array[]): Int32Array {
+  let queue = parts;
+  while (queue.length > 1) {
+    const next: Int32Array[] = [];
+    for (let k = 0; k < queue.length; k += 2) {
+      const a = queue[k]!;
+      const b = queue[k + 1];
+      if (!b) {
+        next.push(a);
+        continue;
+      }
+      const out = new Int32Array(a.length + b.length);
+      let i = 0;
+      let j = 0;
+      let n = 0;
+      while (i < a.length && j < b.length) out[n++] = a[i]! <= b[j]! ? a[i++]! : b[j++]!;
+      while (i < a.length) out[n++] = a[i++]!;
+      while (j < b.length) out[n++] = b[j++]!;
+      next.push(out);
+    }
+    queue = next;
+  }
+  return queue[0] ?? new Int32Array(0);
+}
+
 /** Dictionary ids: `Uint16` while every id fits, then `Uint32`. */
 export class IdColumn {
   data: Uint16Array | Uint32Array = new Uint16Array(INITIAL);

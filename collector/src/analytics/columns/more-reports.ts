@@ -9,7 +9,8 @@ import type { ReportParams } from '../params.js';
 import type { SessionRows, Touches } from './behaviour.js';
 import { compareText } from './dictionary.js';
 import { topTransitions, type Transition } from './paths.js';
-import type { ColumnScans } from './reports.js';
+import { mergeRows } from './growable.js';
+import { listed, type ColumnScans } from './reports.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
 
 const ENTRY = SESSION_DIMS.findIndex((d) => d.name === 'entry_page');
@@ -123,8 +124,9 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
 
   /**
    * The rows of the range that can match a funnel step (pageviews of a step's page, custom events
-   * of a step's name, passing the page filters), in row order: one pass over the range's blocks
-   * that reads only types, paths and labels, so the filters then test a few rows, not all.
+   * of a step's name, passing the page filters), in row order: from the row lists of those pages
+   * and names when they hold at most a third of the site's events, else one pass over the range's
+   * blocks that reads only types, paths and labels; the filters then test a few rows, not all.
    */
   function candidates(
     site: SiteColumns,
@@ -146,8 +148,26 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     const labels = site.eLabel.data;
     const paths = site.ePath.data;
     const ts = site.eTs.data;
-    const out = scratch(site.events);
+    const parts = [...listed(site.pathRows, pages), ...listed(site.labelRows, names)];
+    const listedRows = parts.reduce((n, l) => n + l.length, 0);
     let n = 0;
+    if (listedRows <= site.events / 3) {
+      const rows = mergeRows(parts);
+      const out = scratch(rows.length);
+      for (let k = 0; k < rows.length; k++) {
+        const i = rows[k]!;
+        const y = types[i]!;
+        const p = paths[i]!;
+        out[n] = i;
+        n +=
+          ((bit(y === pageview) & pages[p]!) |
+            (bit(y === custom) & names[labels[i]!]! & pathOk[p]!)) &
+          bit(ts[i]! >= from) &
+          bit(ts[i]! < to);
+      }
+      return out.slice(0, n);
+    }
+    const out = scratch(site.events);
     const r = site.eBlocks.ranges(from, to, false, site.events);
     for (let j = 0; j < r.length; j += 2)
       for (let i = r[j]!; i < r[j + 1]!; i++) {
@@ -182,14 +202,11 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
         ? { type: pageview, col: site.ePath.data, ok: store.paths.matches(f), page: true }
         : { type: custom, col: site.eLabel.data, ok: store.labels.matches(f), page: false };
     });
-    const n = selectEvents(
-      { ...q, rows: candidates(site, tests, q.pathOk, p.from, p.to) },
-      p.from,
-      p.to,
-      -1,
-      false,
-    );
-    const idx = scans.idx();
+    const rows = candidates(site, tests, q.pathOk, p.from, p.to);
+    // without filters the candidates (in the range already) are the events
+    const filtered = q.sessionTests.length > 0 || q.hasEventFilters;
+    const n = filtered ? selectEvents({ ...q, rows }, p.from, p.to, -1, false) : rows.length;
+    const idx = filtered ? scans.idx() : rows;
     const types = site.eType.data;
     // the matching events and their steps into scratch first: few of the range's events match
     if (stepBits.length < n) stepBits = new Uint16Array(Math.max(n, stepBits.length * 2));

@@ -15,7 +15,7 @@ import type { Filter } from '../filters.js';
 import type { ReportParams } from '../params.js';
 import type { Bucket } from '../time.js';
 import { compareText, type Dictionary } from './dictionary.js';
-import type { Growable } from './growable.js';
+import { mergeRows, type Growable } from './growable.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
 
 /** Session aggregates as the SQL returns them (`bounces`, `ms` null without sessions). */
@@ -51,6 +51,16 @@ interface Plan {
 
 /** A condition as 0 or 1, for branch-free scans (V8 keeps it a compare and a move). */
 const bit = (b: boolean): number => b as unknown as number;
+
+/** The row lists of the ids that `ok` passes (views of their growable lists). */
+export function listed(lists: (Growable<Int32Array> | undefined)[], ok: Uint8Array): Int32Array[] {
+  const out: Int32Array[] = [];
+  for (let id = 0; id < Math.min(ok.length, lists.length); id++) {
+    const l = lists[id];
+    if (ok[id] && l && l.length) out.push(l.data.subarray(0, l.length));
+  }
+  return out;
+}
 
 /** A mask that passes everything (index 0 only). */
 const ONE = new Uint8Array([1]);
@@ -179,32 +189,16 @@ export function createColumnReports(store: ColumnStore) {
     pathOk: Uint8Array | null,
     labelOk: Uint8Array | null,
   ): Int32Array | null {
-    let best: (Growable<Int32Array> | undefined)[] | null = null;
-    let bestOk: Uint8Array | null = null;
+    let best: Int32Array[] | null = null;
     let least = site.events * store.pathRowsShare;
-    const consider = (lists: (Growable<Int32Array> | undefined)[], ok: Uint8Array) => {
-      let n = 0;
-      const upTo = Math.min(ok.length, lists.length);
-      for (let id = 0; id < upTo; id++) if (ok[id] && lists[id]) n += lists[id]!.length;
-      if (n <= least) [best, bestOk, least] = [lists, ok, n];
+    const consider = (parts: Int32Array[]) => {
+      const n = parts.reduce((sum, l) => sum + l.length, 0);
+      if (n <= least) [best, least] = [parts, n];
     };
-    if (pathOk) consider(site.pathRows, pathOk);
+    if (pathOk) consider(listed(site.pathRows, pathOk));
     if (labelOk && store.labels.values.every((v, id) => !labelOk[id] || !store.types.find(v!)))
-      consider(site.labelRows, labelOk);
-    if (!best || !bestOk) return null;
-    const lists: (Growable<Int32Array> | undefined)[] = best;
-    const ok: Uint8Array = bestOk;
-    const out = new Int32Array(least);
-    let k = 0;
-    let parts = 0;
-    for (let id = 0; id < Math.min(ok.length, lists.length); id++) {
-      const l = lists[id];
-      if (!ok[id] || !l) continue;
-      out.set(l.data.subarray(0, l.length), k);
-      k += l.length;
-      parts++;
-    }
-    return parts > 1 ? out.sort() : out;
+      consider(listed(site.labelRows, labelOk));
+    return best ? mergeRows(best) : null;
   }
 
   /**
