@@ -258,7 +258,8 @@ export function createBehaviour(sqlite: Database.Database, store: ColumnStore | 
       spans,
     );
     const user = rows.user ?? new Uint32Array(rows.length);
-    const userDay = day.map((d, i) => (user[i] ? d : -1));
+    const userDay = new Int32Array(rows.length);
+    for (let i = 0; i < rows.length; i++) userDay[i] = user[i] ? day[i]! : -1;
     const [dauUsers, wauUsers, mauUsers] = slidingDistinct(
       userDay,
       user,

@@ -143,6 +143,36 @@ export function bucketIndex(list: readonly Bucket[], ms: number): number {
   return -1;
 }
 
+/**
+ * The bucket of `t` among consecutive buckets (`of`), starting the search at the last one found.
+ * A class, not a closure: its method is one call target for every query, so V8 keeps the scan
+ * loops that call it optimized (a new closure per query made them deoptimize, ~17 ns a row).
+ */
+export class BucketFinder {
+  private readonly starts: Float64Array;
+  private readonly ends: Float64Array;
+  private cur = 0;
+  constructor(list: readonly Bucket[]) {
+    this.starts = Float64Array.from(list, (b) => b.start);
+    this.ends = Float64Array.from(list, (b) => b.end);
+  }
+
+  of(t: number): number {
+    const { starts, ends } = this;
+    if (t >= starts[this.cur]! && t < ends[this.cur]!) return this.cur;
+    if (!(t >= starts[0]! && t < ends[ends.length - 1]!)) return -1; // NaN too
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (t < starts[mid]!) hi = mid - 1;
+      else if (t >= ends[mid]!) lo = mid + 1;
+      else return (this.cur = mid);
+    }
+    return -1;
+  }
+}
+
 /** The instant local midnight of `date` (`YYYY-MM-DD`) begins in `tz`. */
 export function localMidnight(tz: string, date: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];

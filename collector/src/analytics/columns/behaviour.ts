@@ -4,7 +4,7 @@
  * callers hand over the rows that passed the report's filters; the results are those of
  * `analytics/behaviour.ts`, which stays the definition (and the SQL path).
  */
-import type { Bucket } from '../time.js';
+import { BucketFinder, type Bucket } from '../time.js';
 
 /** The sessions a report reads, as parallel columns (only the first `length` rows count). */
 export interface SessionRows {
@@ -16,27 +16,6 @@ export interface SessionRows {
   /** identified user ordinal, 1…`users`; 0 for none */
   user?: Uint32Array;
   users?: number;
-}
-
-/** The start of each bucket and the end of the last, for binary search over plain numbers. */
-function edges(list: readonly Bucket[]): Float64Array {
-  const out = new Float64Array(list.length + 1);
-  list.forEach((b, i) => (out[i] = b.start));
-  out[list.length] = list.at(-1)?.end ?? 0;
-  return out;
-}
-
-/** The bucket holding `ms` (buckets are contiguous), or -1. */
-function indexIn(e: Float64Array, ms: number): number {
-  if (!(ms >= e[0]!) || !(ms < e[e.length - 1]!)) return -1;
-  let lo = 0;
-  let hi = e.length - 2;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (ms >= e[mid]!) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /**
@@ -51,7 +30,7 @@ export function retentionCounts(
   to: number,
   periods: number,
 ): { visitors: number[]; returning: number[][] } {
-  const e = edges(list);
+  const find = new BucketFinder(list);
   const first = new Float64Array(rows.visitors).fill(Infinity);
   for (let i = 0; i < rows.length; i++) {
     const t = rows.startedAt[i]!;
@@ -63,7 +42,7 @@ export function retentionCounts(
   for (let v = 0; v < rows.visitors; v++) {
     const t = first[v]!;
     if (t >= from && t < to) {
-      const c = indexIn(e, t);
+      const c = find.of(t);
       cohort[v] = c;
       if (c >= 0) visitors[c]!++;
     }
@@ -77,7 +56,7 @@ export function retentionCounts(
     const v = rows.visitor[i]!;
     const c = cohort[v]!;
     if (c < 0) continue;
-    const k = indexIn(e, t) - c;
+    const k = find.of(t) - c;
     if (k < 0 || k > periods) continue;
     const bit = v * width + k;
     const word = bit >>> 5;
@@ -141,9 +120,9 @@ export function slidingDistinct(
 
 /** Day index (into `list`) of each row's start, -1 outside. */
 export function dayIndex(rows: SessionRows, list: readonly Bucket[]): Int32Array {
-  const e = edges(list);
+  const find = new BucketFinder(list);
   const out = new Int32Array(rows.length);
-  for (let i = 0; i < rows.length; i++) out[i] = indexIn(e, rows.startedAt[i]!);
+  for (let i = 0; i < rows.length; i++) out[i] = find.of(rows.startedAt[i]!);
   return out;
 }
 

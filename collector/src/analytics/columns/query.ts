@@ -8,9 +8,9 @@
  */
 import type { Dimension } from '../dimensions.js';
 import type { Filter } from '../filters.js';
-import type { Bucket } from '../time.js';
+import { BucketFinder, type Bucket } from '../time.js';
 import { compareText, type Dictionary } from './dictionary.js';
-import { BucketFinder, type ColumnScans } from './reports.js';
+import type { ColumnScans } from './reports.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
 
 export interface ColumnQuery {

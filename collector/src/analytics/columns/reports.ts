@@ -13,7 +13,7 @@
 import type { Dimension } from '../dimensions.js';
 import type { Filter } from '../filters.js';
 import type { ReportParams } from '../params.js';
-import type { Bucket } from '../time.js';
+import { BucketFinder, type Bucket } from '../time.js';
 import { compareText, type Dictionary } from './dictionary.js';
 import { mergeRows, type Growable } from './growable.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
@@ -66,35 +66,6 @@ export function listed(lists: (Growable<Int32Array> | undefined)[], ok: Uint8Arr
 const ONE = new Uint8Array([1]);
 
 const sessionDimIndex = new Map(SESSION_DIMS.map((d, i) => [d.name, i]));
-
-/**
- * The bucket of `t` among consecutive buckets (`of`), starting the search at the last one found.
- * A class, not a closure: its method is one call target for every query, so V8 keeps the scan
- * loops that call it optimized (a new closure per query made them deoptimize, ~17 ns a row).
- */
-export class BucketFinder {
-  private readonly starts: Float64Array;
-  private readonly ends: Float64Array;
-  private cur = 0;
-  constructor(list: readonly Bucket[]) {
-    this.starts = Float64Array.from(list, (b) => b.start);
-    this.ends = Float64Array.from(list, (b) => b.end);
-  }
-
-  of(t: number): number {
-    const { starts, ends } = this;
-    if (t >= starts[this.cur]! && t < ends[this.cur]!) return this.cur;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (t < starts[mid]!) hi = mid - 1;
-      else if (t >= ends[mid]!) lo = mid + 1;
-      else return (this.cur = mid);
-    }
-    return -1;
-  }
-}
 
 export function createColumnReports(store: ColumnStore) {
   let idx = new Int32Array(1 << 16);
