@@ -10,7 +10,8 @@ import { registerReplayRoutes } from './routes/replay.js';
 /** Builds the collector's Hono app. The only way to make one; tests call it with an in-memory db. */
 export function createApp(deps: AppDeps) {
   const ctx = resolveContext(deps);
-  if (deps.columns) ctx.columns.start();
+  if (deps.columns === 'on-demand') ctx.columns.startOnDemand();
+  else if (deps.columns) ctx.columns.start();
   const app = new OpenAPIHono({
     defaultHook: (result) => {
       if (!result.success) {

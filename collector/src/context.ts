@@ -61,8 +61,11 @@ export interface AppDeps {
   log?: Logger;
   /** log ingest requests too (many; off by default) */
   logIngest?: boolean;
-  /** build the reports' column store in the background now (`SIGHTLINE_COLUMNS=off` vetoes) */
-  columns?: boolean;
+  /**
+   * build the reports' column store in the background: now (true), or once a report is first
+   * asked for (`'on-demand'`); `SIGHTLINE_COLUMNS=off` vetoes
+   */
+  columns?: boolean | 'on-demand';
 }
 
 /** Resolved dependencies shared by routes, ingest and queries. */

@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { columnStartFromEnv } from './analytics/columns/store.js';
 import { createApp } from './app.js';
 import type { Limits } from './context.js';
 import { jsonLogger } from './http/request-log.js';
@@ -105,7 +106,9 @@ function main(): void {
   startPlannerStats(database.sqlite);
   const app = createApp({
     database,
-    columns: true, // the reports' column store, built in the background (SIGHTLINE_COLUMNS=off)
+    // the reports' column store, built in the background once a report is asked for
+    // (SIGHTLINE_COLUMNS=eager: at start; off: never)
+    columns: columnStartFromEnv(env),
     trustProxy,
     assetsDir,
     demoDir,

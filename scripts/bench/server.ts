@@ -4,6 +4,7 @@
  */
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { columnStartFromEnv } from '../../collector/src/analytics/columns/store.js';
 import { createApp } from '../../collector/src/app.js';
 import { startCheckpointer } from '../../collector/src/db/checkpointer.js';
 import { openDatabase } from '../../collector/src/db/client.js';
@@ -31,11 +32,12 @@ function collectorApp() {
   startCheckpointer(database.sqlite); // as `npm start` does
   // limits far above the load, so the limiters run (their cost is measured) but never refuse
   const unlimited = { perSecond: 1e9, burst: 1e9 };
-  // the reports' column store runs as with `npm start`: its triggers and its catch-up every few
-  // seconds take their share of the ingest's time
+  // the reports' column store as with `npm start` (built once a report is asked for, so not
+  // during this load; SIGHTLINE_COLUMNS=eager builds it at start: then its triggers, its
+  // catch-up every few seconds and its columns take their share of the ingest's time and memory)
   return createApp({
     database,
-    columns: true,
+    columns: columnStartFromEnv(),
     limits: { ingestPerIp: unlimited, ingestPerWebsite: unlimited },
   });
 }

@@ -21,7 +21,13 @@ import { createColumnQuery } from './query.js';
 import { createColumnReports } from './reports.js';
 import type { Interval } from '../time.js';
 import { compareText } from './dictionary.js';
-import { ColumnStore, SESSION_DIMS, columnStoreFor, defaultMaxEvents } from './store.js';
+import {
+  ColumnStore,
+  SESSION_DIMS,
+  columnStartFromEnv,
+  columnStoreFor,
+  defaultMaxEvents,
+} from './store.js';
 
 const DAY = 86_400_000;
 const START = Date.parse('2024-03-07T00:00:00Z'); // spans the US DST change of 2024-03-10
@@ -776,6 +782,42 @@ describe('column store freshness', () => {
     expect(body.metrics).toMatchObject({ pageviews: 1, visits: 1 });
     expect(store.stats.answered).toBe(answered + 2);
     store.reset();
+  });
+
+  it('started on demand, builds on the first report asked for (SQL answers that one)', async () => {
+    const f = ingestApp({ columns: 'on-demand' });
+    const key = addKey(f.database.db, { scopes: ['read'] });
+    const store = columnStoreFor(f.database.sqlite);
+    const t = Date.parse('2024-03-08T10:00:00Z');
+    f.setNow(t);
+    await f.post('/collect', {
+      type: 'pageview',
+      websiteId: 'site-1',
+      href: 'https://example.com/',
+      visitorId: 'v1',
+      sessionId: 's1',
+      eventId: 'e1',
+      timestamp: t,
+    });
+    expect(store.state).toBe('idle'); // ingest alone builds nothing
+    const overview = async () => {
+      const res = await f.app.request(
+        '/api/reports/overview?websiteId=site-1&from=2024-03-08&to=2024-03-08&timezone=UTC',
+        { headers: { Authorization: `Bearer ${key}` } },
+      );
+      return ((await res.json()) as { metrics: { pageviews: number } }).metrics.pageviews;
+    };
+    const answered = store.stats.answered;
+    expect(await overview()).toBe(1);
+    expect(store.stats.answered).toBe(answered); // from SQL, while the build runs
+    await store.build();
+    expect(store.state).toBe('ready');
+    expect(await overview()).toBe(1);
+    expect(store.stats.answered).toBe(answered + 2);
+    store.reset();
+    // `npm start` builds on demand unless told to build at start
+    expect(columnStartFromEnv({})).toBe('on-demand');
+    expect(columnStartFromEnv({ SIGHTLINE_COLUMNS: 'eager' })).toBe(true);
   });
 
   it('gives up a build under way when reset, and builds again when asked', async () => {

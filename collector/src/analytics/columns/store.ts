@@ -301,6 +301,14 @@ export function defaultMaxEvents(totalBytes = totalmem()): number {
   return Math.min(30_000_000, Math.floor((totalBytes * MEMORY_SHARE) / BYTES_PER_EVENT));
 }
 
+/**
+ * When `npm start` builds the store: `SIGHTLINE_COLUMNS=eager` at start, else (the default) on
+ * the first report asked for, so a collector that only ingests holds no columns.
+ */
+export function columnStartFromEnv(env: NodeJS.ProcessEnv = process.env): true | 'on-demand' {
+  return /^eager$/i.test(env.SIGHTLINE_COLUMNS ?? '') ? true : 'on-demand';
+}
+
 export function columnOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ColumnOptions {
   const max = Number(env.SIGHTLINE_COLUMNS_MAX_EVENTS);
   return {
@@ -354,6 +362,8 @@ export class ColumnStore {
   private timer: ReturnType<typeof setInterval> | undefined;
   /** set by `reset()`: a build under way gives up */
   private stopped = false;
+  /** `startOnDemand()`: the first report asked for starts the store */
+  private onDemand = false;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -396,6 +406,14 @@ export class ColumnStore {
     this.build().catch((err) => console.error('sightline: column store build failed', err));
   }
 
+  /**
+   * `start()` once a report first asks for a website's columns (SQL answers that one): the
+   * memory of the columns is taken only by a collector whose reports are read.
+   */
+  startOnDemand(): void {
+    this.onDemand = true;
+  }
+
   /** Builds (or joins the build under way); resolves once ready, over the cap, or off. */
   build(): Promise<void> {
     if (this.state === 'off') return Promise.resolve();
@@ -420,6 +438,7 @@ export class ColumnStore {
     if (this.state === 'off') return;
     this.generation++;
     this.keepBuilt = false;
+    this.onDemand = false;
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
@@ -434,6 +453,7 @@ export class ColumnStore {
    * when a deletion made it rebuild, or the cap was passed).
    */
   site(websiteId: string): SiteColumns | null {
+    if (this.onDemand && !this.keepBuilt && this.state === 'idle') this.start();
     if (this.state !== 'ready' || this.suspended || !this.sqlite.open) return null;
     try {
       if (!this.catchUp()) return null;
