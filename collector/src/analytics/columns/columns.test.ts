@@ -282,6 +282,21 @@ function randomFilter(f: Fixture, r: ReturnType<typeof prng>): Filter {
   return { dimension: dimension(name), op, values: vals };
 }
 
+/** One pageview of site-1 on 2024-03-08, through `/collect`. */
+async function onePageview(f: ReturnType<typeof ingestApp>): Promise<void> {
+  const t = Date.parse('2024-03-08T10:00:00Z');
+  f.setNow(t);
+  await f.post('/collect', {
+    type: 'pageview',
+    websiteId: 'site-1',
+    href: 'https://example.com/',
+    visitorId: 'v1',
+    sessionId: 's1',
+    eventId: 'e1',
+    timestamp: t,
+  });
+}
+
 const BY = [...SESSION_DIMS.map((d) => d.name), 'page', 'event', 'type', 'prop.plan', 'prop.cents'];
 
 describe('column store', () => {
@@ -762,17 +777,7 @@ describe('column store freshness', () => {
     const store = columnStoreFor(f.database.sqlite);
     await store.build(); // joins the build the app started
     expect(store.state).toBe('ready');
-    const t = Date.parse('2024-03-08T10:00:00Z');
-    f.setNow(t);
-    await f.post('/collect', {
-      type: 'pageview',
-      websiteId: 'site-1',
-      href: 'https://example.com/',
-      visitorId: 'v1',
-      sessionId: 's1',
-      eventId: 'e1',
-      timestamp: t,
-    });
+    await onePageview(f);
     const answered = store.stats.answered;
     const res = await f.app.request(
       '/api/reports/overview?websiteId=site-1&from=2024-03-08&to=2024-03-08&timezone=UTC',
@@ -788,17 +793,7 @@ describe('column store freshness', () => {
     const f = ingestApp({ columns: 'on-demand' });
     const key = addKey(f.database.db, { scopes: ['read'] });
     const store = columnStoreFor(f.database.sqlite);
-    const t = Date.parse('2024-03-08T10:00:00Z');
-    f.setNow(t);
-    await f.post('/collect', {
-      type: 'pageview',
-      websiteId: 'site-1',
-      href: 'https://example.com/',
-      visitorId: 'v1',
-      sessionId: 's1',
-      eventId: 'e1',
-      timestamp: t,
-    });
+    await onePageview(f);
     expect(store.state).toBe('idle'); // ingest alone builds nothing
     const overview = async () => {
       const res = await f.app.request(

@@ -4,26 +4,12 @@
  * of `analytics/reports.ts`), from the pageview events of the chosen sessions.
  */
 import { compareText } from './dictionary.js';
+import { scratchPool } from './growable.js';
 
 type Ids = Uint8Array | Uint16Array | Uint32Array | Int32Array;
 
-/**
- * Scratch arrays reused across calls (the report runs often, and tens of megabytes allocated per
- * call at 10 M events keep V8's collector busy): `n` entries of the array `name`, set to `fill`.
- */
-const pool = new Map<string, Int32Array | Float64Array | Uint8Array>();
-function scratch<T extends Int32Array | Float64Array | Uint8Array>(
-  name: string,
-  ctor: { new (n: number): T },
-  n: number,
-  fill = 0,
-): T {
-  let a = pool.get(name) as T | undefined;
-  if (!a || a.length < n) pool.set(name, (a = new ctor(Math.max(n, (a?.length ?? 0) * 2))));
-  const view = a.subarray(0, n) as T;
-  view.fill(fill);
-  return view;
-}
+/** Scratch arrays reused across calls (the report runs often). */
+const scratch = scratchPool();
 
 /** Pair counts in a dense table while it stays this small, else in a Map. */
 const DENSE_CELLS = 1 << 22;

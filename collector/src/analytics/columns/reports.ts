@@ -15,7 +15,7 @@ import type { Filter } from '../filters.js';
 import type { ReportParams } from '../params.js';
 import { BucketFinder, type Bucket } from '../time.js';
 import { compareText, type Dictionary } from './dictionary.js';
-import { mergeRows, type Growable } from './growable.js';
+import { mergeRows, scratchPool, type Growable } from './growable.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
 
 /** Session aggregates as the SQL returns them (`bounces`, `ms` null without sessions). */
@@ -74,21 +74,7 @@ export function createColumnReports(store: ColumnStore) {
   let maskCache: { site: SiteColumns; version: number; key: string; mask: Uint8Array } | null =
     null;
 
-  // Scratch arrays reused across queries: megabytes allocated per query bring collections of an
-  // old generation holding millions of id strings (a 155 ms pause was seen at 10 M events).
-  const pool = new Map<string, Uint8Array | Int32Array | Uint32Array>();
-  function scratch<T extends Uint8Array | Int32Array | Uint32Array>(
-    name: string,
-    ctor: { new (n: number): T },
-    n: number,
-    fill = 0,
-  ): T {
-    let a = pool.get(name) as T | undefined;
-    if (!a || a.length < n) pool.set(name, (a = new ctor(Math.max(n, (a?.length ?? 0) * 2, 64))));
-    const view = a.subarray(0, n) as T;
-    view.fill(fill);
-    return view;
-  }
+  const scratch = scratchPool();
   const room = (n: number) => {
     if (idx.length < n) idx = new Int32Array(Math.max(n, idx.length * 2));
   };
