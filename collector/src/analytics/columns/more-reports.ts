@@ -242,7 +242,10 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     return out;
   }
 
-  /** The sessions report's figures, or null. `durations`: upper bounds (ms) of its buckets. */
+  /**
+   * The sessions report's figures, or null. `durations`: upper bounds (ms) of its buckets, in
+   * ascending order.
+   */
   function sessionFigures(p: ReportParams, durations: readonly number[]): SessionFigures | null {
     const q = plan(p);
     if (!q) return null;
@@ -253,8 +256,10 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     const start = site.sStart.data;
     const end = site.sEnd.data;
     const pvs = site.sPageviews.data;
-    const below = durations.map(() => 0);
-    const pages = [0, 0, 0, 0, 0, 0, 0];
+    // per session the first bound it is shorter than (ascending bounds), summed up below
+    const shorter = new Int32Array(durations.length + 1);
+    const bounds = Float64Array.from(durations);
+    const pages = new Int32Array(7);
     if (chosenBuf.length < site.sessions) chosenBuf = new Uint8Array(site.sessions * 2);
     const chosen = chosenBuf.subarray(0, site.sessions);
     chosen.fill(0);
@@ -267,7 +272,9 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
       const d = end[s]! - start[s]!;
       ms += d;
       pv += pvs[s]!;
-      for (let k = 0; k < durations.length; k++) if (d < durations[k]!) below[k]!++;
+      let k = 0;
+      while (k < bounds.length && d >= bounds[k]!) k++;
+      shorter[k]!++;
       const c = pvs[s]!;
       pages[c <= 4 ? c : c <= 9 ? 5 : 6]!++;
       chosen[s] = 1;
@@ -302,7 +309,9 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
       site.sessions,
       store.paths.values,
     );
-    return { n, ms: n ? ms / n : null, pv: n ? pv / n : null, below, pages, paths };
+    const below = durations.map(() => 0);
+    for (let k = 0, sum = 0; k < durations.length; k++) below[k] = sum += shorter[k]!;
+    return { n, ms: n ? ms / n : null, pv: n ? pv / n : null, below, pages: [...pages], paths };
   }
 
   /**
@@ -349,38 +358,51 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     const scroll = store.types.find('scroll');
     if (scroll !== undefined) {
       // the scroll events of the ranked paths among the rows that have scroll figures (a sparse
-      // list in row order), unless a page filter's rows are fewer; then the filters
+      // list in row order): read in one pass without filters; with them, those rows (or a page
+      // filter's, when fewer) go through the filters first
       const sc = site.scroll;
+      const rows = sc.row.data;
+      const types = site.eType.data;
+      const ts = site.eTs.data;
       const r = site.eBlocks.ranges(p.from, p.to, false, site.events);
       const lo = r.length ? sc.row.firstAtLeast(r[0]!) : 0;
       const hi = r.length ? sc.row.firstAtLeast(r.at(-1)!) : 0;
-      let among = q.rows;
-      if (!among || among.length > hi - lo) {
-        const rows = sc.row.data;
-        const types = site.eType.data;
-        among = scratch(hi - lo);
-        let c = 0;
+      // the rows' scroll figures by their position in the list (-1: none), summed per page
+      const ms = sc.engagedMs.data;
+      const dp = sc.depth.data;
+      if (q.sessionTests.length === 0 && !q.hasEventFilters) {
         for (let at = lo; at < hi; at++) {
           const i = rows[at]!;
-          among[c] = i;
-          c += bit(types[i] === scroll) & bit(want[path[i]!]! >= 0);
+          const w = want[path[i]!]!;
+          const t = ts[i]!;
+          if (w < 0 || types[i] !== scroll || !(t >= p.from && t < p.to)) continue;
+          if (ms[at]! >= 0) ((engaged[w]!.sum += ms[at]!), engaged[w]!.n++);
+          if (dp[at]! >= 0) ((depth[w]!.sum += dp[at]!), depth[w]!.n++);
         }
-        among = among.subarray(0, c);
-      }
-      const ns = selectEvents({ ...q, rows: among }, p.from, p.to, scroll, false);
-      idx = scans.idx();
-      // the selected events are in row order, as the scroll rows: walked together
-      const rows = sc.row.data;
-      let at = lo;
-      for (let j = 0; j < ns; j++) {
-        const i = idx[j]!;
-        while (at < sc.row.length && rows[at]! < i) at++;
-        const w = want[path[i]!]!;
-        if (w < 0 || at >= sc.row.length || rows[at] !== i) continue;
-        const e = sc.engagedMs.data[at]!;
-        const d = sc.depth.data[at]!;
-        if (e >= 0) ((engaged[w]!.sum += e), engaged[w]!.n++);
-        if (d >= 0) ((depth[w]!.sum += d), depth[w]!.n++);
+      } else {
+        let among = q.rows;
+        if (!among || among.length > hi - lo) {
+          among = scratch(hi - lo);
+          let c = 0;
+          for (let at = lo; at < hi; at++) {
+            const i = rows[at]!;
+            among[c] = i;
+            c += bit(types[i] === scroll) & bit(want[path[i]!]! >= 0);
+          }
+          among = among.subarray(0, c);
+        }
+        const ns = selectEvents({ ...q, rows: among }, p.from, p.to, scroll, false);
+        idx = scans.idx();
+        // the selected events are in row order, as the scroll rows: walked together
+        let at = lo;
+        for (let j = 0; j < ns; j++) {
+          const i = idx[j]!;
+          while (at < sc.row.length && rows[at]! < i) at++;
+          const w = want[path[i]!]!;
+          if (w < 0 || at >= sc.row.length || rows[at] !== i) continue;
+          if (ms[at]! >= 0) ((engaged[w]!.sum += ms[at]!), engaged[w]!.n++);
+          if (dp[at]! >= 0) ((depth[w]!.sum += dp[at]!), depth[w]!.n++);
+        }
       }
     }
     // entries and bounces: the report's sessions by entry page
