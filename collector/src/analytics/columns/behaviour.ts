@@ -71,9 +71,9 @@ export function retentionCounts(
 /**
  * Per day of `days`: how many distinct ids (`id[i]` of row i, ids < `ids`) were seen on that day
  * and the `span - 1` before it, for each span; rows with `day[i] < 0` are left out. The rows are
- * walked in day order (a counting sort by day): an id first seen on day d counts for the windows
- * ending on d … d + span − 1, through a difference array, less the days its previous day's
- * windows already covered.
+ * walked in day order (as given when they are in it, else after a counting sort by day): an id
+ * first seen on day d counts for the windows ending on d … d + span − 1, through a difference
+ * array, less the days its previous day's windows already covered.
  */
 export function slidingDistinct(
   day: Int32Array,
@@ -83,31 +83,51 @@ export function slidingDistinct(
   days: number,
   spans: readonly number[],
 ): number[][] {
-  const start = new Int32Array(days + 1);
-  for (let i = 0; i < length; i++) if (day[i]! >= 0) start[day[i]! + 1]!++;
-  for (let d = 0; d < days; d++) start[d + 1]! += start[d]!;
-  const at = start.slice(0, days);
-  const byDay = new Uint32Array(start[days]!);
-  for (let i = 0; i < length; i++) if (day[i]! >= 0) byDay[at[day[i]!]!++] = id[i]!;
+  // rows by day: as they are when already in day order (sessions are, nearly), else sorted
+  let inOrder = true;
+  for (let i = 1, prev = -1; i < length && inOrder; i++) {
+    const d = day[i - 1]!;
+    if (d >= 0) prev = d;
+    inOrder = day[i]! < 0 || day[i]! >= prev;
+  }
+  let byDay: Uint32Array;
+  let dayOf: Int32Array;
+  if (inOrder) {
+    byDay = id;
+    dayOf = day;
+  } else {
+    const start = new Int32Array(days + 1);
+    for (let i = 0; i < length; i++) if (day[i]! >= 0) start[day[i]! + 1]!++;
+    for (let d = 0; d < days; d++) start[d + 1]! += start[d]!;
+    const at = start.slice(0, days);
+    byDay = new Uint32Array(start[days]!);
+    dayOf = new Int32Array(start[days]!);
+    for (let i = 0; i < length; i++) {
+      const d = day[i]!;
+      if (d < 0) continue;
+      byDay[at[d]!] = id[i]!;
+      dayOf[at[d]!++] = d;
+    }
+    length = start[days]!;
+  }
   const last = new Int32Array(ids).fill(-1); // each id's latest day so far
   const diff = spans.map(() => new Int32Array(days + 1));
-  for (let d = 0; d < days; d++) {
-    for (let k = start[d]!; k < start[d + 1]!; k++) {
-      const v = byDay[k]!;
-      const prev = last[v]!;
-      if (prev === d) continue;
-      last[v] = d;
-      for (let s = 0; s < spans.length; s++) {
-        const span = spans[s]!;
-        const dd = diff[s]!;
-        dd[d]!++;
-        dd[Math.min(d + span, days)]!--;
-        // the windows [d, prev + span) were counted from `prev` already
-        if (prev >= 0 && prev + span > d) {
-          dd[d]!--;
-          dd[Math.min(prev + span, days)]!++;
-        }
-      }
+  for (let k = 0; k < length; k++) {
+    const d = dayOf[k]!;
+    if (d < 0) continue;
+    const v = byDay[k]!;
+    const prev = last[v]!;
+    if (prev === d) continue;
+    last[v] = d;
+    // the windows ending on d … d + span − 1, less those its previous day already counted
+    for (let s = 0; s < spans.length; s++) {
+      const span = spans[s]!;
+      const lo = prev >= 0 && prev + span > d ? prev + span : d;
+      const hi = d + span < days ? d + span : days;
+      if (lo >= hi) continue;
+      const dd = diff[s]!;
+      dd[lo]!++;
+      dd[hi]!--;
     }
   }
   return diff.map((dd) => {
