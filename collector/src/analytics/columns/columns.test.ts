@@ -373,7 +373,8 @@ describe('column store', () => {
     const p = wholeRange();
     // with room for all groups' bitmaps at once, and for one at a time (groups counted in order
     // of their counts until no later one can rank)
-    for (const bytes of [store.bitmapBytes, 4])
+    const room = store.bitmapBytes;
+    for (const bytes of [room, 4])
       for (const by of BY)
         for (const [limit, offset] of [
           [1000, 0],
@@ -392,7 +393,7 @@ describe('column store', () => {
               a.breakdown(q, by, limit, offset),
             );
           } finally {
-            store.bitmapBytes = 32 * 1024 * 1024;
+            store.bitmapBytes = room;
           }
         }
     expect(b.breakdown(p, 'page', 1000, 0).results.length).toBeGreaterThan(8);
