@@ -82,6 +82,46 @@ function distinctVisitors(
   return out;
 }
 
+/**
+ * Over the sessions `idx[0..n)`: total length and pageviews, the first duration bound each is
+ * shorter than (`shorter`, by bound; the last slot: none), pageviews buckets (`pages`), each
+ * marked in `chosen`, and the span of their times. A function of its own, optimized apart.
+ */
+function shapes(
+  idx: Int32Array,
+  n: number,
+  start: Float64Array,
+  end: Float64Array,
+  pvs: Int32Array,
+  bounds: Float64Array,
+  shorter: Int32Array,
+  pages: Int32Array,
+  chosen: Uint8Array,
+): { ms: number; pv: number; lo: number; hi: number } {
+  let ms = 0;
+  let pv = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const s = idx[i]!;
+    const a = start[s]!;
+    const b = end[s]!;
+    const d = b - a;
+    const c = pvs[s]!;
+    ms += d;
+    pv += c;
+    // branch-free: the bounds passed, and the pageviews' bucket (0–4, 5–9, 10+)
+    let k = 0;
+    for (let j = 0; j < bounds.length; j++) k += (d >= bounds[j]!) as unknown as number;
+    shorter[k]!++;
+    pages[Math.min(c, 4) + ((c >= 5) as unknown as number) + ((c >= 10) as unknown as number)]!++;
+    chosen[s] = 1;
+    if (a < lo) lo = a;
+    if (b > hi) hi = b;
+  }
+  return { ms, pv, lo, hi };
+}
+
 export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
   const { plan, selectSessions, selectEvents } = scans;
   let stepBits = new Uint16Array(1 << 16);
@@ -263,24 +303,7 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     if (chosenBuf.length < site.sessions) chosenBuf = new Uint8Array(site.sessions * 2);
     const chosen = chosenBuf.subarray(0, site.sessions);
     chosen.fill(0);
-    let ms = 0;
-    let pv = 0;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const s = idx[i]!;
-      const d = end[s]! - start[s]!;
-      ms += d;
-      pv += pvs[s]!;
-      let k = 0;
-      while (k < bounds.length && d >= bounds[k]!) k++;
-      shorter[k]!++;
-      const c = pvs[s]!;
-      pages[c <= 4 ? c : c <= 9 ? 5 : 6]!++;
-      chosen[s] = 1;
-      if (start[s]! < lo) lo = start[s]!;
-      if (end[s]! > hi) hi = end[s]!;
-    }
+    const { ms, pv, lo, hi } = shapes(idx, n, start, end, pvs, bounds, shorter, pages, chosen);
     // the pageviews of the chosen sessions (each within its session's time, as SQL reads them),
     // from the pageview row list over the rows of the blocks that span those times
     const picked = scratch(pv); // a session's counter bounds the pageviews read of it

@@ -49,21 +49,25 @@ export function topTransitions(
   const lastTs = scratch('lastTs', Float64Array, sessions);
   const disorder = scratch('disorder', Uint8Array, sessions);
   let disordered = 0;
+  const bit = (b: boolean): number => b as unknown as number;
   for (let k = 0; k < n; k++) {
     const i = picked[k]!;
     const s = session[i]!;
     const t = ts[i]!;
     const prev = last[s]!;
     const to = path[i]!;
-    if (prev >= 0 && t < lastTs[s]!) {
-      if (!disorder[s]) ((disorder[s] = 1), disordered++);
-    } else if (prev > 0 && !disorder[s]) {
-      if (dense) dense[prev * p + to]!++;
-      else add(prev * p + to, 1);
-    }
+    // branch-free where the table is dense (whether a session has a previous page is a coin
+    // toss per row): a move not counted goes to cell 0, a pair from no page, emptied below
+    const back = bit(prev >= 0) & bit(t < lastTs[s]!);
+    disordered += back & (1 - disorder[s]!);
+    disorder[s] = disorder[s]! | back;
+    const counted = bit(prev > 0) & (1 - disorder[s]!);
+    if (dense) dense[counted * (prev * p + to)]!++;
+    else if (counted) add(prev * p + to, 1);
     last[s] = to;
     lastTs[s] = t;
   }
+  if (dense) dense[0] = 0;
   if (disordered) {
     // the marked sessions' pageviews, by session then time (then arrival): the moves counted
     // before the disorder showed are taken back, and the moves in time order counted
