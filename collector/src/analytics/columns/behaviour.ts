@@ -48,23 +48,33 @@ export function retentionCounts(
     }
   }
   const width = periods + 1;
-  const seen = new Uint32Array(Math.ceil((rows.visitors * width) / 32));
-  const returning = list.map(() => new Array<number>(width).fill(0));
+  // branch-free (whether a session returns is a coin toss per row): a row that counts for no
+  // cohort sets a spare bit past the visitors' and adds to a spare cell past the cohorts'
+  const spareBit = rows.visitors * width;
+  const seen = new Uint32Array(Math.ceil((spareBit + 1) / 32));
+  const spareCell = list.length * width;
+  const counts = new Int32Array(spareCell + 1);
+  const { startedAt, visitor } = rows;
   for (let i = 0; i < rows.length; i++) {
-    const t = rows.startedAt[i]!;
-    if (t < from || t >= to) continue;
-    const v = rows.visitor[i]!;
+    const t = startedAt[i]!;
+    const v = visitor[i]!;
     const c = cohort[v]!;
-    if (c < 0) continue;
-    const k = find.of(t) - c;
-    if (k < 0 || k > periods) continue;
-    const bit = v * width + k;
-    const word = bit >>> 5;
-    const mask = 1 << (bit & 31);
-    if (seen[word]! & mask) continue;
-    seen[word]! |= mask;
-    returning[c]![k]!++;
+    const k = find.of(t) - c; // the bucket is -1 outside [from, to)
+    const ok =
+      ((t >= from) as unknown as number) &
+      ((t < to) as unknown as number) &
+      ((c >= 0) as unknown as number) &
+      ((k >= 0) as unknown as number) &
+      ((k <= periods) as unknown as number);
+    const b = ok * (v * width + k) + (1 - ok) * spareBit;
+    const word = b >>> 5;
+    const mask = 1 << (b & 31);
+    const old = seen[word]!;
+    seen[word] = old | mask;
+    counts[ok * (c * width + k) + (1 - ok) * spareCell]! += ((old & mask) ===
+      0) as unknown as number;
   }
+  const returning = list.map((_, c) => Array.from(counts.subarray(c * width, (c + 1) * width)));
   return { visitors, returning };
 }
 
@@ -112,22 +122,25 @@ export function slidingDistinct(
   }
   const last = new Int32Array(ids).fill(-1); // each id's latest day so far
   const diff = spans.map(() => new Int32Array(days + 1));
+  const bit = (b: boolean): number => b as unknown as number;
   for (let k = 0; k < length; k++) {
     const d = dayOf[k]!;
     if (d < 0) continue;
     const v = byDay[k]!;
     const prev = last[v]!;
-    if (prev === d) continue;
+    // branch-free (whether an id was seen the same day already is a coin toss per row): an
+    // update that counts nothing goes to the spare last cell, which no window reads
+    const fresh = bit(prev !== d);
     last[v] = d;
     // the windows ending on d … d + span − 1, less those its previous day already counted
     for (let s = 0; s < spans.length; s++) {
       const span = spans[s]!;
-      const lo = prev >= 0 && prev + span > d ? prev + span : d;
-      const hi = d + span < days ? d + span : days;
-      if (lo >= hi) continue;
+      const lo = Math.max(d, prev + span * bit(prev >= 0)); // prev -1: never seen
+      const hi = Math.min(d + span, days);
+      const ok = fresh & bit(lo < hi);
       const dd = diff[s]!;
-      dd[lo]!++;
-      dd[hi]!--;
+      dd[ok * lo + (1 - ok) * days]!++;
+      dd[ok * hi + (1 - ok) * days]!--;
     }
   }
   return diff.map((dd) => {
