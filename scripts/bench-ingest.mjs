@@ -200,7 +200,7 @@ console.log(
 console.log('servers are bundled with esbuild and run on plain node (no TypeScript loader);');
 console.log(
   process.env.SIGHTLINE_COLUMNS === 'eager'
-    ? 'the collector builds the reports\' column store at start (SIGHTLINE_COLUMNS=eager): it catches up every 5 s and holds what is ingested;'
+    ? "the collector builds the reports' column store at start (SIGHTLINE_COLUMNS=eager): it catches up every 5 s and holds what is ingested;"
     : "the collector runs the reports' column store as `npm start` does: built on the first report, so not during this load (SIGHTLINE_COLUMNS=eager builds it at start);",
 );
 console.log(
