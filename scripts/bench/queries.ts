@@ -124,7 +124,7 @@ for (const [name, path] of reports.filter(([name]) => only.test(name))) {
     store.suspended = false;
   }
 }
-if (store.state === 'ready')
+if (store.state === 'ready' && !process.argv.includes('--no-sql'))
   console.log(
     differ ? `${differ} reports differ between the paths` : 'column answers equal SQL answers',
   );
