@@ -74,7 +74,7 @@ function distinctVisitors(
       const w = sl * words + (v >>> 5);
       const m = 1 << (v & 31);
       const old = bits[w]!;
-      count[sl]! += (old & m) === 0 ? 1 : 0;
+      count[sl]! += ((old & m) === 0) as unknown as number;
       bits[w] = old | m;
     }
     chunk.forEach((g, i) => out.set(g, count[i]!));
@@ -261,7 +261,7 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
       }
       idx[m] = i; // m ≤ k: overwrites only rows already read
       stepBits[m] = bits;
-      m += bits ? 1 : 0;
+      m += (bits !== 0) as unknown as number;
     }
     const out: Touches = {
       length: m,
