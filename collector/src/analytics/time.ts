@@ -152,7 +152,7 @@ export class BucketFinder {
   private readonly starts: Float64Array;
   private readonly ends: Float64Array;
   private cur = 0;
-  constructor(list: readonly Bucket[]) {
+  constructor(private readonly list: readonly Bucket[]) {
     this.starts = Float64Array.from(list, (b) => b.start);
     this.ends = Float64Array.from(list, (b) => b.end);
   }
@@ -161,15 +161,7 @@ export class BucketFinder {
     const { starts, ends } = this;
     if (t >= starts[this.cur]! && t < ends[this.cur]!) return this.cur;
     if (!(t >= starts[0]! && t < ends[ends.length - 1]!)) return -1; // NaN too
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (t < starts[mid]!) hi = mid - 1;
-      else if (t >= ends[mid]!) lo = mid + 1;
-      else return (this.cur = mid);
-    }
-    return -1;
+    return (this.cur = bucketIndex(this.list, t));
   }
 }
 

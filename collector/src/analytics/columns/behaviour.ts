@@ -18,6 +18,9 @@ export interface SessionRows {
   users?: number;
 }
 
+/** A condition as 0 or 1, for branch-free scans. */
+const bit = (b: boolean): number => b as unknown as number;
+
 /**
  * Visitors by the bucket of their first visit (their first session before `to` among `rows`;
  * visitors first seen before `from` belong to no cohort), and per cohort how many were active
@@ -60,19 +63,13 @@ export function retentionCounts(
     const v = visitor[i]!;
     const c = cohort[v]!;
     const k = find.of(t) - c; // the bucket is -1 outside [from, to)
-    const ok =
-      ((t >= from) as unknown as number) &
-      ((t < to) as unknown as number) &
-      ((c >= 0) as unknown as number) &
-      ((k >= 0) as unknown as number) &
-      ((k <= periods) as unknown as number);
+    const ok = bit(t >= from) & bit(t < to) & bit(c >= 0) & bit(k >= 0) & bit(k <= periods);
     const b = ok * (v * width + k) + (1 - ok) * spareBit;
     const word = b >>> 5;
     const mask = 1 << (b & 31);
     const old = seen[word]!;
     seen[word] = old | mask;
-    counts[ok * (c * width + k) + (1 - ok) * spareCell]! += ((old & mask) ===
-      0) as unknown as number;
+    counts[ok * (c * width + k) + (1 - ok) * spareCell]! += bit((old & mask) === 0);
   }
   const returning = list.map((_, c) => Array.from(counts.subarray(c * width, (c + 1) * width)));
   return { visitors, returning };
@@ -122,7 +119,6 @@ export function slidingDistinct(
   }
   const last = new Int32Array(ids).fill(-1); // each id's latest day so far
   const diff = spans.map(() => new Int32Array(days + 1));
-  const bit = (b: boolean): number => b as unknown as number;
   for (let k = 0; k < length; k++) {
     const d = dayOf[k]!;
     if (d < 0) continue;

@@ -86,6 +86,16 @@ export function scratchPool() {
   };
 }
 
+/** The row lists of the ids that `ok` passes (views of their growable lists). */
+export function listed(lists: (Growable<Int32Array> | undefined)[], ok: Uint8Array): Int32Array[] {
+  const out: Int32Array[] = [];
+  for (let id = 0; id < Math.min(ok.length, lists.length); id++) {
+    const l = lists[id];
+    if (ok[id] && l && l.length) out.push(l.data.subarray(0, l.length));
+  }
+  return out;
+}
+
 /** One ascending list of the rows of several ascending lists (merged pairwise). */
 export function mergeRows(parts: Int32Array[]): Int32Array {
   let queue = parts;

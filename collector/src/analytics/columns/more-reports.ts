@@ -9,9 +9,12 @@ import type { ReportParams } from '../params.js';
 import type { SessionRows, Touches } from './behaviour.js';
 import { compareText } from './dictionary.js';
 import { topTransitions, type Transition } from './paths.js';
-import { mergeRows } from './growable.js';
-import { listed, type ColumnScans } from './reports.js';
+import { listed, mergeRows } from './growable.js';
+import type { ColumnScans } from './reports.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
+
+/** A condition as 0 or 1, for branch-free scans. */
+const bit = (b: boolean): number => b as unknown as number;
 
 const ENTRY = SESSION_DIMS.findIndex((d) => d.name === 'entry_page');
 
@@ -74,7 +77,7 @@ function distinctVisitors(
       const w = sl * words + (v >>> 5);
       const m = 1 << (v & 31);
       const old = bits[w]!;
-      count[sl]! += ((old & m) === 0) as unknown as number;
+      count[sl]! += bit((old & m) === 0);
       bits[w] = old | m;
     }
     chunk.forEach((g, i) => out.set(g, count[i]!));
@@ -112,14 +115,58 @@ function shapes(
     pv += c;
     // branch-free: the bounds passed, and the pageviews' bucket (0–4, 5–9, 10+)
     let k = 0;
-    for (let j = 0; j < bounds.length; j++) k += (d >= bounds[j]!) as unknown as number;
+    for (let j = 0; j < bounds.length; j++) k += bit(d >= bounds[j]!);
     shorter[k]!++;
-    pages[Math.min(c, 4) + ((c >= 5) as unknown as number) + ((c >= 10) as unknown as number)]!++;
+    pages[Math.min(c, 4) + bit(c >= 5) + bit(c >= 10)]!++;
     chosen[s] = 1;
     if (a < lo) lo = a;
     if (b > hi) hi = b;
   }
   return { ms, pv, lo, hi };
+}
+
+/** The columns and tables a funnel's candidate rows are tested with (`stepRows`). */
+interface StepTest {
+  types: ArrayLike<number>;
+  paths: ArrayLike<number>;
+  labels: ArrayLike<number>;
+  ts: Float64Array;
+  /** by path id: a step's page (passing the page filters); by label id: a step's event name */
+  pages: Uint8Array;
+  names: Uint8Array;
+  pathOk: Uint8Array;
+  pageview: number;
+  custom: number;
+  from: number;
+  to: number;
+}
+
+/**
+ * Appends to `out` from `n` the rows among `source[a..b)` (or rows a…b−1 without a source) in
+ * [from, to) that are a pageview of a step's page or a custom event of a step's name on a page
+ * passing the filters; returns the new count. Branch-free: every row is written, the count
+ * advances on the matching ones.
+ */
+function stepRows(
+  c: StepTest,
+  source: Int32Array | null,
+  a: number,
+  b: number,
+  out: Int32Array,
+  n: number,
+): number {
+  const { types, paths, labels, ts, pages, names, pathOk, pageview, custom, from, to } = c;
+  for (let k = a; k < b; k++) {
+    const i = source ? source[k]! : k;
+    const y = types[i]!;
+    const p = paths[i]!;
+    out[n] = i;
+    n +=
+      ((bit(y === pageview) & pages[p]!) | (bit(y === custom) & names[labels[i]!]! & pathOk[p]!)) &
+      bit(ts[i]! >= from) &
+      bit(ts[i]! < to);
+  }
+  return n;
 }
 
 export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
@@ -131,8 +178,6 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     if (rowsBuf.length < n) rowsBuf = new Int32Array(Math.max(n, rowsBuf.length * 2));
     return rowsBuf;
   };
-  /** A condition as 0 or 1, for branch-free scans. */
-  const bit = (b: boolean): number => b as unknown as number;
 
   /** Sessions started in [from, to) passing the filters, as `SessionRows`, or null. */
   function sessionRows(p: ReportParams, from: number, to: number): SessionRows | null {
@@ -189,37 +234,16 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     const paths = site.ePath.data;
     const ts = site.eTs.data;
     const parts = [...listed(site.pathRows, pages), ...listed(site.labelRows, names)];
-    const listedRows = parts.reduce((n, l) => n + l.length, 0);
-    let n = 0;
-    if (listedRows <= site.events / 3) {
+    const cols = { types, paths, labels, ts, pages, names, pathOk, pageview, custom, from, to };
+    if (parts.reduce((n, l) => n + l.length, 0) <= site.events / 3) {
       const rows = mergeRows(parts);
       const out = scratch(rows.length);
-      for (let k = 0; k < rows.length; k++) {
-        const i = rows[k]!;
-        const y = types[i]!;
-        const p = paths[i]!;
-        out[n] = i;
-        n +=
-          ((bit(y === pageview) & pages[p]!) |
-            (bit(y === custom) & names[labels[i]!]! & pathOk[p]!)) &
-          bit(ts[i]! >= from) &
-          bit(ts[i]! < to);
-      }
-      return out.slice(0, n);
+      return out.slice(0, stepRows(cols, rows, 0, rows.length, out, 0));
     }
     const out = scratch(site.events);
     const r = site.eBlocks.ranges(from, to, false, site.events);
-    for (let j = 0; j < r.length; j += 2)
-      for (let i = r[j]!; i < r[j + 1]!; i++) {
-        const y = types[i]!;
-        const p = paths[i]!;
-        out[n] = i;
-        n +=
-          ((bit(y === pageview) & pages[p]!) |
-            (bit(y === custom) & names[labels[i]!]! & pathOk[p]!)) &
-          bit(ts[i]! >= from) &
-          bit(ts[i]! < to);
-      }
+    let n = 0;
+    for (let j = 0; j < r.length; j += 2) n = stepRows(cols, null, r[j]!, r[j + 1]!, out, n);
     return out.slice(0, n);
   }
 
@@ -261,7 +285,7 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
       }
       idx[m] = i; // m ≤ k: overwrites only rows already read
       stepBits[m] = bits;
-      m += (bits !== 0) as unknown as number;
+      m += bit(bits !== 0);
     }
     const out: Touches = {
       length: m,

@@ -11,6 +11,9 @@ type Ids = Uint8Array | Uint16Array | Uint32Array | Int32Array;
 /** Scratch arrays reused across calls (the report runs often). */
 const scratch = scratchPool();
 
+/** A condition as 0 or 1, for branch-free scans. */
+const bit = (b: boolean): number => b as unknown as number;
+
 /** Pair counts in a dense table while it stays this small, else in a Map. */
 const DENSE_CELLS = 1 << 22;
 
@@ -49,7 +52,6 @@ export function topTransitions(
   const lastTs = scratch('lastTs', Float64Array, sessions);
   const disorder = scratch('disorder', Uint8Array, sessions);
   let disordered = 0;
-  const bit = (b: boolean): number => b as unknown as number;
   for (let k = 0; k < n; k++) {
     const i = picked[k]!;
     const s = session[i]!;

@@ -15,7 +15,7 @@ import type { Filter } from '../filters.js';
 import type { ReportParams } from '../params.js';
 import { BucketFinder, type Bucket } from '../time.js';
 import { compareText, type Dictionary } from './dictionary.js';
-import { mergeRows, scratchPool, type Growable } from './growable.js';
+import { listed, mergeRows, scratchPool } from './growable.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
 
 /** Session aggregates as the SQL returns them (`bounces`, `ms` null without sessions). */
@@ -51,16 +51,6 @@ interface Plan {
 
 /** A condition as 0 or 1, for branch-free scans (V8 keeps it a compare and a move). */
 const bit = (b: boolean): number => b as unknown as number;
-
-/** The row lists of the ids that `ok` passes (views of their growable lists). */
-export function listed(lists: (Growable<Int32Array> | undefined)[], ok: Uint8Array): Int32Array[] {
-  const out: Int32Array[] = [];
-  for (let id = 0; id < Math.min(ok.length, lists.length); id++) {
-    const l = lists[id];
-    if (ok[id] && l && l.length) out.push(l.data.subarray(0, l.length));
-  }
-  return out;
-}
 
 /** A mask that passes everything (index 0 only). */
 const ONE = new Uint8Array([1]);
