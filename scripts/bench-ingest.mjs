@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Ingest benchmark: loopback load against a bare Hono endpoint, `/collect` and `/api/events`,
 // each server in its own child process, side by side in one run.
-// Usage: node scripts/bench-ingest.mjs [--duration 10] [--connections 50] [--rounds 3]
+// Usage: node scripts/bench-ingest.mjs [--duration 10] [--connections 50] [--rounds 3] [--no-storage]
+// --no-storage also measures, each round, the collector with a writer that stores nothing: the
+// ceiling of the layers above SQLite, which tells their cost from the writes'.
 // The three are measured in turn, round after round, and compared by their medians: on a shared
 // 2-core machine one run of each varies by ±20%, and interleaving spreads that over all three.
 import autocannon from 'autocannon';
@@ -21,6 +23,7 @@ const duration = arg('duration', 10);
 const connections = arg('connections', 50);
 const rounds = arg('rounds', 3);
 const batchSize = 50;
+const noStorage = process.argv.includes('--no-storage');
 
 const userAgents = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
@@ -203,6 +206,10 @@ console.log(
     ? "the collector builds the reports' column store at start (SIGHTLINE_COLUMNS=eager): it catches up every 5 s and holds what is ingested;"
     : "the collector runs the reports' column store as `npm start` does: built on the first report, so not during this load (SIGHTLINE_COLUMNS=eager builds it at start);",
 );
+if (noStorage)
+  console.log(
+    '--no-storage: each round also measures the collector with a writer that stores nothing (same app, same requests);',
+  );
 console.log(
   'server CPU is user + system time of the server process (all threads) over the measured run.\n',
 );
@@ -210,7 +217,7 @@ console.log(
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 try {
-  const runs = { bare: [], collect: [], batch: [] };
+  const runs = { bare: [], collect: [], batch: [], collectFree: [], batchFree: [] };
   for (let i = 0; i < rounds; i++) {
     runs.bare.push(await measure('bare', '/collect', collectBody, ':memory:'));
     runs.collect.push(
@@ -219,9 +226,16 @@ try {
     runs.batch.push(
       await measure('collector', '/api/events', batchBody, join(dir, `events-${i}.db`)),
     );
+    if (noStorage) {
+      runs.collectFree.push(await measure('no-storage', '/collect', collectBody, ':memory:'));
+      runs.batchFree.push(await measure('no-storage', '/api/events', batchBody, ':memory:'));
+    }
     const [b, c, e] = [runs.bare[i], runs.collect[i], runs.batch[i]];
+    const free = noStorage
+      ? `; without storage: /collect ${(runs.collectFree[i].reqPerSec / b.reqPerSec).toFixed(2)} × bare, /api/events ${(runs.batchFree[i].reqPerSec * batchSize).toFixed(0)} events/s`
+      : '';
     console.log(
-      `round ${i + 1}: bare ${b.reqPerSec.toFixed(0)} req/s, /collect ${c.reqPerSec.toFixed(0)} req/s (${(c.reqPerSec / b.reqPerSec).toFixed(2)} × bare), /api/events ${(e.reqPerSec * batchSize).toFixed(0)} events/s`,
+      `round ${i + 1}: bare ${b.reqPerSec.toFixed(0)} req/s, /collect ${c.reqPerSec.toFixed(0)} req/s (${(c.reqPerSec / b.reqPerSec).toFixed(2)} × bare), /api/events ${(e.reqPerSec * batchSize).toFixed(0)} events/s${free}`,
     );
   }
   const summary = (list) => ({
@@ -250,6 +264,16 @@ try {
   );
   // CPU per request is what the server spends (all its threads), whatever the load generator got:
   // on a shared machine it moves less than req/s does
+  if (noStorage) {
+    const cf = summary(runs.collectFree);
+    const bf = summary(runs.batchFree);
+    const freeRatio = median(runs.collectFree.map((c, i) => c.reqPerSec / runs.bare[i].reqPerSec));
+    row('no storage POST /collect', cf, `  → ${freeRatio.toFixed(2)} × bare (the ceiling)`);
+    row('no storage POST /api/events', bf, `  → ${(bf.reqPerSec * batchSize).toFixed(0)} events/s`);
+    console.log(
+      `storage's share of server CPU: /collect ${(collect.cpuUsPerReq - cf.cpuUsPerReq).toFixed(1)} µs per request, /api/events ${((batch.cpuUsPerReq - bf.cpuUsPerReq) / batchSize).toFixed(2)} µs per event`,
+    );
+  }
   console.log(
     `server CPU per request: /collect ${(collect.cpuUsPerReq / bare.cpuUsPerReq).toFixed(2)} × bare's, /api/events ${(batch.cpuUsPerReq / batchSize).toFixed(2)} µs per event`,
   );

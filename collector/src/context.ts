@@ -4,6 +4,7 @@ import type { RateLimit } from './http/rate-limit.js';
 import type { Logger } from './http/request-log.js';
 import { columnStoreFor, type ColumnStore } from './analytics/columns/store.js';
 import { EventBus } from './realtime/bus.js';
+import type { EventWriter } from './storage/types.js';
 
 /** Request and payload bounds (SPEC §3.4). */
 export interface Limits {
@@ -66,6 +67,11 @@ export interface AppDeps {
    * asked for (`'on-demand'`); `SIGHTLINE_COLUMNS=off` vetoes
    */
   columns?: boolean | 'on-demand';
+  /**
+   * the ingest writer; by default the SQLite group-commit writer over `database` (the ingest
+   * benchmark passes one that stores nothing, to measure the layers above storage)
+   */
+  writer?: EventWriter;
 }
 
 /** Resolved dependencies shared by routes, ingest and queries. */
@@ -83,6 +89,8 @@ export interface AppContext {
   bus: EventBus;
   /** the reports' in-memory columns of this database (answering once built) */
   columns: ColumnStore;
+  /** the ingest writer when given (`AppDeps.writer`); else the pipeline makes the SQLite one */
+  writer: EventWriter | undefined;
 }
 
 export function resolveContext(deps: AppDeps): AppContext {
@@ -98,5 +106,6 @@ export function resolveContext(deps: AppDeps): AppContext {
     logIngest: deps.logIngest ?? false,
     bus: new EventBus(),
     columns: columnStoreFor(deps.database.sqlite),
+    writer: deps.writer,
   };
 }

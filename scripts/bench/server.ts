@@ -1,6 +1,8 @@
 /**
  * Benchmark server, run as a child process so load generation does not share its event loop.
- * `tsx scripts/bench/server.ts bare|collector <dbfile>` prints `port=N` once listening.
+ * `tsx scripts/bench/server.ts bare|collector|no-storage <dbfile>` prints `port=N` once listening.
+ * `no-storage` is the collector with a writer that stores nothing: the ceiling of the layers above
+ * SQLite (HTTP, validation, enrichment, rate limits), to tell their cost from the writes'.
  */
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -9,6 +11,7 @@ import { createApp } from '../../collector/src/app.js';
 import { startCheckpointer } from '../../collector/src/db/checkpointer.js';
 import { openDatabase } from '../../collector/src/db/client.js';
 import { websites } from '../../collector/src/db/schema.js';
+import type { EventWriter } from '../../collector/src/storage/types.js';
 
 const [mode = 'collector', dbFile = ':memory:', migrationsFolder] = process.argv.slice(2);
 
@@ -22,7 +25,20 @@ function bareApp() {
   return app;
 }
 
-function collectorApp() {
+/** Answers every write as stored, storing nothing (`no-storage`). */
+const nullWriter: EventWriter = {
+  write: async (b) => ({
+    accepted: b.events.length,
+    duplicates: 0,
+    sessionId: b.sessionId ?? b.visitorId,
+    replay: null,
+  }),
+  countBotDrop: async () => {},
+  flush: () => {},
+  stats: { flushes: 0, requests: 0, events: 0 },
+};
+
+function collectorApp(storage: boolean) {
   const database = openDatabase(dbFile, { migrationsFolder });
   database.db
     .insert(websites)
@@ -39,10 +55,11 @@ function collectorApp() {
     database,
     columns: columnStartFromEnv(),
     limits: { ingestPerIp: unlimited, ingestPerWebsite: unlimited },
+    writer: storage ? undefined : nullWriter,
   });
 }
 
-const app = mode === 'bare' ? bareApp() : collectorApp();
+const app = mode === 'bare' ? bareApp() : collectorApp(mode !== 'no-storage');
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
   console.log(`port=${info.port}`);
 });

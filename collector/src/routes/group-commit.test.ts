@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { OpenDatabase } from '../db/client.js';
+import type { EventWriter, WriteBatch } from '../storage/types.js';
 import { ingestApp, seedBatch, seedCollect } from './ingest-fixtures.js';
 
 /** Counts the transactions run on the real connection (wraps `sqlite.transaction` before the app builds its writer). */
@@ -51,5 +52,35 @@ describe('group commit through the app', () => {
     ]);
     expect(f.all('SELECT count(*) AS n FROM replay_chunks')).toEqual([{ n: 25 }]);
     expect(f.all('SELECT sum(replay_chunks) AS n FROM sessions')).toEqual([{ n: 25 }]);
+  });
+
+  it('hands every batch to the writer the app is given, and stores nothing itself', async () => {
+    const batches: WriteBatch[] = [];
+    const writer: EventWriter = {
+      write: async (b) => {
+        batches.push(b);
+        return { accepted: b.events.length, duplicates: 0, sessionId: 'given', replay: null };
+      },
+      countBotDrop: async () => {},
+      flush: () => {},
+      stats: { flushes: 0, requests: 0, events: 0 },
+    };
+    const f = ingestApp({ writer });
+    const pageview = await f.post('/collect', seedCollect);
+    expect(pageview.status).toBe(202);
+    expect(await pageview.json()).toEqual({ ok: true, accepted: 1, duplicates: 0 });
+    const clicks = {
+      ...seedBatch,
+      metadata: { ...seedBatch.metadata, websiteId: 'site-1' },
+      replay: undefined,
+    };
+    expect((await f.post('/api/events', clicks)).status).toBe(202);
+    expect(batches.map((b) => [b.sessionId, b.events.map((e) => [e.type, e.path])])).toEqual([
+      ['session-1', [['pageview', '/pricing?plan=pro']]],
+      ['session-1', [['click', '/pricing']]],
+    ]);
+    expect(batches[0]!.attributes.browser).toBe('Chrome');
+    expect(f.all('SELECT count(*) AS n FROM events')).toEqual([{ n: 0 }]);
+    expect(f.all('SELECT count(*) AS n FROM sessions')).toEqual([{ n: 0 }]);
   });
 });
