@@ -207,6 +207,37 @@ export class Blocks {
     return out;
   }
 
+  /**
+   * The row ranges of the blocks that may hold a time in [from, to), as triples `[start, end,
+   * inner, …]`: `inner` is 1 when every time of the range's blocks is in [from, to) (its rows
+   * need no time test), else 0. Neighbouring blocks of one kind are one range.
+   */
+  spans(from: number, to: number, rows: number): number[] {
+    const min = this.min.data;
+    const max = this.max.data;
+    const n = this.min.length;
+    const out: number[] = [];
+    let runStart = -1;
+    let runInner = 0;
+    const close = (b: number) => {
+      out.push(runStart << this.shift, Math.min(rows, b << this.shift), runInner);
+      runStart = -1;
+    };
+    for (let b = 0; b < n; b++) {
+      const lo = min[b]!;
+      const hi = max[b]!;
+      if (!(hi >= from && lo < to)) {
+        if (runStart >= 0) close(b);
+        continue;
+      }
+      const inner = lo >= from && hi < to ? 1 : 0;
+      if (runStart >= 0 && inner !== runInner) close(b);
+      if (runStart < 0) ((runStart = b), (runInner = inner));
+    }
+    if (runStart >= 0) close(n);
+    return out;
+  }
+
   fit(): void {
     this.min.fit();
     this.max.fit();

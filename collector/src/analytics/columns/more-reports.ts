@@ -65,14 +65,14 @@ function distinctVisitors(
   const slot = new Int32Array(groupIds);
   for (let pos = 0; pos < groups.length; pos += per) {
     const chunk = groups.slice(pos, pos + per);
-    slot.fill(-1);
+    // the groups of other chunks count into a spare bitmap, never read: branch-free
+    slot.fill(chunk.length);
     chunk.forEach((g, i) => (slot[g] = i));
-    const bits = new Uint32Array(chunk.length * words);
-    const count = new Int32Array(chunk.length);
+    const bits = new Uint32Array((chunk.length + 1) * words);
+    const count = new Int32Array(chunk.length + 1);
     for (let k = 0; k < n; k++) {
       const i = idx[k]!;
       const sl = slot[groupCol[i]!]!;
-      if (sl < 0) continue;
       const v = visitorCol[i]!;
       const w = sl * words + (v >>> 5);
       const m = 1 << (v & 31);
@@ -123,6 +123,33 @@ function shapes(
     if (b > hi) hi = b;
   }
   return { ms, pv, lo, hi };
+}
+
+/** Time on page and scroll depth summed per slot of the pages report. */
+class ScrollSums {
+  readonly engagedSum: Float64Array;
+  readonly engagedN: Int32Array;
+  readonly depthSum: Float64Array;
+  readonly depthN: Int32Array;
+
+  constructor(slots: number) {
+    this.engagedSum = new Float64Array(slots);
+    this.engagedN = new Int32Array(slots);
+    this.depthSum = new Float64Array(slots);
+    this.depthN = new Int32Array(slots);
+  }
+
+  /** Adds the figures at `at` of the scroll list (-1: none) to slot `w`, branch-free. */
+  add(ms: ArrayLike<number>, dp: ArrayLike<number>, at: number, w: number): void {
+    const e = ms[at]!;
+    const d = dp[at]!;
+    const he = bit(e >= 0);
+    const hd = bit(d >= 0);
+    this.engagedSum[w]! += he * e;
+    this.engagedN[w]! += he;
+    this.depthSum[w]! += hd * d;
+    this.depthN[w]! += hd;
+  }
 }
 
 /** The columns and tables a funnel's candidate rows are tested with (`stepRows`). */
@@ -397,11 +424,13 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     );
     const top = ranked.slice(offset, offset + limit);
     if (top.length === 0) return [];
-    const want = new Int32Array(P).fill(-1);
+    // the ranked paths' slots; every other path counts into a spare slot, `W`, never read: the
+    // loops below are branch-free (whether a row's page ranks is a coin toss)
+    const W = top.length;
+    const want = new Int32Array(P).fill(W);
     top.forEach((g, i) => (want[g] = i));
     // time on page and scroll depth: the scroll events of those paths
-    const engaged = top.map(() => ({ sum: 0, n: 0 }));
-    const depth = top.map(() => ({ sum: 0, n: 0 }));
+    const sums = new ScrollSums(W + 1);
     const scroll = store.types.find('scroll');
     if (scroll !== undefined) {
       // the scroll events of the ranked paths among the rows that have scroll figures (a sparse
@@ -418,13 +447,24 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
       const ms = sc.engagedMs.data;
       const dp = sc.depth.data;
       if (q.sessionTests.length === 0 && !q.hasEventFilters) {
-        for (let at = lo; at < hi; at++) {
-          const i = rows[at]!;
-          const w = want[path[i]!]!;
-          const t = ts[i]!;
-          if (w < 0 || types[i] !== scroll || !(t >= p.from && t < p.to)) continue;
-          if (ms[at]! >= 0) ((engaged[w]!.sum += ms[at]!), engaged[w]!.n++);
-          if (dp[at]! >= 0) ((depth[w]!.sum += dp[at]!), depth[w]!.n++);
+        // the rows of blocks wholly inside the range need no time test (nor their times read)
+        const spans = site.eBlocks.spans(p.from, p.to, site.events);
+        for (let j = 0; j < spans.length; j += 3) {
+          const a = sc.row.firstAtLeast(spans[j]!);
+          const b = sc.row.firstAtLeast(spans[j + 1]!);
+          if (spans[j + 2]) {
+            for (let at = a; at < b; at++) {
+              const i = rows[at]!;
+              sums.add(ms, dp, at, types[i] === scroll ? want[path[i]!]! : W);
+            }
+            continue;
+          }
+          for (let at = a; at < b; at++) {
+            const i = rows[at]!;
+            const t = ts[i]!;
+            const ok = bit(types[i] === scroll) & bit(t >= p.from) & bit(t < p.to);
+            sums.add(ms, dp, at, ok ? want[path[i]!]! : W);
+          }
         }
       } else {
         let among = q.rows;
@@ -434,7 +474,7 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
           for (let at = lo; at < hi; at++) {
             const i = rows[at]!;
             among[c] = i;
-            c += bit(types[i] === scroll) & bit(want[path[i]!]! >= 0);
+            c += bit(types[i] === scroll) & bit(want[path[i]!]! < W);
           }
           among = among.subarray(0, c);
         }
@@ -445,20 +485,17 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
         for (let j = 0; j < ns; j++) {
           const i = idx[j]!;
           while (at < sc.row.length && rows[at]! < i) at++;
-          const w = want[path[i]!]!;
-          if (w < 0 || at >= sc.row.length || rows[at] !== i) continue;
-          if (ms[at]! >= 0) ((engaged[w]!.sum += ms[at]!), engaged[w]!.n++);
-          if (dp[at]! >= 0) ((depth[w]!.sum += dp[at]!), depth[w]!.n++);
+          if (at < sc.row.length && rows[at] === i) sums.add(ms, dp, at, want[path[i]!]!);
         }
       }
     }
     // entries and bounces: the report's sessions by entry page
-    const entries = top.map(() => 0);
-    const bounces = top.map(() => 0);
+    const entries = new Int32Array(W + 1);
+    const bounces = new Int32Array(W + 1);
     const ns = selectSessions(q, p.from, p.to, [p.from, p.to]);
     idx = scans.idx();
     const entryDict = store.dims[ENTRY]!;
-    const entryToPath = new Int32Array(entryDict.size).fill(-1);
+    const entryToPath = new Int32Array(entryDict.size).fill(W);
     for (let g = 1; g < entryDict.size; g++) {
       const id = store.paths.find(entryDict.values[g]!);
       if (id !== undefined) entryToPath[g] = want[id]!;
@@ -468,9 +505,8 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     for (let j = 0; j < ns; j++) {
       const s = idx[j]!;
       const w = entryToPath[entryCol[s]!]!;
-      if (w < 0) continue;
       entries[w]!++;
-      if (pvs[s]! <= 1) bounces[w]!++;
+      bounces[w]! += bit(pvs[s]! <= 1);
     }
     return top.map((g, w) => ({
       path: value(g)!,
@@ -478,8 +514,8 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
       visitors: visitors.get(g)!,
       entries: entries[w]! || null,
       bounces: entries[w]! ? bounces[w]! : null,
-      engaged: engaged[w]!.n ? engaged[w]!.sum / engaged[w]!.n : null,
-      depth: depth[w]!.n ? depth[w]!.sum / depth[w]!.n : null,
+      engaged: sums.engagedN[w] ? sums.engagedSum[w]! / sums.engagedN[w]! : null,
+      depth: sums.depthN[w] ? sums.depthSum[w]! / sums.depthN[w]! : null,
     }));
   }
 

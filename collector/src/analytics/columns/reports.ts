@@ -220,45 +220,59 @@ export function createColumnReports(store: ColumnStore) {
       }
       return n;
     }
-    const r = site.eBlocks.ranges(from, to, false, site.events);
+    // blocks wholly inside the range: their rows' times are not read (`ts[i & tm]` reads row 0
+    // with `tm` 0, and the bounds become infinite), which halves the bytes most scans read
+    const sp = site.eBlocks.spans(from, to, site.events);
     if (!all && type === q.pageview && !q.hasEventFilters) {
       // pageviews only: through their row list when it is shorter than the blocks to scan
       let scan = 0;
-      for (let j = 0; j < r.length; j += 2) scan += r[j + 1]! - r[j]!;
+      for (let j = 0; j < sp.length; j += 3) scan += sp[j + 1]! - sp[j]!;
       const list = site.pageviewRows;
       if (list.length < scan) {
         const rows = list.data;
-        if (mask) {
-          for (let k = 0; k < list.length; k++) {
-            const i = rows[k]!;
-            const t = ts[i]!;
-            out[n] = i;
-            n += bit(t >= from) & bit(t < to) & mask[sess[i]! + 1]!;
-          }
-        } else {
-          for (let k = 0; k < list.length; k++) {
-            const i = rows[k]!;
-            const t = ts[i]!;
-            out[n] = i;
-            n += bit(t >= from) & bit(t < to);
+        for (let j = 0; j < sp.length; j += 3) {
+          const inner = sp[j + 2]!;
+          const tm = inner ? 0 : -1;
+          const lo = inner ? -Infinity : from;
+          const hi = inner ? Infinity : to;
+          const a = list.firstAtLeast(sp[j]!);
+          const b = list.firstAtLeast(sp[j + 1]!);
+          if (mask) {
+            for (let k = a; k < b; k++) {
+              const i = rows[k]!;
+              const t = ts[i & tm]!;
+              out[n] = i;
+              n += bit(t >= lo) & bit(t < hi) & mask[sess[i]! + 1]!;
+            }
+          } else {
+            for (let k = a; k < b; k++) {
+              const i = rows[k]!;
+              const t = ts[i & tm]!;
+              out[n] = i;
+              n += bit(t >= lo) & bit(t < hi);
+            }
           }
         }
         return n;
       }
     }
-    for (let j = 0; j < r.length; j += 2) {
-      const a = r[j]!;
-      const b = r[j + 1]!;
+    for (let j = 0; j < sp.length; j += 3) {
+      const a = sp[j]!;
+      const b = sp[j + 1]!;
+      const inner = sp[j + 2]!;
+      const tm = inner ? 0 : -1;
+      const lo = inner ? -Infinity : from;
+      const hi = inner ? Infinity : to;
       if (q.hasEventFilters) {
         const m = mask ?? ONE;
         const dm = mask ? 1 : 0;
         for (let i = a; i < b; i++) {
-          const t = ts[i]!;
+          const t = ts[i & tm]!;
           const y = types[i]!;
           out[n] = i;
           n +=
-            bit(t >= from) &
-            bit(t < to) &
+            bit(t >= lo) &
+            bit(t < hi) &
             bit(all || y === type) &
             typeOk[y]! &
             pathOk[paths[i]!]! &
@@ -268,27 +282,27 @@ export function createColumnReports(store: ColumnStore) {
         }
       } else if (mask && all) {
         for (let i = a; i < b; i++) {
-          const t = ts[i]!;
+          const t = ts[i & tm]!;
           out[n] = i;
-          n += bit(t >= from) & bit(t < to) & mask[sess[i]! + 1]!;
+          n += bit(t >= lo) & bit(t < hi) & mask[sess[i]! + 1]!;
         }
       } else if (mask) {
         for (let i = a; i < b; i++) {
-          const t = ts[i]!;
+          const t = ts[i & tm]!;
           out[n] = i;
-          n += bit(t >= from) & bit(t < to) & bit(types[i] === type) & mask[sess[i]! + 1]!;
+          n += bit(t >= lo) & bit(t < hi) & bit(types[i] === type) & mask[sess[i]! + 1]!;
         }
       } else if (all) {
         for (let i = a; i < b; i++) {
-          const t = ts[i]!;
+          const t = ts[i & tm]!;
           out[n] = i;
-          n += bit(t >= from) & bit(t < to);
+          n += bit(t >= lo) & bit(t < hi);
         }
       } else {
         for (let i = a; i < b; i++) {
-          const t = ts[i]!;
+          const t = ts[i & tm]!;
           out[n] = i;
-          n += bit(t >= from) & bit(t < to) & bit(types[i] === type);
+          n += bit(t >= lo) & bit(t < hi) & bit(types[i] === type);
         }
       }
     }
