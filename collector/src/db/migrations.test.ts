@@ -124,3 +124,39 @@ function insertSessionAgain(sqlite: { prepare(s: string): { run(): unknown } }) 
     )
     .run();
 }
+
+describe('migration 0009: external session referrers', () => {
+  it("drops direct sessions' referrers and those on the site's own host, keeps other sites'", () => {
+    const file = join(dir, 'referrers.db');
+    const old = openDatabase(file, { migrationsFolder: migrationsBefore('0009') });
+    const insert = old.sqlite.prepare(
+      `INSERT INTO sessions (website_id, id, visitor_id, started_at, ended_at, hostname, source, referrer)
+       VALUES ('w1', ?, 'v1', 1, 2, ?, ?, ?)`,
+    );
+    const rows: [string, string | null, string | null, string | null, string | null][] = [
+      // id, hostname, source, referrer before, referrer after
+      ['direct-internal', 'example.com', 'direct', 'https://example.com/docs', null],
+      ['direct-came-back', 'example.com', 'direct', 'https://news.ycombinator.com/', null],
+      ['utm-internal', 'www.example.com', 'newsletter', 'https://example.com/', null],
+      ['utm-internal-www', 'example.com', 'newsletter', 'http://www.example.com?x=1', null],
+      ['google', 'example.com', 'google', 'https://www.google.com/', 'https://www.google.com/'],
+      [
+        'lookalike',
+        'example.com',
+        'example.com.evil',
+        'https://example.com.evil/',
+        'https://example.com.evil/',
+      ],
+      ['batch-only', null, null, null, null],
+    ];
+    for (const [id, host, source, before] of rows) insert.run(id, host, source, before);
+    old.close();
+
+    const db = openDatabase(file);
+    const after = db.sqlite.prepare('SELECT id, referrer FROM sessions ORDER BY id').all();
+    expect(after).toEqual(
+      rows.map(([id, , , , referrer]) => ({ id, referrer })).sort((a, b) => (a.id < b.id ? -1 : 1)),
+    );
+    db.close();
+  });
+});

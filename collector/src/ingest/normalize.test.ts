@@ -5,6 +5,7 @@ import {
   parsePageUrl,
   pickTimestamp,
   referrerSource,
+  sessionOrigin,
   screenOf,
   sourceName,
 } from './normalize.js';
@@ -65,6 +66,19 @@ describe('referrerSource', () => {
     expect(referrerSource('', 'example.com', null)).toBe('direct');
     expect(referrerSource('garbage', 'example.com', null)).toBe('direct');
     expect(referrerSource('https://www.example.com/prev', 'example.com', null)).toBe('direct');
+  });
+
+  it("keeps another site's page as the session's referrer, never the site's own", () => {
+    expect(sessionOrigin('https://www.google.com/search?q=a', 'example.com', null)).toEqual({
+      source: 'google',
+      referrer: 'https://www.google.com/search?q=a',
+    });
+    for (const ref of [null, '', 'garbage', 'https://www.example.com/prev', 'https://example.com/'])
+      expect(sessionOrigin(ref, 'example.com', null)).toEqual({ source: 'direct', referrer: null });
+    expect(sessionOrigin('https://example.com/prev', 'example.com', 'newsletter')).toEqual({
+      source: 'newsletter',
+      referrer: null,
+    });
   });
 
   it('prefers utm_source, normalized', () => {

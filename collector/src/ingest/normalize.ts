@@ -91,6 +91,19 @@ export function sourceName(host: string): string {
   return h;
 }
 
+/** The referrer's host when it is another site's; null for none, an unparsable one or the page's own host. */
+function externalHost(referrer: string | null | undefined, pageHost: string): string | null {
+  if (!referrer) return null;
+  let host: string;
+  try {
+    host = new URL(referrer).hostname;
+  } catch {
+    return null;
+  }
+  const bare = (h: string) => h.toLowerCase().replace(/^www\./, '');
+  return host === '' || bare(host) === bare(pageHost) ? null : host;
+}
+
 /**
  * The traffic source of a pageview: `utm_source` when present, else the referrer's host
  * (normalized), else `direct` (no referrer, an unparsable one, or the page's own host).
@@ -100,17 +113,24 @@ export function referrerSource(
   pageHost: string,
   utmSource: string | null,
 ): string {
-  if (utmSource) return sourceName(utmSource);
-  if (!referrer) return 'direct';
-  let host: string;
-  try {
-    host = new URL(referrer).hostname;
-  } catch {
-    return 'direct';
-  }
-  const bare = (h: string) => h.toLowerCase().replace(/^www\./, '');
-  if (host === '' || bare(host) === bare(pageHost)) return 'direct';
-  return sourceName(host);
+  return sessionOrigin(referrer, pageHost, utmSource).source;
+}
+
+/**
+ * What a pageview says about where its session came from: the source (as `referrerSource`) and
+ * the referrer to keep on the session, which is another site's page only: a move within the site
+ * (the page's own host) or an unparsable referrer is no referrer, as for a direct visit.
+ */
+export function sessionOrigin(
+  referrer: string | null | undefined,
+  pageHost: string,
+  utmSource: string | null,
+): { source: string; referrer: string | null } {
+  const host = externalHost(referrer, pageHost);
+  return {
+    source: utmSource ? sourceName(utmSource) : host ? sourceName(host) : 'direct',
+    referrer: host ? referrer! : null,
+  };
 }
 
 export const maxPastMs = 7 * 24 * 60 * 60 * 1000;

@@ -12,7 +12,7 @@ import {
   languageOf,
   parsePageUrl,
   pickTimestamp,
-  referrerSource,
+  sessionOrigin,
   screenOf,
   utcDay,
   type PageUrl,
@@ -174,6 +174,7 @@ export function createIngestPipeline(deps: PipelineDeps) {
       event.userId = body.userId;
       event.props = propsJson(body.traits, 'traits', limits.propsBytes);
     }
+    const origin = sessionOrigin(referrer, page.hostname, page.utmSource);
     const r = await writer.write({
       websiteId: body.websiteId,
       sessionId: body.sessionId ?? null,
@@ -181,8 +182,8 @@ export function createIngestPipeline(deps: PipelineDeps) {
       cookieless: body.cookieless ?? !body.visitorId,
       userId: event.userId,
       attributes: attributes(page, ua, req, {
-        referrer,
-        source: referrerSource(referrer, page.hostname, page.utmSource),
+        referrer: origin.referrer,
+        source: origin.source,
         screen: screenOf(body.screen ?? undefined, body.viewport ?? undefined),
         language: languageOf(body.language ?? undefined, req.acceptLanguage),
       }),

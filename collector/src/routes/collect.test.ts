@@ -89,6 +89,57 @@ describe('POST /collect', () => {
     ]);
   });
 
+  it("takes the session's referrer and source from its first pageview, and never its own pages", async () => {
+    const f = ingestApp();
+    const page = (sessionId: string, path: string, referrer: string | null, eventId: string) =>
+      f.post('/collect', {
+        ...seedCollect,
+        sessionId,
+        href: `https://example.com${path}`,
+        referrer,
+        eventId,
+      });
+    // a direct visit moving through the site: each pageview's referrer is the previous page
+    await page('direct', '/', null, 'd1');
+    await page('direct', '/docs', 'https://example.com/', 'd2');
+    // … back from another site later in the session: still a direct session
+    await page('direct', '/blog', 'https://news.ycombinator.com/', 'd3');
+    // a visit from Google, back later in the session from another site
+    await page('google', '/', 'https://www.google.com/', 'g1');
+    await page('google', '/pricing', 'https://news.ycombinator.com/', 'g2');
+    // a pageview arriving late with an earlier time (the upsert's path): source and referrer
+    // stay those of the first one stored, together
+    await page('late', '/', null, 'l1');
+    await f.post('/collect', {
+      ...seedCollect,
+      sessionId: 'late',
+      referrer: 'https://news.ycombinator.com/',
+      timestamp: noon - 60_000,
+      eventId: 'l0',
+    });
+    // a new session entering on an internal referrer (an old tab): direct, no referrer
+    await page('tab', '/docs', 'https://www.example.com/', 't1');
+    // a batch first (no referrer or source), then the session's pageview fills both
+    await f.post('/api/events', {
+      ...seedBatch,
+      metadata: { ...seedBatch.metadata, websiteId: 'site-1', sessionId: 'batch-first' },
+      replay: undefined,
+    });
+    await page('batch-first', '/', 'https://github.com/owner/repo', 'b1');
+    expect(f.all('SELECT id, source, referrer FROM sessions ORDER BY id')).toEqual([
+      { id: 'batch-first', source: 'github', referrer: 'https://github.com/owner/repo' },
+      { id: 'direct', source: 'direct', referrer: null },
+      { id: 'google', source: 'google', referrer: 'https://www.google.com/' },
+      { id: 'late', source: 'direct', referrer: null },
+      { id: 'tab', source: 'direct', referrer: null },
+    ]);
+    // the pageviews keep the referrers they were sent with
+    expect(f.all("SELECT referrer FROM events WHERE id IN ('d2', 'g2') ORDER BY id")).toEqual([
+      { referrer: 'https://example.com/' },
+      { referrer: 'https://news.ycombinator.com/' },
+    ]);
+  });
+
   it('keeps the country header only behind a trusted proxy', async () => {
     const untrusted = ingestApp();
     await untrusted.post('/collect', seedCollect, { 'cf-ipcountry': 'CH' });

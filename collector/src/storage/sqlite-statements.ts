@@ -98,7 +98,9 @@ export function prepareIngestStatements(sqlite: Database.Database) {
        WHERE website_id = ? AND visitor_id = ? ORDER BY started_at DESC LIMIT 1`,
     ),
     // Counters add up; start/end widen; descriptive columns are set on insert and only filled
-    // later when still empty (a batch may create the session before its pageview lands).
+    // later when still empty (a batch may create the session before its pageview lands). The
+    // referrer comes with the source, from the first pageview: a later pageview's referrer (the
+    // previous page, or another site the visitor came back from) is not the session's.
     upsertSession: sqlite.prepare<SessionParams>(
       `INSERT INTO sessions (website_id, id, visitor_id, user_id, started_at, ended_at, pageviews,
          clicks, events, entry_path, exit_path, hostname, referrer, source, utm_source, utm_medium,
@@ -119,7 +121,8 @@ export function prepareIngestStatements(sqlite: Database.Database) {
            AND (sessions.exit_path IS NULL OR ? >= sessions.ended_at)
            THEN excluded.exit_path ELSE sessions.exit_path END,
          hostname = coalesce(sessions.hostname, excluded.hostname),
-         referrer = coalesce(sessions.referrer, excluded.referrer),
+         referrer = CASE WHEN sessions.source IS NULL
+           THEN coalesce(sessions.referrer, excluded.referrer) ELSE sessions.referrer END,
          source = coalesce(sessions.source, excluded.source),
          utm_source = coalesce(sessions.utm_source, excluded.utm_source),
          utm_medium = coalesce(sessions.utm_medium, excluded.utm_medium),
@@ -153,7 +156,7 @@ export function prepareIngestStatements(sqlite: Database.Database) {
          exit_path = CASE WHEN ? IS NOT NULL AND (exit_path IS NULL OR ? >= ended_at)
            THEN ? ELSE exit_path END,
          hostname = coalesce(hostname, ?),
-         referrer = coalesce(referrer, ?),
+         referrer = CASE WHEN source IS NULL THEN coalesce(referrer, ?) ELSE referrer END,
          source = coalesce(source, ?),
          utm_source = coalesce(utm_source, ?),
          utm_medium = coalesce(utm_medium, ?),
