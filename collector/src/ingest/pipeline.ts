@@ -53,7 +53,7 @@ export interface IngestResult {
 
 export type PipelineDeps = Pick<AppContext, 'database' | 'now' | 'randomId' | 'limits'> & {
   /** told each flush's committed event rows (appended at once instead of read back) */
-  columns?: Pick<ColumnStore, 'accept'>;
+  columns?: Pick<ColumnStore, 'accept' | 'accepting'>;
   /** told about committed events (the live stream) */
   bus?: EventBus;
   /** defaults to the SQLite writer over `database` */
@@ -72,6 +72,7 @@ export function createIngestPipeline(deps: PipelineDeps) {
       now,
       replayCaps: limits,
       committed: deps.columns ? (rows) => deps.columns!.accept(rows) : undefined,
+      wantsCommitted: () => deps.columns!.accepting,
     });
   const websites = websiteCacheFor(database, now);
   const perWebsite = new RateLimiter(limits.ingestPerWebsite);

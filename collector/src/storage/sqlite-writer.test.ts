@@ -78,6 +78,27 @@ describe('SQLite event writer', () => {
     );
   });
 
+  it('hands each flush its committed rows in rowid order, only while the listener wants them', async () => {
+    const database = openDatabase(':memory:');
+    const told: number[][] = [];
+    let wants = true;
+    const writer = createSqliteEventWriter(database.sqlite, {
+      now: () => t0,
+      committed: (rows) => told.push(rows.map((r) => r[0])),
+      wantsCommitted: () => wants,
+    });
+    await Promise.all([
+      writer.write(batch([event('a', t0), event('b', t0 + 1)])),
+      writer.write(batch([event('c', t0)])),
+    ]);
+    wants = false;
+    await writer.write(batch([event('d', t0)]));
+    wants = true;
+    await writer.write(batch([event('e', t0), event('a', t0)])); // a: a duplicate, not a row
+    expect(told).toEqual([[1, 2, 3], [5]]);
+    expect(database.sqlite.prepare('SELECT count(*) AS n FROM events').get()).toEqual({ n: 5 });
+  });
+
   it('flushes at once when the queue is big', async () => {
     const database = openDatabase(':memory:');
     const writer = createSqliteEventWriter(database.sqlite, { maxQueuedRequests: 10 });

@@ -38,6 +38,8 @@ export interface SqliteWriterOptions {
   replayCaps?: ReplayCaps;
   /** told the event rows of each committed flush, in `rowid` order (the reports' column store) */
   committed?: (rows: CommittedEvent[]) => void;
+  /** asked before each flush: false skips keeping its rows for `committed` (they would be dropped) */
+  wantsCommitted?: () => boolean;
 }
 
 /**
@@ -96,7 +98,8 @@ export function createSqliteEventWriter(
 
   let inserted: CommittedEvent[] | null = null;
   const commit = sqlite.transaction((items: Pending[]) => {
-    const flush = new FlushState(st, replay, now, timeout, options.committed !== undefined);
+    const keepRows = options.committed !== undefined && (options.wantsCommitted?.() ?? true);
+    const flush = new FlushState(st, replay, now, timeout, keepRows);
     inserted = flush.inserted;
     const results = items.map((item) => {
       if (item.kind === 'drop') {

@@ -578,7 +578,11 @@ export class ColumnStore {
     return 'ok';
   }
 
-  /** Appends what was committed since the last look; false when the store must rebuild. */
+  /** Whether `accept` takes rows now (the store is built and running). */
+  get accepting(): boolean {
+    return this.state === 'ready' && !this.suspended;
+  }
+
   /**
    * The event rows the writer just committed (`rowid` order): appended at once when they follow
    * the high-water mark, so the catch-up need not read them back (about 2 µs an event); their
@@ -586,7 +590,7 @@ export class ColumnStore {
    * mark (another writer came between) are left to the catch-up.
    */
   accept(rows: readonly EventRow[]): void {
-    if (this.state !== 'ready' || this.suspended || rows.length === 0) return;
+    if (!this.accepting || rows.length === 0) return;
     let prev = this.hwm;
     for (const r of rows) if (r[0] !== ++prev) return;
     for (const r of rows) {
