@@ -7,22 +7,14 @@ UPDATE `sessions` SET `referrer` = NULL
 WHERE `referrer` IS NOT NULL AND (
   `source` = 'direct'
   OR EXISTS (
-    SELECT 1 FROM (SELECT CASE WHEN lower(`hostname`) LIKE 'www.%' THEN substr(`hostname`, 5) ELSE `hostname` END AS h)
-    WHERE referrer LIKE 'http://' || h
-    OR referrer LIKE 'http://' || h || '/%'
-    OR referrer LIKE 'http://' || h || '?%'
-    OR referrer LIKE 'http://' || h || ':%'
-    OR referrer LIKE 'http://www.' || h
-    OR referrer LIKE 'http://www.' || h || '/%'
-    OR referrer LIKE 'http://www.' || h || '?%'
-    OR referrer LIKE 'http://www.' || h || ':%'
-    OR referrer LIKE 'https://' || h
-    OR referrer LIKE 'https://' || h || '/%'
-    OR referrer LIKE 'https://' || h || '?%'
-    OR referrer LIKE 'https://' || h || ':%'
-    OR referrer LIKE 'https://www.' || h
-    OR referrer LIKE 'https://www.' || h || '/%'
-    OR referrer LIKE 'https://www.' || h || '?%'
-    OR referrer LIKE 'https://www.' || h || ':%'
+    SELECT 1 FROM (
+      SELECT
+        CASE WHEN lower(`hostname`) LIKE 'www.%' THEN substr(`hostname`, 5) ELSE `hostname` END AS h,
+        CASE WHEN lower(rest) LIKE 'www.%' THEN substr(rest, 5) ELSE rest END AS bare
+      FROM (SELECT substr(`referrer`, instr(`referrer`, '://') + 3) AS rest)
+      WHERE `referrer` LIKE 'http://%' OR `referrer` LIKE 'https://%'
+    )
+    WHERE bare LIKE h OR bare LIKE h || '/%' OR bare LIKE h || '?%' OR bare LIKE h || ':%'
+      OR bare LIKE h || '#%'
   )
 );

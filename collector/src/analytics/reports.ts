@@ -21,6 +21,7 @@ import {
   type Sql,
 } from './scope.js';
 import { sessionCounted } from './counted.js';
+import { DURATION_BOUNDS, DURATIONS, PAGES } from './session-buckets.js';
 import { eventCounts } from './rollups.js';
 import { buckets, type Bucket } from './time.js';
 import { columnAnswers } from './columns/answers.js';
@@ -365,18 +366,7 @@ export function createReports(sqlite: Database.Database, columns: ColumnStore | 
     };
   }
 
-  /** Duration buckets (ms, upper bounds) and pages-per-session buckets of the sessions report. */
-  const DURATIONS = [
-    ['0-10s', 10_000],
-    ['10-30s', 30_000],
-    ['30-60s', 60_000],
-    ['1-3m', 180_000],
-    ['3-10m', 600_000],
-    ['10-30m', 1_800_000],
-  ] as const;
-  const PAGES = ['0', '1', '2', '3', '4'] as const;
-
-  const BOUNDS = DURATIONS.map(([, max]) => max);
+  const BOUNDS = DURATION_BOUNDS;
 
   /** The sessions report's figures from SQL (`SessionFigures`, as the column store gives them). */
   function sessionFigures(p: ReportParams): SessionFigures {
@@ -423,7 +413,7 @@ export function createReports(sqlite: Database.Database, columns: ColumnStore | 
   }
 
   function sessionsReport(p: ReportParams) {
-    const f = more?.sessionFigures(p, BOUNDS) ?? sessionFigures(p);
+    const f = more?.sessionFigures(p) ?? sessionFigures(p);
     const { n, below } = f; // below: cumulative, shorter than each bound
     return {
       sessions: n,

@@ -44,6 +44,22 @@ const ZONES = [
 type Fixture = Awaited<ReturnType<typeof generate>>;
 let fixture: Fixture | undefined;
 
+/** Posts a pageview of site-1 on `path` through the app; answers its status. */
+async function postPageview(
+  f: Fixture,
+  path: string,
+  ids: { visitorId: string; sessionId: string; eventId: string },
+  timestamp: number,
+): Promise<number> {
+  const body = {
+    type: 'pageview',
+    websiteId: 'site-1',
+    href: `https://example.com${path}`,
+    ...ids,
+  };
+  return (await f.post('/collect', { ...body, timestamp })).status;
+}
+
 /** Generated traffic, plus pages and referrers whose order differs between UTF-16 and UTF-8. */
 async function data(): Promise<Fixture> {
   if (fixture) return fixture;
@@ -160,15 +176,7 @@ async function data(): Promise<Fixture> {
   for (const [k, page] of ['/before-last', '/only-last'].entries()) {
     const t = START + SPAN + DAY + k * 60_000;
     f.setNow(t + 1000);
-    await f.post('/collect', {
-      type: 'pageview',
-      websiteId: 'site-1',
-      href: `https://example.com${page}`,
-      visitorId: 'last',
-      sessionId: 'last',
-      eventId: `last-${k}`,
-      timestamp: t,
-    });
+    await postPageview(f, page, { visitorId: 'last', sessionId: 'last', eventId: `last-${k}` }, t);
   }
   // an event whose session is unknown (only raw writes make one), with its rollup count as the
   // writer keeps it: counted where SQL counts it
@@ -638,19 +646,7 @@ describe('column store freshness', () => {
       ['late-1', 'late-visitor', 'late-pv-1'],
       ['session-3-1', 'visitor-3', 'late-pv-2'],
     ] as const)
-      expect(
-        (
-          await f.post('/collect', {
-            type: 'pageview',
-            websiteId: 'site-1',
-            href: 'https://example.com/late',
-            visitorId,
-            sessionId,
-            eventId: id,
-            timestamp: t,
-          })
-        ).status,
-      ).toBe(202);
+      expect(await postPageview(f, '/late', { visitorId, sessionId, eventId: id }, t)).toBe(202);
     const answered = store.stats.answered;
     const after = same(f);
     expect(store.stats.answered).toBeGreaterThan(answered);
@@ -659,6 +655,65 @@ describe('column store freshness', () => {
     expect(store.state).toBe('ready');
     // appended from the writer's commits, not read back
     expect(store.stats.accepted).toBe(2);
+  });
+
+  it('moves a session to its new duration bucket when a click alone extends it', async () => {
+    const f = await generate(14, START, SPAN, 10);
+    const store = columnStoreFor(f.database.sqlite);
+    await store.build();
+    const [short] = f.all<{ id: string; visitor: string; start: number }>(
+      `SELECT id, visitor_id AS visitor, started_at AS start FROM sessions
+       WHERE website_id = 'site-1' AND ended_at - started_at < 10000 ORDER BY started_at LIMIT 1`,
+    );
+    const t = short!.start + 5 * 60_000;
+    f.setNow(t + 1000);
+    const click = {
+      metadata: {
+        websiteId: 'site-1',
+        sessionId: short!.id,
+        visitorId: short!.visitor,
+        url: 'https://example.com/',
+      },
+      analytics: [{ type: 'click', tag: 'A', x: 1, y: 1, timestamp: t, eventId: 'late-click' }],
+    };
+    expect((await f.post('/api/events', click)).status).toBe(202);
+    const p: ReportParams = { ...range(), filters: [] };
+    const report = cols(f).sessions(p);
+    expect(report).toEqual(sql(f).sessions(p));
+    expect(
+      f.all(`SELECT ended_at - started_at AS d FROM sessions WHERE id = '${short!.id}'`),
+    ).toEqual([{ d: 5 * 60_000 }]);
+  });
+
+  it("links a new session's pageviews, appended before the session, for the paths", async () => {
+    const f = await generate(12, START, SPAN, 10);
+    const store = columnStoreFor(f.database.sqlite);
+    await store.build();
+    const t = START + SPAN + DAY;
+    f.setNow(t + 60_000);
+    // appended from the writer's commits while the session is not in the columns yet
+    for (const [k, path] of ['/a', '/b', '/a', '/c'].entries())
+      expect(
+        await postPageview(
+          f,
+          path,
+          { visitorId: 'path-visitor', sessionId: 'path-session', eventId: `path-${k}` },
+          t + k * 1000,
+        ),
+      ).toBe(202);
+    expect(store.stats.accepted).toBe(4);
+    const p: ReportParams = { ...range(), from: t - DAY, to: t + DAY };
+    const answered = store.stats.answered;
+    const report = cols(f).sessions(p);
+    expect(store.stats.answered).toBeGreaterThan(answered);
+    expect(report).toEqual(sql(f).sessions(p));
+    expect(report.paths.map((m) => [m.from, m.to, m.sessions])).toEqual(
+      expect.arrayContaining([
+        ['/a', '/b', 1],
+        ['/b', '/a', 1],
+        ['/a', '/c', 1],
+      ]),
+    );
   });
 
   it('reads back what another writer inserted between two commits', async () => {

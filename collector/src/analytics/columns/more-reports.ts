@@ -8,7 +8,8 @@ import type { FunnelStep } from '../behaviour.js';
 import type { ReportParams } from '../params.js';
 import type { SessionRows, Touches } from './behaviour.js';
 import { compareText } from './dictionary.js';
-import { topTransitions, type Transition } from './paths.js';
+import { DURATION_BOUNDS } from '../session-buckets.js';
+import { FAST, topTransitions, type Transition } from './paths.js';
 import { listed, mergeRows } from './growable.js';
 import type { ColumnScans } from './reports.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
@@ -86,21 +87,23 @@ function distinctVisitors(
 }
 
 /**
- * Over the sessions `idx[0..n)`: total length and pageviews, the first duration bound each is
- * shorter than (`shorter`, by bound; the last slot: none), pageviews buckets (`pages`), each
- * marked in `chosen`, and the span of their times. A function of its own, optimized apart.
+ * Over the sessions `idx[0..n)`: total length and pageviews, counts per duration bucket
+ * (`shorter`) and pages bucket (`pages`) from their `sShape`, each marked in `chosen` with how its
+ * paths are read (`FAST` or `RECOUNT`), and the span of their times. A function of its own,
+ * optimized apart.
  */
 function shapes(
   idx: Int32Array,
   n: number,
-  start: Float64Array,
-  end: Float64Array,
-  pvs: Int32Array,
-  bounds: Float64Array,
+  site: SiteColumns,
   shorter: Int32Array,
   pages: Int32Array,
   chosen: Uint8Array,
 ): { ms: number; pv: number; lo: number; hi: number } {
+  const start = site.sStart.data;
+  const end = site.sEnd.data;
+  const pvs = site.sPageviews.data;
+  const shape = site.sShape.data;
   let ms = 0;
   let pv = 0;
   let lo = Infinity;
@@ -109,16 +112,12 @@ function shapes(
     const s = idx[i]!;
     const a = start[s]!;
     const b = end[s]!;
-    const d = b - a;
-    const c = pvs[s]!;
-    ms += d;
-    pv += c;
-    // branch-free: the bounds passed, and the pageviews' bucket (0–4, 5–9, 10+)
-    let k = 0;
-    for (let j = 0; j < bounds.length; j++) k += bit(d >= bounds[j]!);
-    shorter[k]!++;
-    pages[Math.min(c, 4) + bit(c >= 5) + bit(c >= 10)]!++;
-    chosen[s] = 1;
+    const sh = shape[s]!;
+    ms += b - a;
+    pv += pvs[s]!;
+    shorter[sh & 7]!++;
+    pages[(sh >>> 3) & 7]!++;
+    chosen[s] = FAST + (sh >>> 6);
     if (a < lo) lo = a;
     if (b > hi) hi = b;
   }
@@ -333,58 +332,44 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     return out;
   }
 
-  /**
-   * The sessions report's figures, or null. `durations`: upper bounds (ms) of its buckets, in
-   * ascending order.
-   */
-  function sessionFigures(p: ReportParams, durations: readonly number[]): SessionFigures | null {
+  /** The sessions report's figures (buckets of `session-buckets.ts`), or null. */
+  function sessionFigures(p: ReportParams): SessionFigures | null {
     const q = plan(p);
     if (!q) return null;
     store.stats.answered++;
     const { site } = q;
     const n = selectSessions(q, p.from, p.to, [p.from, p.to]);
     const idx = scans.idx();
-    const start = site.sStart.data;
-    const end = site.sEnd.data;
-    const pvs = site.sPageviews.data;
-    // per session the first bound it is shorter than (ascending bounds), summed up below
-    const shorter = new Int32Array(durations.length + 1);
-    const bounds = Float64Array.from(durations);
+    const shorter = new Int32Array(DURATION_BOUNDS.length + 1);
     const pages = new Int32Array(7);
     if (chosenBuf.length < site.sessions) chosenBuf = new Uint8Array(site.sessions * 2);
     const chosen = chosenBuf.subarray(0, site.sessions);
     chosen.fill(0);
-    const { ms, pv, lo, hi } = shapes(idx, n, start, end, pvs, bounds, shorter, pages, chosen);
+    const { ms, pv, lo, hi } = shapes(idx, n, site, shorter, pages, chosen);
+    const links = site.links;
     // the pageviews of the chosen sessions (each within its session's time, as SQL reads them),
     // from the pageview row list over the rows of the blocks that span those times
-    const picked = scratch(pv); // a session's counter bounds the pageviews read of it
-    let m = 0;
     const r = n ? site.eBlocks.ranges(lo, hi, true, site.events) : [];
-    if (r.length) {
-      const ts = site.eTs.data;
-      const sess = site.eSession.data;
-      const list = site.pageviewRows;
-      const rows = list.data;
-      const last = r.at(-1)!;
-      for (let k = list.firstAtLeast(r[0]!); k < list.length && rows[k]! < last; k++) {
-        const i = rows[k]!;
-        const s = sess[i]!;
-        if (s < 0 || !chosen[s]) continue;
-        const t = ts[i]!;
-        if (t >= start[s]! && t <= end[s]!) picked[m++] = i;
-      }
-    }
+    const list = site.pageviewRows;
     const paths = topTransitions(
-      picked,
-      m,
-      site.eSession.data,
-      site.eTs.data,
-      site.ePath.data,
-      site.sessions,
+      {
+        rows: list.data,
+        a: r.length ? list.firstAtLeast(r[0]!) : 0,
+        b: r.length ? list.firstAtLeast(r.at(-1)!) : 0,
+        prev: links.prev.data,
+        pvSession: links.session.data,
+        pvPath: links.path.data,
+        session: site.eSession.data,
+        ts: site.eTs.data,
+        path: site.ePath.data,
+        chosen,
+        start: site.sStart.data,
+        end: site.sEnd.data,
+      },
       store.paths.values,
     );
-    const below = durations.map(() => 0);
-    for (let k = 0, sum = 0; k < durations.length; k++) below[k] = sum += shorter[k]!;
+    const below = DURATION_BOUNDS.map(() => 0);
+    for (let k = 0, sum = 0; k < below.length; k++) below[k] = sum += shorter[k]!;
     return { n, ms: n ? ms / n : null, pv: n ? pv / n : null, below, pages: [...pages], paths };
   }
 

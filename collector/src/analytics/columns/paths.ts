@@ -1,12 +1,17 @@
 /**
  * The sessions report's paths over columns: the most common moves from one page to the next
  * within a session (as the SQL window `lag(path) OVER (PARTITION BY session ORDER BY ts, rowid)`
- * of `analytics/reports.ts`), from the pageview events of the chosen sessions.
+ * of `analytics/reports.ts`, over the pageviews within their session's time).
+ *
+ * The store links each pageview to its session's previous one as it appends them
+ * (`PageviewLinks`), so a report reads each pageview's move from one column in row order instead
+ * of keeping a previous page per session while it walks. A session whose pageviews arrived out of
+ * time order, or lie outside its stored start and end, is recounted from its rows in time order.
  */
 import { compareText } from './dictionary.js';
-import { scratchPool } from './growable.js';
+import { Growable, scratchPool } from './growable.js';
 
-type Ids = Uint8Array | Uint16Array | Uint32Array | Int32Array;
+type Ids = ArrayLike<number>;
 
 /** Scratch arrays reused across calls (the report runs often). */
 const scratch = scratchPool();
@@ -17,6 +22,14 @@ const bit = (b: boolean): number => b as unknown as number;
 /** Pair counts in a dense table while it stays this small, else in a Map. */
 const DENSE_CELLS = 1 << 22;
 
+/** `PageviewLinks.prev` of a pageview whose session is not known yet. */
+const UNLINKED = -2;
+
+/** How `topTransitions` reads a chosen session's pageviews (`chosen` per session). */
+export const FAST = 1;
+/** … from its rows in time order (out of order, or outside its start and end). */
+export const RECOUNT = 2;
+
 export interface Transition {
   from: string;
   to: string | null;
@@ -24,21 +37,110 @@ export interface Transition {
 }
 
 /**
- * `picked[0..n)`: indices of pageview events, ascending (arrival order); `session[i]` their
- * session ordinal (< `sessions`), `ts[i]` time, `path[i]` dictionary id (0 = none) of `values`.
- * A session's pageviews follow each other by (time, arrival). Moves whose previous page is none
- * are left out, as SQL's `prev IS NOT NULL`.
+ * Per pageview (by position in the site's pageview row list): the path id of its session's
+ * previous pageview in arrival order (0: one without a path; -1: none, the session's first); per
+ * session: the path and time of its last pageview, the time of its first, and whether one arrived
+ * earlier in time than the one before it.
+ */
+export class PageviewLinks {
+  readonly prev = new Growable(Int32Array);
+  /** per pageview: its session ordinal (-1 until linked) and path id, read in sequence */
+  readonly session = new Growable(Int32Array);
+  readonly path = new Growable(Int32Array);
+  readonly last = new Growable(Int32Array);
+  readonly lastTs = new Growable(Float64Array);
+  readonly firstTs = new Growable(Float64Array);
+  readonly disorder = new Growable(Uint8Array);
+
+  /** A new session ordinal (sessions are added in ordinal order). */
+  addSession(): void {
+    this.last.push(-1);
+    this.lastTs.push(-Infinity);
+    this.firstTs.push(Infinity);
+    this.disorder.push(0);
+  }
+
+  /** The next pageview of the list, not linked yet (its session may come later); its position. */
+  addPageview(): number {
+    this.session.push(-1);
+    this.path.push(0);
+    return this.prev.push(UNLINKED);
+  }
+
+  /** Links pageview `k` (time `t`, path id `path`) to session `s`, after its earlier ones. */
+  link(k: number, s: number, t: number, path: number): void {
+    const prev = this.last.data[s]!;
+    this.prev.data[k] = prev;
+    this.session.data[k] = s;
+    this.path.data[k] = path;
+    if (prev === -1) this.firstTs.data[s] = t;
+    else if (t < this.lastTs.data[s]!) this.disorder.data[s] = 1;
+    this.last.data[s] = path;
+    this.lastTs.data[s] = t;
+  }
+
+  /** How session `s`, started at `start` and ended at `end`, is read: `FAST` or `RECOUNT`. */
+  mode(s: number, start: number, end: number): number {
+    return (
+      FAST +
+      (this.disorder.data[s]! |
+        bit(this.firstTs.data[s]! < start) |
+        bit(this.lastTs.data[s]! > end))
+    );
+  }
+
+  fit(): void {
+    for (const c of this.columns()) c.fit();
+  }
+
+  get bytes(): number {
+    return this.columns().reduce((n, c) => n + c.bytes, 0);
+  }
+
+  private columns() {
+    return [
+      this.prev,
+      this.session,
+      this.path,
+      this.last,
+      this.lastTs,
+      this.firstTs,
+      this.disorder,
+    ];
+  }
+}
+
+/** What `topTransitions` walks: the pageviews at positions [a, b) of a row list, and their sessions. */
+export interface PathWalk {
+  /** pageview rows, ascending (the site's pageview row list) */
+  rows: Int32Array;
+  a: number;
+  b: number;
+  /** per position (`PageviewLinks`): the previous pageview's path, the session and the path */
+  prev: Int32Array;
+  pvSession: Int32Array;
+  pvPath: Int32Array;
+  /** by row: session ordinal, time, path id (for the sessions recounted) */
+  session: Int32Array;
+  ts: Float64Array;
+  path: Ids;
+  /** per session: 0 not in the report, `FAST`, or `RECOUNT` */
+  chosen: Uint8Array;
+  start: Float64Array;
+  end: Float64Array;
+}
+
+/**
+ * The `limit` most common moves (by sessions desc, from, to) of the chosen sessions; `values`
+ * are the path dictionary (id 0 = none). Moves from a pageview without a path are left out, as
+ * SQL's `prev IS NOT NULL`.
  */
 export function topTransitions(
-  picked: Int32Array,
-  n: number,
-  session: Int32Array,
-  ts: Float64Array,
-  path: Ids,
-  sessions: number,
+  w: PathWalk,
   values: readonly (string | null)[],
   limit = 20,
 ): Transition[] {
+  const { rows, prev, pvSession, pvPath, session, ts, path, chosen, start, end } = w;
   const p = values.length;
   const dense = p * p <= DENSE_CELLS ? scratch('pairs', Int32Array, p * p) : null;
   const sparse = dense ? null : new Map<number, number>();
@@ -46,58 +148,30 @@ export function topTransitions(
     if (dense) dense[key]! += by;
     else sparse!.set(key, (sparse!.get(key) ?? 0) + by);
   };
-  // one pass in arrival order: each pageview moves on from its session's previous one. A session
-  // whose pageviews arrive out of time order is marked, and recounted below in time order.
-  const last = scratch('last', Int32Array, sessions, -1); // previous path id, -1 before the first
-  const lastTs = scratch('lastTs', Float64Array, sessions);
-  const disorder = scratch('disorder', Uint8Array, sessions);
-  let disordered = 0;
-  for (let k = 0; k < n; k++) {
-    const i = picked[k]!;
-    const s = session[i]!;
-    const t = ts[i]!;
-    const prev = last[s]!;
-    const to = path[i]!;
-    // branch-free where the table is dense (whether a session has a previous page is a coin
-    // toss per row): a move not counted goes to cell 0, a pair from no page, emptied below
-    const back = bit(prev >= 0) & bit(t < lastTs[s]!);
-    disordered += back & (1 - disorder[s]!);
-    disorder[s] = disorder[s]! | back;
-    const counted = bit(prev > 0) & (1 - disorder[s]!);
-    if (dense) dense[counted * (prev * p + to)]!++;
-    else if (counted) add(prev * p + to, 1);
-    last[s] = to;
-    lastTs[s] = t;
+  // one pass in row order: a fast session's pageviews are all within its time and in time order,
+  // so each one's move is its link. Branch-free where the table is dense (whether a pageview has
+  // a previous one is a coin toss): a move not counted goes to cell 0, a pair from no page,
+  // emptied below.
+  const recount: number[] = [];
+  for (let k = w.a; k < w.b; k++) {
+    const s = pvSession[k]!;
+    const c = s < 0 ? 0 : chosen[s]!;
+    if (c === FAST) {
+      const from = prev[k]!;
+      if (dense) dense[bit(from > 0) * (from * p + pvPath[k]!)]!++;
+      else if (from > 0) add(from * p + pvPath[k]!, 1);
+    } else if (c === RECOUNT) {
+      const i = rows[k]!;
+      if (ts[i]! >= start[s]! && ts[i]! <= end[s]!) recount.push(i);
+    }
   }
   if (dense) dense[0] = 0;
-  if (disordered) {
-    // the marked sessions' pageviews, by session then time (then arrival): the moves counted
-    // before the disorder showed are taken back, and the moves in time order counted
-    const rows: number[] = [];
-    for (let k = 0; k < n; k++) if (disorder[session[picked[k]!]!]) rows.push(picked[k]!);
-    const byArrival = rows.slice();
-    const bySessionTime = (a: number, b: number) =>
-      session[a]! - session[b]! || ts[a]! - ts[b]! || a - b;
-    byArrival.sort((a, b) => session[a]! - session[b]! || a - b);
-    rows.sort(bySessionTime);
-    for (let k = 1; k < rows.length; k++) {
-      if (session[rows[k]!] !== session[rows[k - 1]!]) continue;
-      const prev = path[rows[k - 1]!]!;
-      if (prev !== 0) add(prev * p + path[rows[k]!]!, 1);
-    }
-    // the first pass's moves of a marked session: those before its first step back in time
-    for (let k = 1; k < byArrival.length; k++) {
-      const a = byArrival[k - 1]!;
-      const b = byArrival[k]!;
-      if (session[a] !== session[b]) continue;
-      if (ts[b]! < ts[a]!) {
-        // skip the rest of this session
-        const s = session[b]!;
-        while (k + 1 < byArrival.length && session[byArrival[k + 1]!] === s) k++;
-        continue;
-      }
-      if (path[a] !== 0) add(path[a]! * p + path[b]!, -1);
-    }
+  // the other sessions' pageviews within their time, by session then time (then arrival)
+  recount.sort((x, y) => session[x]! - session[y]! || ts[x]! - ts[y]! || x - y);
+  for (let k = 1; k < recount.length; k++) {
+    if (session[recount[k]!] !== session[recount[k - 1]!]) continue;
+    const from = path[recount[k - 1]!]!;
+    if (from !== 0) add(from * p + path[recount[k]!]!, 1);
   }
   const pairs: [number, number][] = [];
   if (dense) {

@@ -31,6 +31,8 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { dimension, dimensionNames } from '../dimensions.js';
 import { Dictionary } from './dictionary.js';
 import { BLOCK_SHIFT, Blocks, Growable, IdColumn } from './growable.js';
+import { FAST, PageviewLinks } from './paths.js';
+import { durationBucket, pagesBucket } from '../session-buckets.js';
 
 /** The session dimensions, in column order: report name and `sessions` column. */
 export const SESSION_DIMS: readonly { name: string; column: string }[] = dimensionNames
@@ -74,6 +76,11 @@ export class SiteColumns {
   readonly sEndBlocks: Blocks;
   /** identified user ordinal, 1…; 0 for none */
   readonly sUser = new Growable(Int32Array);
+  /**
+   * The sessions report's view of each session, kept as it changes: duration bucket (bits 0–2),
+   * pages bucket (3–5), and 1 << 6 when its paths are recounted from its rows (`RECOUNT`)
+   */
+  readonly sShape = new Growable(Uint8Array);
   readonly sessionOrd = new Map<string, number>();
   readonly visitorOrd = new Map<string, number>();
   /** user ids by ordinal − 1 */
@@ -97,6 +104,8 @@ export class SiteColumns {
   readonly labelRows: (Growable<Int32Array> | undefined)[] = [];
   /** the rows of pageviews, in row order (pageview-only scans read them, not every row) */
   readonly pageviewRows = new Growable(Int32Array);
+  /** each pageview's link to its session's previous one (the sessions report's paths) */
+  readonly links = new PageviewLinks();
   /** pageviews per block of events (counts of whole blocks without reading their rows) */
   readonly ePageviews = new Growable(Int32Array, 64);
   readonly scroll = new ScrollRows();
@@ -141,6 +150,22 @@ export class SiteColumns {
     return v;
   }
 
+  /** Links pageview `k` of the list to session `s` (`PageviewLinks.link`), and its shape. */
+  link(k: number, s: number, t: number, path: number): void {
+    this.links.link(k, s, t, path);
+    this.reshape(s);
+  }
+
+  /** Session `s`'s `sShape` from its times, pageviews and links. */
+  reshape(s: number): void {
+    const start = this.sStart.data[s]!;
+    const end = this.sEnd.data[s]!;
+    this.sShape.data[s] =
+      durationBucket(end - start) |
+      (pagesBucket(this.sPageviews.data[s]!) << 3) |
+      ((this.links.mode(s, start, end) - FAST) << 6);
+  }
+
   /** A fresh stamp value for a distinct count (the array covers every visitor ordinal). */
   nextEpoch(): number {
     if (this.stamp.length < this.visitors) {
@@ -158,6 +183,9 @@ export class SiteColumns {
   fit(): void {
     for (const c of [this.sStart, this.sEnd, this.sVisitor, this.sPageviews, this.eTs]) c.fit();
     for (const c of [this.eSession, this.eVisitor, this.ePageviews, this.pageviewRows]) c.fit();
+    this.links.fit();
+    this.sUser.fit();
+    this.sShape.fit();
     for (const c of [...this.sDims, this.eType, this.ePath, this.eLabel]) c.fit();
     for (const b of [this.sBlocks, this.sEndBlocks, this.eBlocks]) b.fit();
     for (const r of [...this.pathRows, ...this.labelRows]) r?.fit();
@@ -177,13 +205,14 @@ export class SiteColumns {
       this.ePageviews.bytes +
       this.scroll.bytes;
     for (const r of [...this.pathRows, ...this.labelRows]) if (r) events += r.bytes;
-    events += this.pageviewRows.bytes;
+    events += this.pageviewRows.bytes + this.links.bytes;
     let sessions =
       this.sStart.bytes +
       this.sEnd.bytes +
       this.sVisitor.bytes +
       this.sPageviews.bytes +
       this.sUser.bytes +
+      this.sShape.bytes +
       this.sBlocks.bytes +
       this.sEndBlocks.bytes;
     for (const d of this.sDims) sessions += d.bytes;
@@ -663,10 +692,19 @@ export class ColumnStore {
       site.sUser.push(site.user(r[USER] as string | null));
       for (let d = 0; d < SESSION_DIMS.length; d++)
         site.sDims[d]!.push(this.dims[d]!.id(r[FIRST_DIM + d] as string | null));
+      site.sShape.push(0);
       site.sessionOrd.set(id, s);
+      site.links.addSession();
       const waiting = site.orphans.get(id);
       if (waiting) {
-        for (const i of waiting) site.eSession.data[i] = s;
+        const pageview = this.types.find('pageview');
+        for (const i of waiting) {
+          site.eSession.data[i] = s;
+          if (site.eType.data[i] === pageview) {
+            const k = site.pageviewRows.firstAtLeast(i);
+            site.link(k, s, site.eTs.data[i]!, site.ePath.data[i]!);
+          }
+        }
         site.orphans.delete(id);
       }
     } else {
@@ -678,6 +716,7 @@ export class ColumnStore {
       for (let d = 0; d < SESSION_DIMS.length; d++)
         site.sDims[d]!.set(s, this.dims[d]!.id(r[FIRST_DIM + d] as string | null));
     }
+    site.reshape(s);
     site.sBlocks.note(s, start);
     site.sEndBlocks.note(s, r[4] as number);
     site.version++;
@@ -729,6 +768,8 @@ export class ColumnStore {
       }
       if (type === 'pageview') {
         site.pageviewRows.push(i);
+        const k = site.links.addPageview();
+        if (s !== undefined) site.link(k, s, ts, pathId);
         const b = i >>> site.eBlocks.shift;
         while (site.ePageviews.length <= b) site.ePageviews.push(0);
         site.ePageviews.data[b]!++;
