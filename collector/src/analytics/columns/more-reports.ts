@@ -387,10 +387,14 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     if (pageview < 0) return [];
     const P = store.paths.size;
     const views = new Int32Array(P);
-    const nv = selectEvents(q, p.from, p.to, pageview, false);
+    // without filters: the pageviews' positions, and their paths and visitors in sequence
+    const pos = scans.pageviewPositions(q, p.from, p.to);
+    const nv = pos ?? selectEvents(q, p.from, p.to, pageview, false);
     let idx = scans.idx();
     const path = site.ePath.data;
-    for (let k = 0; k < nv; k++) views[path[idx[k]!]!]!++;
+    const pvPath = pos === null ? path : site.links.path.data;
+    const pvVisitor = pos === null ? site.eVisitor.data : site.links.visitor.data;
+    for (let k = 0; k < nv; k++) views[pvPath[idx[k]!]!]!++;
     views[0] = 0; // pageviews without a path are not a row
     // the paths that can rank: every path with as many views as the last one kept
     const order: number[] = [];
@@ -399,7 +403,7 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     const k = Math.min(order.length, offset + limit);
     const floor = k ? views[order[k - 1]!]! : 0;
     const ranked = order.filter((g) => views[g]! >= floor);
-    const visitors = distinctVisitors(idx, nv, path, P, ranked, site.eVisitor.data, site.visitors);
+    const visitors = distinctVisitors(idx, nv, pvPath, P, ranked, pvVisitor, site.visitors);
     const value = (g: number) => store.paths.values[g]!;
     ranked.sort(
       (a, b) =>

@@ -44,9 +44,13 @@ export interface Transition {
  */
 export class PageviewLinks {
   readonly prev = new Growable(Int32Array);
-  /** per pageview: its session ordinal (-1 until linked) and path id, read in sequence */
+  /**
+   * per pageview: its session ordinal (-1 until linked), path id and visitor ordinal, read in
+   * sequence (pageview-only scans read these instead of gathering from the event columns)
+   */
   readonly session = new Growable(Int32Array);
   readonly path = new Growable(Int32Array);
+  readonly visitor = new Growable(Int32Array);
   readonly last = new Growable(Int32Array);
   readonly lastTs = new Growable(Float64Array);
   readonly firstTs = new Growable(Float64Array);
@@ -60,10 +64,14 @@ export class PageviewLinks {
     this.disorder.push(0);
   }
 
-  /** The next pageview of the list, not linked yet (its session may come later); its position. */
-  addPageview(): number {
+  /**
+   * The next pageview of the list (path id, visitor ordinal), not linked yet (its session may
+   * come later); its position.
+   */
+  addPageview(path: number, visitor: number): number {
     this.session.push(-1);
-    this.path.push(0);
+    this.path.push(path);
+    this.visitor.push(visitor);
     return this.prev.push(UNLINKED);
   }
 
@@ -72,7 +80,6 @@ export class PageviewLinks {
     const prev = this.last.data[s]!;
     this.prev.data[k] = prev;
     this.session.data[k] = s;
-    this.path.data[k] = path;
     if (prev === -1) this.firstTs.data[s] = t;
     else if (t < this.lastTs.data[s]!) this.disorder.data[s] = 1;
     this.last.data[s] = path;

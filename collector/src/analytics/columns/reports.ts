@@ -309,6 +309,37 @@ export function createColumnReports(store: ColumnStore) {
     return n;
   }
 
+  /**
+   * Without event or session filters: the positions in the pageview row list (and in the
+   * per-pageview columns of `site.links`) of the pageviews in [from, to), in order, into `idx`;
+   * null with filters (`selectEvents` then).
+   */
+  function pageviewPositions(q: Plan, from: number, to: number): number | null {
+    if (q.hasEventFilters || q.sessionTests.length > 0 || q.pageview < 0) return null;
+    const { site } = q;
+    const list = site.pageviewRows;
+    const rows = list.data;
+    const ts = site.eTs.data;
+    room(list.length);
+    const out = idx;
+    let n = 0;
+    const sp = site.eBlocks.spans(from, to, site.events);
+    for (let j = 0; j < sp.length; j += 3) {
+      const a = list.firstAtLeast(sp[j]!);
+      const b = list.firstAtLeast(sp[j + 1]!);
+      if (sp[j + 2]) {
+        for (let k = a; k < b; k++) out[n++] = k;
+        continue;
+      }
+      for (let k = a; k < b; k++) {
+        const t = ts[rows[k]!]!;
+        out[n] = k;
+        n += bit(t >= from) & bit(t < to);
+      }
+    }
+    return n;
+  }
+
   /** Pageview count: the events as above, of type pageview (none when none was ever stored). */
   function pageviewEvents(q: Plan, from: number, to: number, needSession: boolean): number {
     if (q.pageview < 0) return 0;
@@ -810,7 +841,12 @@ export function createColumnReports(store: ColumnStore) {
     store.stats.answered++;
     const type = dim.name === 'page' ? q.pageview : -1;
     if (dim.name === 'page' && type < 0) return [];
-    const n = selectEvents(q, p.from, p.to, type, false);
+    // pages without filters: the pageviews' positions, and their paths and visitors in sequence
+    const pos = dim.name === 'page' ? pageviewPositions(q, p.from, p.to) : null;
+    const n = pos ?? selectEvents(q, p.from, p.to, type, false);
+    const col = pos === null ? c.col : site.links.path.data;
+    const vis = pos === null ? site.eVisitor.data : site.links.visitor.data;
+    const map = c.map;
     const counts = new Int32Array(c.dict.size);
     const value = (id: number) => c.dict.values[id]!;
     if (direct(c.dict.size, site.visitors)) {
@@ -818,8 +854,6 @@ export function createColumnReports(store: ColumnStore) {
       const bits = scratch('bits', Uint32Array, c.dict.size * words);
       const distinct = new Int32Array(c.dict.size);
       const ix = idx;
-      const { col, map } = c;
-      const vis = site.eVisitor.data;
       for (let i = 0; i < n; i++) {
         const e = ix[i]!;
         const g = map ? map[col[e]!]! : col[e]!;
@@ -839,9 +873,7 @@ export function createColumnReports(store: ColumnStore) {
     const ix = idx;
     const gb = groupBuf;
     const vb = visitorBuf;
-    const vis = site.eVisitor.data;
     let m = 0;
-    const { col, map } = c;
     for (let i = 0; i < n; i++) {
       const e = ix[i]!;
       const g = map ? map[col[e]!]! : col[e]!;
@@ -938,7 +970,7 @@ export function createColumnReports(store: ColumnStore) {
   }
 
   /** The scans the other column reports build on (`more-reports.ts`); results land in `idx()`. */
-  const scans = { plan, selectSessions, selectEvents, idx: () => idx };
+  const scans = { plan, selectSessions, selectEvents, pageviewPositions, idx: () => idx };
 
   return { metrics, timeseries, eventBreakdown, sessionBreakdown, scans };
 }

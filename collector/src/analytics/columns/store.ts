@@ -768,7 +768,7 @@ export class ColumnStore {
       }
       if (type === 'pageview') {
         site.pageviewRows.push(i);
-        const k = site.links.addPageview();
+        const k = site.links.addPageview(pathId, site.eVisitor.data[i]!);
         if (s !== undefined) site.link(k, s, ts, pathId);
         const b = i >>> site.eBlocks.shift;
         while (site.ePageviews.length <= b) site.ePageviews.push(0);
