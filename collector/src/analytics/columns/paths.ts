@@ -157,22 +157,23 @@ export function topTransitions(
   };
   // one pass in row order: a fast session's pageviews are all within its time and in time order,
   // so each one's move is its link. Branch-free where the table is dense (whether a pageview has
-  // a previous one is a coin toss): a move not counted goes to cell 0, a pair from no page,
-  // emptied below.
+  // a previous one is a coin toss): a session's first pageview (-1) counts as a move from no page
+  // (id 0), the table's first row, emptied below. Spread over that row by page, the adds do not
+  // queue up on one cell.
   const recount: number[] = [];
   for (let k = w.a; k < w.b; k++) {
     const s = pvSession[k]!;
     const c = s < 0 ? 0 : chosen[s]!;
     if (c === FAST) {
       const from = prev[k]!;
-      if (dense) dense[bit(from > 0) * (from * p + pvPath[k]!)]!++;
+      if (dense) dense[(from & ~(from >> 31)) * p + pvPath[k]!]!++;
       else if (from > 0) add(from * p + pvPath[k]!, 1);
     } else if (c === RECOUNT) {
       const i = rows[k]!;
       if (ts[i]! >= start[s]! && ts[i]! <= end[s]!) recount.push(i);
     }
   }
-  if (dense) dense[0] = 0;
+  if (dense) dense.fill(0, 0, p);
   // the other sessions' pageviews within their time, by session then time (then arrival)
   recount.sort((x, y) => session[x]! - session[y]! || ts[x]! - ts[y]! || x - y);
   for (let k = 1; k < recount.length; k++) {
