@@ -373,6 +373,28 @@ describe('column store', () => {
     60_000,
   );
 
+  it('counts the pageviews of sessions whose last pageview is the range end exactly as SQL', async () => {
+    const f = await data();
+    const store = columnStoreFor(f.database.sqlite);
+    await store.build();
+    const before = store.stats.answered;
+    const a = sql(f);
+    const b = cols(f);
+    // ranges ending on sessions' last pageviews: the session is cut, its last pageview left out
+    const ends = f.all<{ t: number }>(
+      `SELECT s.ended_at AS t FROM sessions s JOIN events e
+         ON e.session_id = s.id AND e.ts = s.ended_at AND e.type = 'pageview'
+       WHERE s.website_id = 'site-1' AND s.pageviews > 1 ORDER BY s.ended_at LIMIT 20`,
+    );
+    expect(ends.length).toBeGreaterThan(5);
+    for (const { t } of ends) {
+      const p: ReportParams = { ...wholeRange(), to: t };
+      for (const by of ['browser', 'source', 'page'])
+        expect(b.breakdown(p, by, 10, 0), `to ${t} by ${by}`).toEqual(a.breakdown(p, by, 10, 0));
+    }
+    expect(store.stats.answered - before).toBe(ends.length * 3);
+  });
+
   it('answers every breakdown alike over the whole data, with every limit', async () => {
     const f = await data();
     const store = columnStoreFor(f.database.sqlite);

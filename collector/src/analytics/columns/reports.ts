@@ -606,6 +606,30 @@ export function createColumnReports(store: ColumnStore) {
         }
       }
     }
+    countCut(q, list, mask, per, groupOf, cut, windows);
+  }
+
+  /**
+   * The rest of `counted`, for a caller that went over the sessions started in the buckets
+   * itself: `cut` marks (at ordinal + 1) those a bucket's end cuts and `windows` holds their
+   * [start, min(end + 1, to)) spans; the sessions that started before the first bucket and end
+   * in or after it are added here, then the events of all of them in those windows are read.
+   */
+  function countCut(
+    q: Plan,
+    list: readonly Bucket[],
+    mask: Uint8Array | null,
+    per: Int32Array,
+    groupOf: Ids | null,
+    cut: Uint8Array,
+    windows: number[],
+  ): void {
+    const { site } = q;
+    const from = list[0]!.start;
+    const to = list.at(-1)!.end;
+    const find = new BucketFinder(list);
+    const start = site.sStart.data;
+    const end = site.sEnd.data;
     // sessions that started before the first bucket and end in or after it
     const smin = site.sBlocks.min.data;
     const emax = site.sEndBlocks.max.data;
@@ -908,6 +932,14 @@ export function createColumnReports(store: ColumnStore) {
     const pvs = site.sPageviews.data;
     const vis = site.sVisitor.data;
     const value = (id: number) => dict.values[id]!;
+    // pageviews in the range per value, of events with a known session: without event filters,
+    // a session that ends before the range does brings its counter in the loops below, the
+    // others are read (`countCut`); with them, the matching pageviews are read
+    const per = new Int32Array(dict.size);
+    const fused = !q.hasEventFilters && p.from < p.to && q.pageview >= 0;
+    const cut = scratch('cut', Uint8Array, fused ? site.sessions + 1 : 0);
+    const windows: number[] = [];
+    const to = fused ? p.to : -Infinity;
     let top: { id: number; visitors: number; count: number }[];
     if (direct(dict.size, site.visitors)) {
       const words = Math.max(1, (site.visitors + 31) >>> 5);
@@ -917,9 +949,12 @@ export function createColumnReports(store: ColumnStore) {
       for (let i = 0; i < n; i++) {
         const s = ix[i]!;
         const g = col[s]!;
+        const e = end[s]!;
         counts[g]!++;
         bounces[g]! += bit(pvs[s]! <= 1);
-        ms[g]! += end[s]! - start[s]!;
+        ms[g]! += e - start[s]!;
+        if (e < to) per[g]! += pvs[s]!;
+        else if (fused) ((cut[s + 1] = 1), windows.push(start[s]!, Math.min(e + 1, to)));
         const v = vis[s]!;
         const w = g * words + (v >>> 5);
         const m = 1 << (v & 31);
@@ -937,9 +972,12 @@ export function createColumnReports(store: ColumnStore) {
       for (let i = 0; i < n; i++) {
         const s = ix[i]!;
         const g = col[s]!;
+        const e = end[s]!;
         counts[g]!++;
-        if (pvs[s]! <= 1) bounces[g]!++;
-        ms[g]! += end[s]! - start[s]!;
+        bounces[g]! += bit(pvs[s]! <= 1);
+        ms[g]! += e - start[s]!;
+        if (e < to) per[g]! += pvs[s]!;
+        else if (fused) ((cut[s + 1] = 1), windows.push(start[s]!, Math.min(e + 1, to)));
         gb[i] = g;
         vb[i] = vis[s]!;
       }
@@ -952,12 +990,10 @@ export function createColumnReports(store: ColumnStore) {
       bounces: bounces[r.id]!,
       ms: ms[r.id]! / r.count,
     }));
-    // pageviews in the range per value, of events with a known session
-    const per = new Int32Array(dict.size);
-    if (!q.hasEventFilters) {
-      if (p.from < p.to)
-        counted(q, [{ key: '', start: p.from, end: p.to }], sessionMask(q), per, col);
-    } else {
+    if (fused) {
+      const list = [{ key: '', start: p.from, end: p.to }];
+      countCut(q, list, sessionMask(q), per, col, cut, windows);
+    } else if (q.hasEventFilters) {
       const m = pageviewEvents(q, p.from, p.to, true);
       const sess = site.eSession.data;
       const ix = idx;
