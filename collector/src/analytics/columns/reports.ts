@@ -503,8 +503,9 @@ export function createColumnReports(store: ColumnStore) {
     const end = site.sEnd.data;
     const pv = site.sPageviews.data;
     const vis = site.sVisitor.data;
-    const epoch = site.nextEpoch();
-    const stamp = site.stamp;
+    // a bit per visitor (41 KB at 330 k visitors: within a core's cache, where a stamp per
+    // visitor took 1.3 MB), cleared per call
+    const seen = scratch('seen', Uint32Array, Math.max(1, (site.visitors + 31) >>> 5));
     let visitors = 0;
     let bounces = 0;
     let ms = 0;
@@ -513,8 +514,11 @@ export function createColumnReports(store: ColumnStore) {
       bounces += bit(pv[s]! <= 1);
       ms += end[s]! - start[s]!;
       const v = vis[s]!;
-      visitors += bit(stamp[v] !== epoch);
-      stamp[v] = epoch;
+      const w = v >>> 5;
+      const m = 1 << (v & 31);
+      const old = seen[w]!;
+      visitors += bit((old & m) === 0);
+      seen[w] = old | m;
     }
     const visits = b - a;
     return {

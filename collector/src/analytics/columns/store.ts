@@ -113,9 +113,6 @@ export class SiteColumns {
   readonly orphans = new Map<string, number[]>();
   /** bumps on every change (caches of filter masks key on it) */
   version = 0;
-  /** scratch: a stamp per visitor ordinal (distinct counts) */
-  stamp = new Uint32Array(0);
-  epoch = 0;
 
   constructor(shift = BLOCK_SHIFT) {
     this.sBlocks = new Blocks(shift);
@@ -164,19 +161,6 @@ export class SiteColumns {
       durationBucket(end - start) |
       (pagesBucket(this.sPageviews.data[s]!) << 3) |
       ((this.links.mode(s, start, end) - FAST) << 6);
-  }
-
-  /** A fresh stamp value for a distinct count (the array covers every visitor ordinal). */
-  nextEpoch(): number {
-    if (this.stamp.length < this.visitors) {
-      this.stamp = new Uint32Array(Math.max(this.visitors, this.stamp.length * 2, 1024));
-      this.epoch = 0;
-    }
-    if (this.epoch >= 0xfffffffe) {
-      this.stamp.fill(0);
-      this.epoch = 0;
-    }
-    return ++this.epoch;
   }
 
   /** Shrinks every column to its length and an eighth more (a build leaves up to 2× capacity). */
