@@ -7,7 +7,7 @@ describe('slidingDistinct', () => {
     const r = prng(7);
     for (let round = 0; round < 40; round++) {
       const days = r.int(1, 40);
-      const ids = r.int(1, 30);
+      const ids = r.int(1, 100); // several words of bits
       const length = r.int(0, 300);
       const day = new Int32Array(length);
       const id = new Uint32Array(length);
@@ -21,15 +21,18 @@ describe('slidingDistinct', () => {
         for (let i = 0, k = 0; i < length; i++) if (day[i]! >= 0) day[i] = kept[k++]!;
       }
       const spans = [1, 3, 7, 30];
-      const got = slidingDistinct(day, id, length, ids, days, spans);
-      spans.forEach((span, s) => {
-        for (let k = 0; k < days; k++) {
-          const seen = new Set<number>();
-          for (let i = 0; i < length; i++)
-            if (day[i]! >= 0 && day[i]! <= k && day[i]! > k - span) seen.add(id[i]!);
-          expect(got[s]![k], `span ${span} day ${k}`).toBe(seen.size);
-        }
-      });
+      // by day bitmaps, and (no room for them) by each id's latest day
+      for (const room of [undefined, 0]) {
+        const got = slidingDistinct(day, id, length, ids, days, spans, room);
+        spans.forEach((span, s) => {
+          for (let k = 0; k < days; k++) {
+            const seen = new Set<number>();
+            for (let i = 0; i < length; i++)
+              if (day[i]! >= 0 && day[i]! <= k && day[i]! > k - span) seen.add(id[i]!);
+            expect(got[s]![k], `room ${room} span ${span} day ${k}`).toBe(seen.size);
+          }
+        });
+      }
     }
   });
 });
