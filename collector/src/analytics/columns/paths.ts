@@ -97,23 +97,22 @@ export class PageviewLinks {
   }
 
   fit(): void {
-    for (const c of this.columns()) c.fit();
+    for (const c of [...this.perPageview(), ...this.perSession()]) c.fit();
   }
 
-  get bytes(): number {
-    return this.columns().reduce((n, c) => n + c.bytes, 0);
+  /** Bytes held per pageview, and per session. */
+  get pageviewBytes(): number {
+    return this.perPageview().reduce((n, c) => n + c.bytes, 0);
+  }
+  get sessionBytes(): number {
+    return this.perSession().reduce((n, c) => n + c.bytes, 0);
   }
 
-  private columns() {
-    return [
-      this.prev,
-      this.session,
-      this.path,
-      this.last,
-      this.lastTs,
-      this.firstTs,
-      this.disorder,
-    ];
+  private perPageview() {
+    return [this.prev, this.session, this.path, this.visitor];
+  }
+  private perSession() {
+    return [this.last, this.lastTs, this.firstTs, this.disorder];
   }
 }
 

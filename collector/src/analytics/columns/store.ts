@@ -147,20 +147,25 @@ export class SiteColumns {
     return v;
   }
 
-  /** Links pageview `k` of the list to session `s` (`PageviewLinks.link`), and its shape. */
+  /**
+   * Links pageview `k` of the list to session `s` (`PageviewLinks.link`); only the recount bit
+   * of its shape can change (the buckets follow the session's row, `reshape`).
+   */
   link(k: number, s: number, t: number, path: number): void {
     this.links.link(k, s, t, path);
-    this.reshape(s);
+    this.sShape.data[s] = (this.sShape.data[s]! & 0x3f) | this.recountBit(s);
   }
 
   /** Session `s`'s `sShape` from its times, pageviews and links. */
   reshape(s: number): void {
-    const start = this.sStart.data[s]!;
-    const end = this.sEnd.data[s]!;
+    const d = this.sEnd.data[s]! - this.sStart.data[s]!;
     this.sShape.data[s] =
-      durationBucket(end - start) |
-      (pagesBucket(this.sPageviews.data[s]!) << 3) |
-      ((this.links.mode(s, start, end) - FAST) << 6);
+      durationBucket(d) | (pagesBucket(this.sPageviews.data[s]!) << 3) | this.recountBit(s);
+  }
+
+  /** 1 << 6 when session `s`'s paths are recounted from its rows (`PageviewLinks.mode`). */
+  private recountBit(s: number): number {
+    return (this.links.mode(s, this.sStart.data[s]!, this.sEnd.data[s]!) - FAST) << 6;
   }
 
   /** Shrinks every column to its length and an eighth more (a build leaves up to 2× capacity). */
@@ -189,7 +194,7 @@ export class SiteColumns {
       this.ePageviews.bytes +
       this.scroll.bytes;
     for (const r of [...this.pathRows, ...this.labelRows]) if (r) events += r.bytes;
-    events += this.pageviewRows.bytes + this.links.bytes;
+    events += this.pageviewRows.bytes + this.links.pageviewBytes;
     let sessions =
       this.sStart.bytes +
       this.sEnd.bytes +
@@ -197,6 +202,7 @@ export class SiteColumns {
       this.sPageviews.bytes +
       this.sUser.bytes +
       this.sShape.bytes +
+      this.links.sessionBytes +
       this.sBlocks.bytes +
       this.sEndBlocks.bytes;
     for (const d of this.sDims) sessions += d.bytes;
