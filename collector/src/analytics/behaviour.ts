@@ -14,6 +14,7 @@ import {
   funnelReached,
   retentionCounts,
   slidingDistinct,
+  userDayIndex,
   type SessionRows,
   type Touches,
 } from './columns/behaviour.js';
@@ -118,8 +119,8 @@ function sessionRows(rows: { v: string; u?: string | null; t: number }[]): Sessi
   const out = {
     length: rows.length,
     startedAt: new Float64Array(rows.length),
-    visitor: new Uint32Array(rows.length),
-    user: new Uint32Array(rows.length),
+    visitor: new Int32Array(rows.length),
+    user: new Int32Array(rows.length),
   };
   rows.forEach((r, i) => {
     out.startedAt[i] = r.t;
@@ -257,9 +258,8 @@ export function createBehaviour(sqlite: Database.Database, store: ColumnStore | 
       all.length,
       spans,
     );
-    const user = rows.user ?? new Uint32Array(rows.length);
-    const userDay = new Int32Array(rows.length);
-    for (let i = 0; i < rows.length; i++) userDay[i] = user[i] ? day[i]! : -1;
+    const user = rows.user ?? new Int32Array(rows.length);
+    const userDay = userDayIndex(day, user, rows.length);
     const [dauUsers, wauUsers, mauUsers] = slidingDistinct(
       userDay,
       user,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { prng } from '../prng.js';
-import { funnelReached, slidingDistinct } from './behaviour.js';
+import { funnelReached, retentionCounts, slidingDistinct } from './behaviour.js';
 
 describe('slidingDistinct', () => {
   it('counts the distinct ids of each window of days, as sets over the raw rows do', () => {
@@ -10,7 +10,7 @@ describe('slidingDistinct', () => {
       const ids = r.int(1, 100); // several words of bits
       const length = r.int(0, 300);
       const day = new Int32Array(length);
-      const id = new Uint32Array(length);
+      const id = new Int32Array(length);
       for (let i = 0; i < length; i++) {
         day[i] = r.next() < 0.1 ? -1 : r.int(0, days - 1); // -1: outside, left out
         id[i] = r.int(0, ids - 1);
@@ -60,5 +60,54 @@ describe('funnelReached', () => {
       visitors: 3,
     };
     expect(funnelReached(t, 2, 60_000)).toEqual([3, 1]);
+  });
+});
+
+describe('retentionCounts', () => {
+  it('counts each cohort and its returns as sets over the raw rows do, by bitmaps or not', () => {
+    const r = prng(11);
+    for (let round = 0; round < 60; round++) {
+      const n = r.int(1, 12); // buckets of 10 ms from 100
+      const list = Array.from({ length: n }, (_, k) => ({
+        key: `b${k}`,
+        start: 100 + 10 * k,
+        end: 110 + 10 * k,
+      }));
+      const from = 100 + r.int(0, 5); // inside the first bucket too, as a week's start may be
+      const to = 100 + 10 * n - r.int(0, 5); // `to` inside the last bucket too
+      const visitors = r.int(1, 80);
+      const length = r.int(0, 400);
+      const startedAt = new Float64Array(length);
+      const visitor = new Int32Array(length);
+      for (let i = 0; i < length; i++) {
+        startedAt[i] = r.int(60, 100 + 10 * n + 20); // before `from` and after `to` too
+        visitor[i] = r.int(0, visitors - 1);
+      }
+      if (round % 2) startedAt.sort(); // in start order, as sessions nearly are
+      const periods = r.int(0, n + 1);
+      const rows = { length, startedAt, visitor, visitors };
+      // the definition: a visitor's cohort is the bucket of its first session before `to`
+      const first = new Map<number, number>();
+      for (let i = 0; i < length; i++)
+        if (startedAt[i]! < to && !(startedAt[i]! >= (first.get(visitor[i]!) ?? Infinity)))
+          first.set(visitor[i]!, startedAt[i]!);
+      const bucket = (t: number) => (t >= from && t < to ? Math.floor((t - 100) / 10) : -1);
+      const want = list.map((_, c) => {
+        const members = [...first].filter(([, t]) => bucket(t) === c).map(([v]) => v);
+        const back = Array.from({ length: periods + 1 }, (_, k) => {
+          const came = new Set<number>();
+          for (let i = 0; i < length; i++)
+            if (bucket(startedAt[i]!) === c + k && members.includes(visitor[i]!))
+              came.add(visitor[i]!);
+          return came.size;
+        });
+        return { visitors: members.length, back };
+      });
+      for (const room of [undefined, 0]) {
+        const got = retentionCounts(rows, list, from, to, periods, room);
+        expect(got.visitors, `round ${round} room ${room}`).toEqual(want.map((w) => w.visitors));
+        expect(got.returning, `round ${round} room ${room}`).toEqual(want.map((w) => w.back));
+      }
+    }
   });
 });

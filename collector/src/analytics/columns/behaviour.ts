@@ -7,15 +7,19 @@
 import { BucketFinder, type Bucket } from '../time.js';
 import { scratchPool } from './growable.js';
 
-/** The sessions a report reads, as parallel columns (only the first `length` rows count). */
+/**
+ * The sessions a report reads, as parallel columns (only the first `length` rows count). Sessions
+ * started outside the range asked for may be among them (the column store hands over its columns
+ * as they are when no filter applies): the reports test `startedAt` against their range.
+ */
 export interface SessionRows {
   length: number;
   startedAt: Float64Array;
   /** dense visitor ordinal, < `visitors` */
-  visitor: Uint32Array;
+  visitor: Int32Array;
   visitors: number;
   /** identified user ordinal, 1…`users`; 0 for none */
-  user?: Uint32Array;
+  user?: Int32Array;
   users?: number;
 }
 
@@ -25,7 +29,9 @@ const bit = (b: boolean): number => b as unknown as number;
 /**
  * Visitors by the bucket of their first visit (their first session before `to` among `rows`;
  * visitors first seen before `from` belong to no cohort), and per cohort how many were active
- * `k` buckets later, k = 0…periods. Returns [cohort sizes, returning counts per cohort].
+ * `k` buckets later, k = 0…periods. Returns [cohort sizes, returning counts per cohort]. By a
+ * bitmap of visitors per bucket while they fit `bitmapBytes` and their ANDs cost less than the
+ * rows, else by each visitor's first visit (both give the same counts).
  */
 export function retentionCounts(
   rows: SessionRows,
@@ -33,15 +39,20 @@ export function retentionCounts(
   from: number,
   to: number,
   periods: number,
+  bitmapBytes = RETENTION_BITMAP_BYTES,
 ): { visitors: number[]; returning: number[][] } {
+  const words = Math.max(1, (rows.visitors + 31) >>> 5);
+  const cells = (list.length + 1) * words;
+  if (cells * 4 <= bitmapBytes && cells * (periods + 2) <= 8 * rows.length + 4096)
+    return retentionByBits(rows, list, from, to, periods, words);
   const find = new BucketFinder(list);
-  const first = new Float64Array(rows.visitors).fill(Infinity);
+  const first = scratch('first', Float64Array, rows.visitors, Infinity);
   for (let i = 0; i < rows.length; i++) {
     const t = rows.startedAt[i]!;
     const v = rows.visitor[i]!;
     if (t < to && t < first[v]!) first[v] = t;
   }
-  const cohort = new Int32Array(rows.visitors).fill(-1);
+  const cohort = scratch('cohort', Int32Array, rows.visitors, -1);
   const visitors = new Array<number>(list.length).fill(0);
   for (let v = 0; v < rows.visitors; v++) {
     const t = first[v]!;
@@ -55,9 +66,9 @@ export function retentionCounts(
   // branch-free (whether a session returns is a coin toss per row): a row that counts for no
   // cohort sets a spare bit past the visitors' and adds to a spare cell past the cohorts'
   const spareBit = rows.visitors * width;
-  const seen = new Uint32Array(Math.ceil((spareBit + 1) / 32));
+  const seen = scratch('seen', Uint32Array, Math.ceil((spareBit + 1) / 32));
   const spareCell = list.length * width;
-  const counts = new Int32Array(spareCell + 1);
+  const counts = scratch('counts', Int32Array, spareCell + 1);
   const { startedAt, visitor } = rows;
   for (let i = 0; i < rows.length; i++) {
     const t = startedAt[i]!;
@@ -76,6 +87,62 @@ export function retentionCounts(
   return { visitors, returning };
 }
 
+/** Bytes `retentionCounts` may hold in bucket bitmaps. */
+const RETENTION_BITMAP_BYTES = 64 * 1024 * 1024;
+
+/**
+ * `retentionCounts` by a bitmap of the visitors active in each bucket (and one of those seen
+ * before `from`), set in one pass over the rows, each bucket's bitmap small enough to stay in
+ * cache while its rows (in start order, mostly) set their bits. A cohort is its bucket's
+ * visitors less every earlier one's; its return in bucket c + k is the AND with that bucket's.
+ */
+function retentionByBits(
+  rows: SessionRows,
+  list: readonly Bucket[],
+  from: number,
+  to: number,
+  periods: number,
+  words: number,
+): { visitors: number[]; returning: number[][] } {
+  const n = list.length;
+  const bits = scratch('bucketBits', Uint32Array, (n + 1) * words); // row n: before `from`
+  const find = new BucketFinder(list);
+  const { startedAt, visitor } = rows;
+  for (let i = 0; i < rows.length; i++) {
+    const t = startedAt[i]!;
+    if (!(t < to)) continue;
+    const v = visitor[i]!;
+    const b = t < from ? n : find.of(t);
+    bits[(b < 0 ? n : b) * words + (v >>> 5)]! |= 1 << (v & 31);
+  }
+  const prior = scratch('prior', Uint32Array, words); // seen in an earlier bucket, or before
+  prior.set(bits.subarray(n * words, (n + 1) * words));
+  const cohort = scratch('cohortBits', Uint32Array, words);
+  const visitors: number[] = [];
+  const returning: number[][] = [];
+  for (let c = 0; c < n; c++) {
+    const row = c * words;
+    let size = 0;
+    for (let w = 0; w < words; w++) {
+      const x = bits[row + w]!;
+      const fresh = x & ~prior[w]!;
+      cohort[w] = fresh;
+      prior[w] = prior[w]! | x;
+      size += popcount(fresh);
+    }
+    visitors.push(size);
+    const back = new Array<number>(periods + 1).fill(0);
+    for (let k = 0; k <= periods && c + k < n; k++) {
+      const later = (c + k) * words;
+      let m = 0;
+      for (let w = 0; w < words; w++) m += popcount(cohort[w]! & bits[later + w]!);
+      back[k] = m;
+    }
+    returning.push(back);
+  }
+  return { visitors, returning };
+}
+
 /**
  * Per day of `days`: how many distinct ids (`id[i]` of row i, ids < `ids`) were seen on that day
  * and the `span - 1` before it, for each span; rows with `day[i] < 0` are left out. The rows are
@@ -85,7 +152,7 @@ export function retentionCounts(
  */
 export function slidingDistinct(
   day: Int32Array,
-  id: Uint32Array,
+  id: Int32Array,
   length: number,
   ids: number,
   days: number,
@@ -102,7 +169,7 @@ export function slidingDistinct(
     if (d >= 0) prev = d;
     inOrder = day[i]! < 0 || day[i]! >= prev;
   }
-  let byDay: Uint32Array;
+  let byDay: Int32Array;
   let dayOf: Int32Array;
   if (inOrder) {
     byDay = id;
@@ -112,7 +179,7 @@ export function slidingDistinct(
     for (let i = 0; i < length; i++) if (day[i]! >= 0) start[day[i]! + 1]!++;
     for (let d = 0; d < days; d++) start[d + 1]! += start[d]!;
     const at = start.slice(0, days);
-    byDay = new Uint32Array(start[days]!);
+    byDay = new Int32Array(start[days]!);
     dayOf = new Int32Array(start[days]!);
     for (let i = 0; i < length; i++) {
       const d = day[i]!;
@@ -158,6 +225,9 @@ const SLIDING_BITMAP_BYTES = 96 * 1024 * 1024;
 /** Scratch bitmaps of `slidingByDayBits`, zeroed per call. */
 const dayBits = scratchPool();
 
+/** The other scratch arrays of these reports (megabytes per call at 10 M events). */
+const scratch = scratchPool();
+
 /** Set bits of a 32-bit word. */
 function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
@@ -174,7 +244,7 @@ function popcount(x: number): number {
  */
 function slidingByDayBits(
   day: Int32Array,
-  id: Uint32Array,
+  id: Int32Array,
   length: number,
   words: number,
   days: number,
@@ -220,11 +290,18 @@ function slidingByDayBits(
   });
 }
 
-/** Day index (into `list`) of each row's start, -1 outside. */
+/** Day index (into `list`) of each row's start, -1 outside (`buckets` end at the range's). */
 export function dayIndex(rows: SessionRows, list: readonly Bucket[]): Int32Array {
   const find = new BucketFinder(list);
-  const out = new Int32Array(rows.length);
+  const out = scratch('day', Int32Array, rows.length);
   for (let i = 0; i < rows.length; i++) out[i] = find.of(rows.startedAt[i]!);
+  return out;
+}
+
+/** `day` of the rows with an identified user (`user[i] > 0`), -1 for the others. */
+export function userDayIndex(day: Int32Array, user: Int32Array, length: number): Int32Array {
+  const out = scratch('userDay', Int32Array, length);
+  for (let i = 0; i < length; i++) out[i] = user[i] ? day[i]! : -1;
   return out;
 }
 
@@ -248,11 +325,12 @@ export interface Touches {
  */
 export function funnelReached(t: Touches, nSteps: number, windowMs: number): number[] {
   const { ts, steps, order } = t;
-  const start = new Uint32Array(t.visitors + 1);
+  const start = scratch('start', Uint32Array, t.visitors + 1);
   for (let i = 0; i < t.length; i++) start[t.visitor[i]! + 1]!++;
   for (let v = 0; v < t.visitors; v++) start[v + 1]! += start[v]!;
-  const at = start.slice(0, t.visitors);
-  const sorted = new Uint32Array(t.length);
+  const at = scratch('at', Uint32Array, t.visitors);
+  at.set(start.subarray(0, t.visitors));
+  const sorted = scratch('sorted', Uint32Array, t.length);
   for (let i = 0; i < t.length; i++) sorted[at[t.visitor[i]!]!++] = i;
   const reached = new Array<number>(nSteps).fill(0);
   const byTime = (a: number, b: number) => ts[a]! - ts[b]! || order[a]! - order[b]!;

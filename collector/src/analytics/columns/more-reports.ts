@@ -10,7 +10,7 @@ import type { SessionRows, Touches } from './behaviour.js';
 import { compareText } from './dictionary.js';
 import { DURATION_BOUNDS } from '../session-buckets.js';
 import { FAST, topTransitions, type Transition } from './paths.js';
-import { listed, mergeRows } from './growable.js';
+import { listed, mergeRows, scratchPool } from './growable.js';
 import type { ColumnScans } from './reports.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
 
@@ -204,21 +204,38 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     if (rowsBuf.length < n) rowsBuf = new Int32Array(Math.max(n, rowsBuf.length * 2));
     return rowsBuf;
   };
+  // the rows handed to `columns/behaviour.ts`, valid until the next report asks for them
+  const pooled = scratchPool();
 
-  /** Sessions started in [from, to) passing the filters, as `SessionRows`, or null. */
+  /**
+   * Sessions started in [from, to) passing the filters, as `SessionRows`, or null. Without
+   * filters, every session of the site: the columns themselves, not a copy (the reports test
+   * the start).
+   */
   function sessionRows(p: ReportParams, from: number, to: number): SessionRows | null {
     const q = plan(p);
     if (!q) return null;
     store.stats.answered++;
     const { site } = q;
+    if (q.sessionTests.length === 0 && !q.hasEventFilters) {
+      const all = site.sessions;
+      return {
+        length: all,
+        startedAt: site.sStart.data.subarray(0, all),
+        visitor: site.sVisitor.data.subarray(0, all),
+        visitors: site.visitors,
+        user: site.sUser.data.subarray(0, all),
+        users: site.users,
+      };
+    }
     const n = selectSessions(q, from, to, [from, to]);
     const idx = scans.idx();
     const rows: SessionRows = {
       length: n,
-      startedAt: new Float64Array(n),
-      visitor: new Uint32Array(n),
+      startedAt: pooled('startedAt', Float64Array, n),
+      visitor: pooled('visitor', Int32Array, n),
       visitors: site.visitors,
-      user: new Uint32Array(n),
+      user: pooled('user', Int32Array, n),
       users: site.users,
     };
     const start = site.sStart.data;
@@ -264,13 +281,13 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     if (parts.reduce((n, l) => n + l.length, 0) <= site.events / 3) {
       const rows = mergeRows(parts);
       const out = scratch(rows.length);
-      return out.slice(0, stepRows(cols, rows, 0, rows.length, out, 0));
+      return out.subarray(0, stepRows(cols, rows, 0, rows.length, out, 0));
     }
     const out = scratch(site.events);
     const r = site.eBlocks.ranges(from, to, false, site.events);
     let n = 0;
     for (let j = 0; j < r.length; j += 2) n = stepRows(cols, null, r[j]!, r[j + 1]!, out, n);
-    return out.slice(0, n);
+    return out.subarray(0, n);
   }
 
   /** The funnel's events: in the range, passing the filters, matching a step; or null. */
@@ -315,10 +332,10 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     }
     const out: Touches = {
       length: m,
-      visitor: new Uint32Array(m),
-      ts: new Float64Array(m),
-      order: new Float64Array(m),
-      steps: stepBits.slice(0, m),
+      visitor: pooled('touchVisitor', Uint32Array, m),
+      ts: pooled('touchTs', Float64Array, m),
+      order: pooled('touchOrder', Float64Array, m),
+      steps: stepBits.subarray(0, m),
       visitors: site.visitors,
     };
     const ts = site.eTs.data;
