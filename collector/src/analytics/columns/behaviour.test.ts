@@ -61,6 +61,40 @@ describe('funnelReached', () => {
     };
     expect(funnelReached(t, 2, 60_000)).toEqual([3, 1]);
   });
+
+  it('finds the deepest chain of steps within the window, as an exhaustive search does', () => {
+    const r = prng(5);
+    for (let round = 0; round < 200; round++) {
+      const nSteps = r.int(1, 5);
+      const visitors = r.int(1, 6);
+      const length = r.int(0, 40);
+      const windowMs = r.int(0, 30);
+      const visitor = Uint32Array.from({ length }, () => r.int(0, visitors - 1));
+      const ts = Float64Array.from({ length }, () => r.int(0, 60)); // ties too
+      const order = Float64Array.from({ length }, (_, i) => (i * 7) % length); // arrival
+      // an event may match several steps, or none
+      const steps = Uint16Array.from({ length }, () => r.int(0, (1 << nSteps) - 1));
+      const deepest = (ev: number[], k: number, i: number, start: number): number => {
+        if (k === nSteps) return k;
+        let best = k;
+        for (let j = i; j < ev.length; j++) {
+          if (k > 0 && ts[ev[j]!]! - start > windowMs) break;
+          if ((steps[ev[j]!]! >> k) & 1)
+            best = Math.max(best, deepest(ev, k + 1, j + 1, k === 0 ? ts[ev[j]!]! : start));
+        }
+        return best;
+      };
+      const want = new Array<number>(nSteps).fill(0);
+      for (let v = 0; v < visitors; v++) {
+        const ev = [...Array(length).keys()]
+          .filter((i) => visitor[i] === v)
+          .sort((a, b) => ts[a]! - ts[b]! || order[a]! - order[b]!);
+        for (let k = 0; k < deepest(ev, 0, 0, 0); k++) want[k]!++;
+      }
+      const t = { length, visitor, ts, order, steps, visitors };
+      expect(funnelReached(t, nSteps, windowMs), `round ${round}`).toEqual(want);
+    }
+  });
 });
 
 describe('retentionCounts', () => {

@@ -554,6 +554,30 @@ describe('column store', () => {
     expect(store.stats.answered - before).toBe(150 * 5);
   });
 
+  it('counts a custom event once in a funnel that names its page and it twice', async () => {
+    const f = await data();
+    const store = columnStoreFor(f.database.sqlite);
+    const [sqlPath, columnPath] = [
+      createBehaviour(f.database.sqlite, null),
+      createBehaviour(f.database.sqlite, store),
+    ];
+    // a custom event is in its page's row list and its name's: read once, it serves one step
+    const e = f.all<{ path: string; name: string }>(
+      "SELECT path, name FROM events WHERE type = 'custom' AND website_id = 'site-1' LIMIT 1",
+    )[0]!;
+    const steps: FunnelStep[] = [
+      { type: 'page', value: e.path },
+      { type: 'event', value: e.name },
+      { type: 'event', value: e.name },
+    ];
+    const p = wholeRange();
+    const before = store.stats.answered;
+    const want = sqlPath.funnel(p, steps, 86_400_000);
+    expect(columnPath.funnel(p, steps, 86_400_000)).toEqual(want);
+    expect(store.stats.answered - before).toBe(1);
+    expect(want.steps[1]!.visitors).toBeGreaterThan(want.steps[2]!.visitors);
+  });
+
   it('answers the generic query as SQL does', async () => {
     const f = await data();
     const store = columnStoreFor(f.database.sqlite);

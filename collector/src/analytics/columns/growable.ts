@@ -63,7 +63,7 @@ export class Growable<T extends Typed> {
   }
 }
 
-type Scratch = Float64Array | Int32Array | Uint32Array | Uint8Array;
+type Scratch = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
 
 /**
  * A pool of scratch arrays reused across queries: `scratch(name, ctor, n, fill)` is `n` entries

@@ -10,7 +10,7 @@ import type { SessionRows, Touches } from './behaviour.js';
 import { compareText } from './dictionary.js';
 import { DURATION_BOUNDS } from '../session-buckets.js';
 import { FAST, topTransitions, type Transition } from './paths.js';
-import { listed, mergeRows, scratchPool } from './growable.js';
+import { scratchPool, type Growable } from './growable.js';
 import type { ColumnScans } from './reports.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
 
@@ -157,9 +157,10 @@ interface StepTest {
   paths: ArrayLike<number>;
   labels: ArrayLike<number>;
   ts: Float64Array;
-  /** by path id: a step's page (passing the page filters); by label id: a step's event name */
-  pages: Uint8Array;
-  names: Uint8Array;
+  /** by path id: the steps (bit k: step k) a pageview of it matches, 0 where the filters fail it */
+  pageSteps: Uint16Array;
+  /** by label id: the steps a custom event of that name matches (on a page passing the filters) */
+  nameSteps: Uint16Array;
   pathOk: Uint8Array;
   pageview: number;
   custom: number;
@@ -167,37 +168,42 @@ interface StepTest {
   to: number;
 }
 
+/** The steps row `i` matches (`StepTest`), 0 for none. */
+function stepsOf(c: StepTest, i: number): number {
+  const y = c.types[i]!;
+  const p = c.paths[i]!;
+  return (
+    (c.pageSteps[p]! * bit(y === c.pageview)) |
+    (c.nameSteps[c.labels[i]!]! * bit(y === c.custom) * c.pathOk[p]!)
+  );
+}
+
 /**
- * Appends to `out` from `n` the rows among `source[a..b)` (or rows a…b−1 without a source) in
- * [from, to) that are a pageview of a step's page or a custom event of a step's name on a page
- * passing the filters; returns the new count. Branch-free: every row is written, the count
+ * Appends to `out` from `n` the rows a…b−1 in [from, to) that match a funnel step, their steps
+ * into `stepOf` (by row); returns the new count. Branch-free: every row is written, the count
  * advances on the matching ones.
  */
 function stepRows(
   c: StepTest,
-  source: Int32Array | null,
   a: number,
   b: number,
   out: Int32Array,
+  stepOf: Uint16Array,
   n: number,
 ): number {
-  const { types, paths, labels, ts, pages, names, pathOk, pageview, custom, from, to } = c;
-  for (let k = a; k < b; k++) {
-    const i = source ? source[k]! : k;
-    const y = types[i]!;
-    const p = paths[i]!;
+  const { ts, from, to } = c;
+  for (let i = a; i < b; i++) {
+    const steps = stepsOf(c, i);
+    const t = ts[i]!;
+    stepOf[i] = steps;
     out[n] = i;
-    n +=
-      ((bit(y === pageview) & pages[p]!) | (bit(y === custom) & names[labels[i]!]! & pathOk[p]!)) &
-      bit(ts[i]! >= from) &
-      bit(ts[i]! < to);
+    n += bit(steps !== 0) & bit(t >= from) & bit(t < to);
   }
   return n;
 }
 
 export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
   const { plan, selectSessions, selectEvents } = scans;
-  let stepBits = new Uint16Array(1 << 16);
   let rowsBuf = new Int32Array(1 << 16);
   let chosenBuf = new Uint8Array(1 << 16);
   const scratch = (n: number) => {
@@ -252,42 +258,94 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
 
   /**
    * The rows of the range that can match a funnel step (pageviews of a step's page, custom events
-   * of a step's name, passing the page filters), in row order: from the row lists of those pages
-   * and names when they hold at most a third of the site's events, else one pass over the range's
-   * blocks that reads only types, paths and labels; the filters then test a few rows, not all.
+   * of a step's name, passing the page filters), in row order, and the steps of each (`stepOf`,
+   * by row; valid for these rows until the next funnel): from the row lists of those pages and
+   * names when they hold at most a third of the site's events (their rows marked with their
+   * steps, then the marks read in row order), else one pass over the range's blocks that reads
+   * only types, paths and labels. The filters then test a few rows, not all.
    */
   function candidates(
     site: SiteColumns,
-    tests: { type: number; ok: Uint8Array; page: boolean }[],
+    tests: { ok: Uint8Array; page: boolean }[],
     pathOk: Uint8Array,
     from: number,
     to: number,
-  ): Int32Array {
-    const pages = new Uint8Array(store.paths.size);
-    const names = new Uint8Array(store.labels.size);
-    for (const t of tests) {
-      const into = t.page ? pages : names;
-      for (let id = 0; id < t.ok.length; id++) into[id] = into[id]! | t.ok[id]!;
-    }
-    for (let id = 0; id < pages.length; id++) pages[id] = pages[id]! & pathOk[id]!;
-    const pageview = store.types.find('pageview') ?? -1;
-    const custom = store.types.find('custom') ?? -1;
-    const types = site.eType.data;
-    const labels = site.eLabel.data;
-    const paths = site.ePath.data;
-    const ts = site.eTs.data;
-    const parts = [...listed(site.pathRows, pages), ...listed(site.labelRows, names)];
-    const cols = { types, paths, labels, ts, pages, names, pathOk, pageview, custom, from, to };
-    if (parts.reduce((n, l) => n + l.length, 0) <= site.events / 3) {
-      const rows = mergeRows(parts);
-      const out = scratch(rows.length);
-      return out.subarray(0, stepRows(cols, rows, 0, rows.length, out, 0));
-    }
-    const out = scratch(site.events);
-    const r = site.eBlocks.ranges(from, to, false, site.events);
+  ): { rows: Int32Array; stepOf: Uint16Array } {
+    const pageSteps = new Uint16Array(store.paths.size);
+    const nameSteps = new Uint16Array(store.labels.size);
+    tests.forEach((t, k) => {
+      const into = t.page ? pageSteps : nameSteps;
+      for (let id = 0; id < t.ok.length; id++) into[id] = into[id]! | (t.ok[id]! << k);
+    });
+    for (let id = 0; id < pageSteps.length; id++) pageSteps[id] = pageSteps[id]! * pathOk[id]!;
+    const c: StepTest = {
+      types: site.eType.data,
+      paths: site.ePath.data,
+      labels: site.eLabel.data,
+      ts: site.eTs.data,
+      pageSteps,
+      nameSteps,
+      pathOk,
+      pageview: store.types.find('pageview') ?? -1,
+      custom: store.types.find('custom') ?? -1,
+      from,
+      to,
+    };
+    // the row lists of the steps' pages and names (a pageview's path, a custom event's name)
+    const lists: { rows: Int32Array; steps: number; type: number; byPath: boolean }[] = [];
+    const add = (of: (Growable<Int32Array> | undefined)[], steps: Uint16Array, type: number) =>
+      steps.forEach((st, id) => {
+        const l = of[id];
+        if (st && l?.length)
+          lists.push({
+            rows: l.data.subarray(0, l.length),
+            steps: st,
+            type,
+            byPath: of === site.pathRows,
+          });
+      });
+    add(site.pathRows, pageSteps, c.pageview);
+    add(site.labelRows, nameSteps, c.custom);
+    const listedRows = lists.reduce((m, l) => m + l.rows.length, 0);
+    const blocks = site.eBlocks.ranges(from, to, false, site.events);
     let n = 0;
-    for (let j = 0; j < r.length; j += 2) n = stepRows(cols, null, r[j]!, r[j + 1]!, out, n);
-    return out.subarray(0, n);
+    if (listedRows > site.events / 3) {
+      const stepOf = pooled('stepOf', Uint16Array, site.events);
+      const out = scratch(site.events);
+      for (let j = 0; j < blocks.length; j += 2)
+        n = stepRows(c, blocks[j]!, blocks[j + 1]!, out, stepOf, n);
+      return { rows: out.subarray(0, n), stepOf };
+    }
+    // each listed row marked with its steps and a bit, then the bits read in row order
+    const stepOf = pooled('stepOf', Uint16Array, site.events);
+    const marked = pooled('marked', Uint32Array, (site.events + 31) >>> 5);
+    const { types, paths, ts } = c;
+    for (const { rows, steps, type, byPath } of lists)
+      for (let k = 0; k < rows.length; k++) {
+        const i = rows[k]!;
+        const s = steps * bit(types[i] === type) * (byPath ? 1 : pathOk[paths[i]!]!);
+        stepOf[i] = stepOf[i]! | s;
+        marked[i >>> 5] = marked[i >>> 5]! | (bit(s !== 0) << (i & 31));
+      }
+    const out = scratch(listedRows);
+    for (let j = 0; j < blocks.length; j += 2) {
+      const a = blocks[j]!;
+      const b = blocks[j + 1]!;
+      const last = (b - 1) >>> 5;
+      for (let w = a >>> 5; w <= last && a < b; w++) {
+        let bits = marked[w]!;
+        if (w === a >>> 5) bits &= -1 << (a & 31); // from the block's first row
+        if (w === last && (b & 31) !== 0) bits &= (1 << (b & 31)) - 1; // to its last
+        while (bits !== 0) {
+          const i = (w << 5) + 31 - Math.clz32(bits & -bits);
+          bits &= bits - 1;
+          const t = ts[i]!;
+          out[n] = i;
+          n += bit(t >= from) & bit(t < to);
+        }
+      }
+    }
+    return { rows: out.subarray(0, n), stepOf };
   }
 
   /** The funnel's events: in the range, passing the filters, matching a step; or null. */
@@ -296,9 +354,7 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     if (!q) return null;
     store.stats.answered++;
     const { site } = q;
-    const pageview = store.types.find('pageview') ?? -1;
-    const custom = store.types.find('custom') ?? -1;
-    // per step: the type it needs and the dictionary ids (paths or labels) that match it
+    // per step: the dictionary ids (paths or labels) that match it
     const tests = steps.map((s) => {
       const f = {
         dimension: { name: '', kind: 'event' as const, sql: '' },
@@ -306,45 +362,30 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
         values: [s.value],
       };
       return s.type === 'page'
-        ? { type: pageview, col: site.ePath.data, ok: store.paths.matches(f), page: true }
-        : { type: custom, col: site.eLabel.data, ok: store.labels.matches(f), page: false };
+        ? { ok: store.paths.matches(f), page: true }
+        : { ok: store.labels.matches(f), page: false };
     });
-    const rows = candidates(site, tests, q.pathOk, p.from, p.to);
+    const { rows, stepOf } = candidates(site, tests, q.pathOk, p.from, p.to);
     // without filters the candidates (in the range already) are the events
     const filtered = q.sessionTests.length > 0 || q.hasEventFilters;
     const n = filtered ? selectEvents({ ...q, rows }, p.from, p.to, -1, false) : rows.length;
     const idx = filtered ? scans.idx() : rows;
-    const types = site.eType.data;
-    // the matching events and their steps into scratch first: few of the range's events match
-    if (stepBits.length < n) stepBits = new Uint16Array(Math.max(n, stepBits.length * 2));
-    let m = 0;
-    for (let k = 0; k < n; k++) {
-      const i = idx[k]!;
-      const y = types[i]!;
-      let bits = 0;
-      for (let j = 0; j < tests.length; j++) {
-        const t = tests[j]!;
-        if (y === t.type && t.ok[t.col[i]!]) bits |= 1 << j;
-      }
-      idx[m] = i; // m ≤ k: overwrites only rows already read
-      stepBits[m] = bits;
-      m += bit(bits !== 0);
-    }
     const out: Touches = {
-      length: m,
-      visitor: pooled('touchVisitor', Uint32Array, m),
-      ts: pooled('touchTs', Float64Array, m),
-      order: pooled('touchOrder', Float64Array, m),
-      steps: stepBits.subarray(0, m),
+      length: n,
+      visitor: pooled('touchVisitor', Uint32Array, n),
+      ts: pooled('touchTs', Float64Array, n),
+      order: pooled('touchOrder', Float64Array, n),
+      steps: pooled('touchSteps', Uint16Array, n),
       visitors: site.visitors,
     };
     const ts = site.eTs.data;
     const vis = site.eVisitor.data;
-    for (let k = 0; k < m; k++) {
+    for (let k = 0; k < n; k++) {
       const i = idx[k]!;
       out.visitor[k] = vis[i]!;
       out.ts[k] = ts[i]!;
       out.order[k] = i;
+      out.steps[k] = stepOf[i]!;
     }
     return out;
   }
