@@ -290,6 +290,25 @@ function slidingByDayBits(
   });
 }
 
+/** Sorts the touches lo…hi−1 of parallel `ts`, `order` and `steps` by time, then arrival. */
+function sortTouches(
+  ts: Float64Array,
+  order: Float64Array,
+  steps: Uint16Array,
+  lo: number,
+  hi: number,
+): void {
+  const by = Array.from({ length: hi - lo }, (_, k) => lo + k).sort(
+    (a, b) => ts[a]! - ts[b]! || order[a]! - order[b]!,
+  );
+  const t = by.map((k) => ts[k]!);
+  const o = by.map((k) => order[k]!);
+  const s = by.map((k) => steps[k]!);
+  ts.set(t, lo);
+  order.set(o, lo);
+  steps.set(s, lo);
+}
+
 /** Day index (into `list`) of each row's start, -1 outside (`buckets` end at the range's). */
 export function dayIndex(rows: SessionRows, list: readonly Bucket[]): Int32Array {
   const find = new BucketFinder(list);
@@ -324,16 +343,23 @@ export interface Touches {
  * event within `windowMs` of it (`funnelDepth` of `behaviour.ts`, over bitmasks).
  */
 export function funnelReached(t: Touches, nSteps: number, windowMs: number): number[] {
-  const { ts, steps, order } = t;
   const start = scratch('start', Uint32Array, t.visitors + 1);
   for (let i = 0; i < t.length; i++) start[t.visitor[i]! + 1]!++;
   for (let v = 0; v < t.visitors; v++) start[v + 1]! += start[v]!;
   const at = scratch('at', Uint32Array, t.visitors);
   at.set(start.subarray(0, t.visitors));
-  const sorted = scratch('sorted', Uint32Array, t.length);
-  for (let i = 0; i < t.length; i++) sorted[at[t.visitor[i]!]!++] = i;
+  // the touches by visitor (a counting sort), their times, arrivals and steps copied along: each
+  // visitor's are then read in sequence, not looked up across the range
+  const ts = scratch('byVisitorTs', Float64Array, t.length);
+  const order = scratch('byVisitorOrder', Float64Array, t.length);
+  const steps = scratch('byVisitorSteps', Uint16Array, t.length);
+  for (let i = 0; i < t.length; i++) {
+    const k = at[t.visitor[i]!]!++;
+    ts[k] = t.ts[i]!;
+    order[k] = t.order[i]!;
+    steps[k] = t.steps[i]!;
+  }
   const reached = new Array<number>(nSteps).fill(0);
-  const byTime = (a: number, b: number) => ts[a]! - ts[b]! || order[a]! - order[b]!;
   for (let v = 0; v < t.visitors; v++) {
     const lo = start[v]!;
     const hi = start[v + 1]!;
@@ -341,23 +367,18 @@ export function funnelReached(t: Touches, nSteps: number, windowMs: number): num
     if (hi - lo > 1 && !t.ordered) {
       // rows arrive nearly in time order: sort only a visitor whose touches are not
       let inOrder = true;
-      for (let k = lo + 1; k < hi && inOrder; k++) {
-        const a = sorted[k - 1]!;
-        const b = sorted[k]!;
-        inOrder = ts[a]! < ts[b]! || (ts[a] === ts[b] && order[a]! <= order[b]!);
-      }
-      if (!inOrder) sorted.subarray(lo, hi).sort(byTime);
+      for (let k = lo + 1; k < hi && inOrder; k++)
+        inOrder = ts[k - 1]! < ts[k]! || (ts[k - 1] === ts[k] && order[k - 1]! <= order[k]!);
+      if (!inOrder) sortTouches(ts, order, steps, lo, hi);
     }
     let best = 0;
     for (let i = lo; i < hi && best < nSteps; i++) {
-      const first = sorted[i]!;
-      if (!(steps[first]! & 1)) continue;
-      const begin = ts[first]!;
+      if (!(steps[i]! & 1)) continue;
+      const begin = ts[i]!;
       let depth = 1;
       for (let j = i + 1; j < hi && depth < nSteps; j++) {
-        const e = sorted[j]!;
-        if (ts[e]! - begin > windowMs) break;
-        depth += (steps[e]! >>> depth) & 1;
+        if (ts[j]! - begin > windowMs) break;
+        depth += (steps[j]! >>> depth) & 1;
       }
       if (depth > best) best = depth;
     }
