@@ -250,6 +250,8 @@ export function createBehaviour(sqlite: Database.Database, store: ColumnStore | 
     const all = buckets(p.timezone, since, p.to, 'day');
     const day = dayIndex(rows, all);
     const spans = [1, 7, 30];
+    const at = new Map(all.map((b, k) => [b.key, k]));
+    const first = days.length ? at.get(days[0]!.key)! : all.length; // the windows answered
     const [dau, wau, mau] = slidingDistinct(
       day,
       rows.visitor,
@@ -257,6 +259,7 @@ export function createBehaviour(sqlite: Database.Database, store: ColumnStore | 
       rows.visitors,
       all.length,
       spans,
+      first,
     );
     const user = rows.user ?? new Int32Array(rows.length);
     const userDay = userDayIndex(day, user, rows.length);
@@ -267,8 +270,8 @@ export function createBehaviour(sqlite: Database.Database, store: ColumnStore | 
       rows.users ?? 1,
       all.length,
       spans,
+      first,
     );
-    const at = new Map(all.map((b, k) => [b.key, k]));
     return {
       days: days.map((b) => {
         const k = at.get(b.key)!;

@@ -23,9 +23,11 @@ describe('slidingDistinct', () => {
       const spans = [1, 3, 7, 30];
       // by day bitmaps, and (no room for them) by each id's latest day
       for (const room of [undefined, 0]) {
-        const got = slidingDistinct(day, id, length, ids, days, spans, room);
+        const first = r.int(0, days - 1); // the windows from this day on
+        const got = slidingDistinct(day, id, length, ids, days, spans, first, room);
         spans.forEach((span, s) => {
-          for (let k = 0; k < days; k++) {
+          for (let k = 0; k < first; k++) expect(got[s]![k]).toBe(0);
+          for (let k = first; k < days; k++) {
             const seen = new Set<number>();
             for (let i = 0; i < length; i++)
               if (day[i]! >= 0 && day[i]! <= k && day[i]! > k - span) seen.add(id[i]!);

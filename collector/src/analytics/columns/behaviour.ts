@@ -145,7 +145,8 @@ function retentionByBits(
 
 /**
  * Per day of `days`: how many distinct ids (`id[i]` of row i, ids < `ids`) were seen on that day
- * and the `span - 1` before it, for each span; rows with `day[i] < 0` are left out. The rows are
+ * and the `span - 1` before it, for each span; rows with `day[i] < 0` are left out, and the
+ * windows ending before `firstDay` are not counted (0). The rows are
  * walked in day order (as given when they are in it, else after a counting sort by day): an id
  * first seen on day d counts for the windows ending on d … d + span − 1, through a difference
  * array, less the days its previous day's windows already covered.
@@ -157,11 +158,12 @@ export function slidingDistinct(
   ids: number,
   days: number,
   spans: readonly number[],
+  firstDay = 0,
   bitmapBytes = SLIDING_BITMAP_BYTES,
 ): number[][] {
   const words = Math.max(1, (ids + 31) >>> 5);
   if (3 * days * words * 4 <= bitmapBytes)
-    return slidingByDayBits(day, id, length, words, days, spans);
+    return slidingByDayBits(day, id, length, words, days, spans, firstDay);
   // rows by day: as they are when already in day order (sessions are, nearly), else sorted
   let inOrder = true;
   for (let i = 1, prev = -1; i < length && inOrder; i++) {
@@ -215,7 +217,7 @@ export function slidingDistinct(
     const out = new Array<number>(days);
     let run = 0;
     for (let k = 0; k < days; k++) out[k] = run += dd[k]!;
-    return out;
+    return out.fill(0, 0, firstDay);
   });
 }
 
@@ -249,6 +251,7 @@ function slidingByDayBits(
   words: number,
   days: number,
   spans: readonly number[],
+  firstDay: number,
 ): number[][] {
   const bits = dayBits('bits', Uint32Array, days * words);
   for (let i = 0; i < length; i++) {
@@ -261,6 +264,13 @@ function slidingByDayBits(
   const upTo = dayBits('upTo', Uint32Array, days * words); // OR from the block's first day on
   const from = dayBits('from', Uint32Array, days * words); // OR from this day to the block's last
   return spans.map((span) => {
+    const out = new Array<number>(days).fill(0);
+    if (span === 1) {
+      // a window of one day: its bitmap
+      for (let d = firstDay; d < days; d++)
+        for (let w = d * words; w < (d + 1) * words; w++) out[d]! += popcount(bits[w]!);
+      return out;
+    }
     for (let d = 0; d < days; d++) {
       const row = d * words;
       const first = d % span === 0;
@@ -273,8 +283,7 @@ function slidingByDayBits(
       for (let w = 0; w < words; w++)
         from[row + w] = bits[row + w]! | (last ? 0 : from[row + words + w]!);
     }
-    const out = new Array<number>(days);
-    for (let d = 0; d < days; d++) {
+    for (let d = firstDay; d < days; d++) {
       // the window [d - span + 1, d]: a block's start up to d (then the window starts the
       // block, or the data), or the end of one block and the start of the next
       const lo = Math.max(0, d - span + 1);
