@@ -5,7 +5,7 @@
  * `analytics/behaviour.ts`, which stays the definition (and the SQL path).
  */
 import { BucketFinder, type Bucket } from '../time.js';
-import { scratchPool } from './growable.js';
+import { popcount, scratchPool } from './growable.js';
 
 /**
  * The sessions a report reads, as parallel columns (only the first `length` rows count). Sessions
@@ -229,13 +229,6 @@ const dayBits = scratchPool();
 
 /** The other scratch arrays of these reports (megabytes per call at 10 M events). */
 const scratch = scratchPool();
-
-/** Set bits of a 32-bit word. */
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-}
 
 /**
  * `slidingDistinct` by a bitmap of ids per day: a window's ids are the OR of its days' bitmaps,

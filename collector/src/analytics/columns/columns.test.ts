@@ -395,6 +395,32 @@ describe('column store', () => {
     expect(store.stats.answered - before).toBe(ends.length * 3);
   });
 
+  it('answers a query by session dimensions from sessions, cut by the range or a bucket, as SQL', async () => {
+    const f = await data();
+    const store = columnStoreFor(f.database.sqlite);
+    const cq = createColumnQuery(store, createColumnReports(store).scans);
+    await store.build();
+    const before = store.stats.answered;
+    // ranges ending on sessions' last events: the session is cut, its last event left out
+    const ends = f.all<{ t: number }>(
+      `SELECT ended_at AS t FROM sessions WHERE website_id = 'site-1' AND events > 1
+       ORDER BY ended_at LIMIT 20`,
+    );
+    expect(ends.length).toBeGreaterThan(5);
+    const metrics = ['count', 'visitors', 'sessions'];
+    const specs = ends.flatMap(({ t }) => [
+      { ...wholeRange(), to: t, groupBy: ['browser'], metrics, sort: [], limit: 1000 },
+      { ...wholeRange(), to: t, groupBy: ['day', 'country'], metrics, sort: [], limit: 1000 },
+    ]);
+    // and by day: the session whose last pageview is a midnight ends in the next day's bucket
+    specs.push({ ...wholeRange(), groupBy: ['day', 'device'], metrics, sort: [], limit: 1000 });
+    for (const spec of specs)
+      expect(runQuery(f.database.sqlite, spec, cq), labelOf(spec)).toEqual(
+        runQuery(f.database.sqlite, spec),
+      );
+    expect(store.stats.answered - before).toBe(specs.length);
+  });
+
   it('answers every breakdown alike over the whole data, with every limit', async () => {
     const f = await data();
     const store = columnStoreFor(f.database.sqlite);

@@ -86,6 +86,13 @@ export function scratchPool() {
   };
 }
 
+/** Set bits of a 32-bit word. */
+export function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
 /** The row lists of the ids that `ok` passes (views of their growable lists). */
 export function listed(lists: (Growable<Int32Array> | undefined)[], ok: Uint8Array): Int32Array[] {
   const out: Int32Array[] = [];

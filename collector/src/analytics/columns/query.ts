@@ -10,6 +10,8 @@ import type { Dimension } from '../dimensions.js';
 import type { Filter } from '../filters.js';
 import { BucketFinder, type Bucket } from '../time.js';
 import { compareText, type Dictionary } from './dictionary.js';
+import { scratchPool } from './growable.js';
+import { sessionCells } from './query-sessions.js';
 import type { ColumnScans } from './reports.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
 
@@ -34,6 +36,12 @@ type Value = string | number | null;
 
 /** Group keys counted in a dense table up to this many (4 MB), else in a Map. */
 const DENSE_KEYS = 1 << 20;
+
+/** Groups counted from sessions (`query-sessions.ts`) up to this many cells. */
+const SESSION_CELLS = 1 << 16;
+
+/** Each session's part of the group key, reused across queries. */
+const parts = scratchPool();
 
 const sessionDim = new Map(SESSION_DIMS.map((d, i) => [d.name, i]));
 
@@ -92,8 +100,6 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
     const needSession = q.dims.some((d) => d.kind === 'session');
     const from = q.list[0]?.start ?? q.from;
     const to = q.list.at(-1)?.end ?? q.to;
-    const n = from < to ? scans.selectEvents(plan, from, to, -1, needSession) : 0;
-    const idx = scans.idx();
     const sess = site.eSession.data;
     const wantsSessions = q.metrics.includes('sessions');
     // a group id per row: the bucket and each dimension's id, in mixed radix
@@ -101,16 +107,11 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
     if (radix.reduce((a, b) => a * b, 1) > Number.MAX_SAFE_INTEGER) return null;
     const buckets = new BucketFinder(q.list);
     const ts = site.eTs.data;
-    // group ids by key: a dense table while the keys are few, else a Map
     const cells = radix.reduce((a, b) => a * b, 1);
-    const dense = cells <= DENSE_KEYS ? new Int32Array(cells).fill(-1) : null;
-    const groupOf = dense ? null : new Map<number, number>();
-    const keys: number[] = [];
-    const group = scratch(0, n);
     // the key is linear in the ids (mixed radix): the session dimensions' part once per session,
     // the event dimensions' per row
     const weight = radix.map((_, c) => radix.slice(c + 1).reduce((a, b) => a * b, 1));
-    const sessionPart = needSession ? new Float64Array(site.sessions) : null;
+    const sessionPart = needSession ? parts('session', Float64Array, site.sessions) : null;
     const at: { col: Ids; map: Int32Array | null; weight: number }[] = [];
     cols.forEach((c, k) => {
       if (c!.session && sessionPart) {
@@ -120,6 +121,54 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
       } else at.push({ col: c!.event!, map: c!.map, weight: weight[k + 1]! });
     });
     const w0 = weight[0]!;
+    /** The group `key`'s time bucket and dimension values, the start of its output row. */
+    const groupValues = (key: number): Value[] => {
+      const row: Value[] = [];
+      const ids: number[] = [];
+      for (let c = cols.length - 1; c >= 0; c--) {
+        ids[c] = key % radix[c + 1]!;
+        key = Math.floor(key / radix[c + 1]!);
+      }
+      if (q.interval) row.push(q.list[key]!.key);
+      cols.forEach((c, k) => row.push(c!.dict.values[ids[k]!]!));
+      return row;
+    };
+    // by time and session dimensions only, counting events, visitors and sessions: from sessions
+    if (
+      sessionPart &&
+      at.length === 0 &&
+      !plan.hasEventFilters &&
+      q.metrics.every((m) => m === 'count' || m === 'visitors' || m === 'sessions') &&
+      cells <= SESSION_CELLS &&
+      from < to
+    ) {
+      const mask = scans.sessionMask(plan);
+      const c = sessionCells(site, q.list, mask, sessionPart, q.interval ? w0 : 0, cells);
+      if (c) {
+        const out: Value[][] = [];
+        for (let key = 0; key < cells; key++) {
+          if (c.count[key] === 0) continue;
+          const row = groupValues(key);
+          for (const m of q.metrics)
+            row.push(
+              m === 'count'
+                ? c.count[key]!
+                : m === 'visitors'
+                  ? c.visitors[key]!
+                  : c.sessions[key]!,
+            );
+          out.push(row);
+        }
+        return finish(out);
+      }
+    }
+    const n = from < to ? scans.selectEvents(plan, from, to, -1, needSession) : 0;
+    const idx = scans.idx();
+    // group ids by key: a dense table while the keys are few, else a Map
+    const dense = cells <= DENSE_KEYS ? new Int32Array(cells).fill(-1) : null;
+    const groupOf = dense ? null : new Map<number, number>();
+    const keys: number[] = [];
+    const group = scratch(0, n);
     for (let k = 0; k < n; k++) {
       const i = idx[k]!;
       // an event of a session not stored counts its own session id in SQL: not held here
@@ -167,15 +216,7 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
     let epoch = -1;
     const out: Value[][] = [];
     for (let g = 0; g < G; g++) {
-      const row: Value[] = [];
-      let key = keys[g]!;
-      const ids: number[] = [];
-      for (let c = cols.length - 1; c >= 0; c--) {
-        ids[c] = key % radix[c + 1]!;
-        key = Math.floor(key / radix[c + 1]!);
-      }
-      if (q.interval) row.push(q.list[key]!.key);
-      cols.forEach((c, k) => row.push(c!.dict.values[ids[k]!]!));
+      const row = groupValues(keys[g]!);
       const lo = start[g]!;
       const hi = start[g + 1]!;
       q.metrics.forEach((m, mi) => {
@@ -220,17 +261,22 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
       });
       out.push(row);
     }
-    const groupColumns = Array.from({ length: (q.interval ? 1 : 0) + cols.length }, (_, i) => i);
-    const order = [...q.order, ...groupColumns.map((column) => ({ column, desc: false }))];
-    out.sort((a, b) => {
-      for (const o of order) {
-        const c = compareValues(a[o.column]!, b[o.column]!);
-        if (c) return o.desc ? -c : c;
-      }
-      return 0;
-    });
-    store.stats.answered++;
-    return out.slice(0, q.limit);
+    return finish(out);
+
+    /** The rows sorted (by the order asked, then the group columns) and limited. */
+    function finish(out: Value[][]): Value[][] {
+      const groupColumns = Array.from({ length: (q.interval ? 1 : 0) + cols.length }, (_, i) => i);
+      const order = [...q.order, ...groupColumns.map((column) => ({ column, desc: false }))];
+      out.sort((a, b) => {
+        for (const o of order) {
+          const c = compareValues(a[o.column]!, b[o.column]!);
+          if (c) return o.desc ? -c : c;
+        }
+        return 0;
+      });
+      store.stats.answered++;
+      return out.slice(0, q.limit);
+    }
   };
 }
 

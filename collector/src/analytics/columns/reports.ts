@@ -15,6 +15,7 @@ import type { Filter } from '../filters.js';
 import type { ReportParams } from '../params.js';
 import { BucketFinder, type Bucket } from '../time.js';
 import { compareText, type Dictionary } from './dictionary.js';
+import { cutByStart, windowRows } from './cut-sessions.js';
 import { listed, mergeRows, scratchPool } from './growable.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
 
@@ -632,47 +633,20 @@ export function createColumnReports(store: ColumnStore) {
     const from = list[0]!.start;
     const to = list.at(-1)!.end;
     const find = new BucketFinder(list);
-    const start = site.sStart.data;
-    const end = site.sEnd.data;
-    // sessions that started before the first bucket and end in or after it
-    const smin = site.sBlocks.min.data;
-    const emax = site.sEndBlocks.max.data;
-    for (let blk = 0; blk < site.sBlocks.min.length; blk++) {
-      if (smin[blk]! >= from || emax[blk]! < from) continue;
-      const last = Math.min(site.sessions, (blk + 1) << site.sBlocks.shift);
-      for (let s = blk << site.sBlocks.shift; s < last; s++) {
-        if (start[s]! >= from || end[s]! < from || (mask && !mask[s + 1])) continue;
-        cut[s + 1] = 1;
-        windows.push(from, Math.min(end[s]! + 1, to));
-      }
-    }
+    cutByStart(site, from, to, mask, cut, windows);
     if (windows.length === 0) return;
-    // merged windows, in time order
-    const order = Array.from({ length: windows.length / 2 }, (_, i) => i).sort(
-      (a, b) => windows[2 * a]! - windows[2 * b]!,
-    );
-    const merged: number[] = [];
-    for (const i of order) {
-      const a = windows[2 * i]!;
-      const b = windows[2 * i + 1]!;
-      if (merged.length && a <= merged.at(-1)!)
-        merged[merged.length - 1] = Math.max(merged.at(-1)!, b);
-      else merged.push(a, b);
-    }
     const ts = site.eTs.data;
     const types = site.eType.data;
     const sess = site.eSession.data;
     const pv = q.pageview;
-    for (let w = 0; w < merged.length; w += 2) {
-      const a = merged[w]!;
-      const b = merged[w + 1]!;
-      const rr = site.eBlocks.ranges(a, b, false, site.events);
-      for (let j = 0; j < rr.length; j += 2) {
-        for (let i = rr[j]!; i < rr[j + 1]!; i++) {
-          const t = ts[i]!;
-          if (t < a || t >= b || types[i] !== pv || !cut[sess[i]! + 1]) continue;
-          per[groupOf ? groupOf[sess[i]!]! : find.of(t)]!++;
-        }
+    const rows = windowRows(site, windows);
+    for (let k = 0; k < rows.length; k += 4) {
+      const a = rows[k]!;
+      const b = rows[k + 1]!;
+      for (let i = rows[k + 2]!; i < rows[k + 3]!; i++) {
+        const t = ts[i]!;
+        if (t < a || t >= b || types[i] !== pv || !cut[sess[i]! + 1]) continue;
+        per[groupOf ? groupOf[sess[i]!]! : find.of(t)]!++;
       }
     }
   }
@@ -1010,7 +984,14 @@ export function createColumnReports(store: ColumnStore) {
   }
 
   /** The scans the other column reports build on (`more-reports.ts`); results land in `idx()`. */
-  const scans = { plan, selectSessions, selectEvents, pageviewPositions, idx: () => idx };
+  const scans = {
+    plan,
+    selectSessions,
+    selectEvents,
+    pageviewPositions,
+    sessionMask,
+    idx: () => idx,
+  };
 
   return { metrics, timeseries, eventBreakdown, sessionBreakdown, scans };
 }

@@ -76,6 +76,10 @@ export class SiteColumns {
   readonly sEndBlocks: Blocks;
   /** identified user ordinal, 1…; 0 for none */
   readonly sUser = new Growable(Int32Array);
+  /** the events held of each session (counted here as they arrive, not read from SQL) */
+  readonly sEvents = new Growable(Int32Array);
+  /** events held whose visitor is not their session's (the query by sessions declines then) */
+  foreignVisitors = 0;
   /**
    * The sessions report's view of each session, kept as it changes: duration bucket (bits 0–2),
    * pages bucket (3–5), and 1 << 6 when its paths are recounted from its rows (`RECOUNT`)
@@ -174,6 +178,7 @@ export class SiteColumns {
     for (const c of [this.eSession, this.eVisitor, this.ePageviews, this.pageviewRows]) c.fit();
     this.links.fit();
     this.sUser.fit();
+    this.sEvents.fit();
     this.sShape.fit();
     for (const c of [...this.sDims, this.eType, this.ePath, this.eLabel]) c.fit();
     for (const b of [this.sBlocks, this.sEndBlocks, this.eBlocks]) b.fit();
@@ -201,6 +206,7 @@ export class SiteColumns {
       this.sVisitor.bytes +
       this.sPageviews.bytes +
       this.sUser.bytes +
+      this.sEvents.bytes +
       this.sShape.bytes +
       this.links.sessionBytes +
       this.sBlocks.bytes +
@@ -683,13 +689,16 @@ export class ColumnStore {
       for (let d = 0; d < SESSION_DIMS.length; d++)
         site.sDims[d]!.push(this.dims[d]!.id(r[FIRST_DIM + d] as string | null));
       site.sShape.push(0);
+      site.sEvents.push(0);
       site.sessionOrd.set(id, s);
       site.links.addSession();
       const waiting = site.orphans.get(id);
       if (waiting) {
         const pageview = this.types.find('pageview');
+        site.sEvents.data[s]! += waiting.length;
         for (const i of waiting) {
           site.eSession.data[i] = s;
+          if (site.eVisitor.data[i] !== site.sVisitor.data[s]) site.foreignVisitors++;
           if (site.eType.data[i] === pageview) {
             const k = site.pageviewRows.firstAtLeast(i);
             site.link(k, s, site.eTs.data[i]!, site.ePath.data[i]!);
@@ -736,12 +745,16 @@ export class ColumnStore {
       const i = site.eTs.push(ts);
       const s = site.sessionOrd.get(sessionId);
       site.eSession.push(s ?? -1);
-      if (s === undefined) {
+      const v = site.visitor(visitorId);
+      site.eVisitor.push(v);
+      if (s !== undefined) {
+        site.sEvents.data[s]!++;
+        if (v !== site.sVisitor.data[s]) site.foreignVisitors++;
+      } else {
         const waiting = site.orphans.get(sessionId);
         if (waiting) waiting.push(i);
         else site.orphans.set(sessionId, [i]);
       }
-      site.eVisitor.push(site.visitor(visitorId));
       site.eType.push(this.types.id(type));
       const pathId = this.paths.id(path);
       site.ePath.push(pathId);
