@@ -421,6 +421,43 @@ describe('column store', () => {
     expect(store.stats.answered - before).toBe(specs.length);
   });
 
+  it('counts a query by sessions with their counters and visitors, as SQL does', async () => {
+    const f = ingestApp();
+    const store = columnStoreFor(f.database.sqlite);
+    const cq = createColumnQuery(store, createColumnReports(store).scans);
+    await onePageview(f);
+    await store.build();
+    const t = Date.parse('2024-03-08T10:05:00Z');
+    f.setNow(t);
+    // the same session id sent with a second visitor id: a whole session counts its own visitor
+    await f.post('/collect', {
+      type: 'pageview',
+      websiteId: 'site-1',
+      href: 'https://example.com/two',
+      visitorId: 'v2',
+      sessionId: 's1',
+      eventId: 'e2',
+      timestamp: t,
+    });
+    const spec = {
+      websiteId: 'site-1',
+      from: Date.parse('2024-03-08T00:00:00Z'),
+      to: Date.parse('2024-03-09T00:00:00Z'),
+      timezone: 'UTC',
+      filters: [],
+      groupBy: ['browser'],
+      metrics: ['count', 'visitors', 'sessions'],
+      sort: [],
+      limit: 10,
+    };
+    const want = runQuery(f.database.sqlite, spec);
+    expect(want.rows).toEqual([{ browser: 'Chrome', count: 2, visitors: 1, sessions: 1 }]);
+    const before = store.stats.answered;
+    expect(runQuery(f.database.sqlite, spec, cq)).toEqual(want);
+    expect(store.stats.answered).toBe(before + 1);
+    store.reset();
+  });
+
   it('answers every breakdown alike over the whole data, with every limit', async () => {
     const f = await data();
     const store = columnStoreFor(f.database.sqlite);

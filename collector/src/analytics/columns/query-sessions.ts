@@ -1,8 +1,8 @@
 /**
  * The generic query from sessions instead of events, when it groups by time and session
  * dimensions only, asks for event counts, distinct visitors and sessions, and filters by session
- * dimensions only (`query.ts` decides): a session wholly inside one bucket adds its events held,
- * its visitor and itself to its cell; the events of the sessions a bucket's end or the range's
+ * dimensions only (`query.ts` decides): a session wholly inside one bucket adds its counted
+ * events, its visitor and itself to its cell; the events of the sessions a bucket's end or the range's
  * start cuts are read one by one (`cut-sessions.ts`). At 10 M events that is 1.8 M sessions and
  * the events around midnights instead of every event of the range.
  */
@@ -26,8 +26,9 @@ const scratch = scratchPool();
 
 /**
  * The cells of the sessions passing `mask` (at ordinal + 1; null: all) over the buckets `list`:
- * a session's cell is its bucket × `w0` + `cellOf[s]` (its dimensions' part). Null when the
- * bitmaps would not fit, or when an event's visitor is not its session's (the events say then).
+ * a session's cell is its bucket × `w0` + `cellOf[s]` (its dimensions' part). As SQL's
+ * `sessionCounted` (the definition): a whole session brings `sessions.events` and its visitor,
+ * a cut one its events and their visitors. Null when the bitmaps would not fit.
  */
 export function sessionCells(
   site: SiteColumns,
@@ -38,7 +39,7 @@ export function sessionCells(
   cells: number,
 ): SessionCells | null {
   const words = Math.max(1, (site.visitors + 31) >>> 5);
-  if (cells * words * 4 > CELL_BITMAP_BYTES || site.foreignVisitors > 0) return null;
+  if (cells * words * 4 > CELL_BITMAP_BYTES) return null;
   const from = list[0]!.start;
   const to = list.at(-1)!.end;
   const find = new BucketFinder(list);
@@ -74,6 +75,7 @@ export function sessionCells(
   if (windows.length > 0) {
     const ts = site.eTs.data;
     const sess = site.eSession.data;
+    const evis = site.eVisitor.data;
     const rows = windowRows(site, windows);
     // a cut session counts once in each cell it has events in
     const counted = new Set<number>();
@@ -86,7 +88,7 @@ export function sessionCells(
         if (t < a || t >= b || !cut[s + 1]) continue;
         const cell = (find.of(t) * w0 + cellOf[s]!) | 0;
         count[cell]!++;
-        const v = vis[s]!;
+        const v = evis[i]!;
         seen[cell * words + (v >>> 5)]! |= 1 << (v & 31);
         const pair = cell * (site.sessions + 1) + s;
         if (!counted.has(pair)) {

@@ -41,8 +41,8 @@ export const SESSION_DIMS: readonly { name: string; column: string }[] = dimensi
   .filter((d) => d.kind === 'session')
   .map((d) => ({ name: d.name, column: d.sql.slice(2) }));
 
-const SESSION_COLUMNS = `website_id, id, visitor_id, started_at, ended_at, pageviews, ${SESSION_DIMS.map((d) => d.column).join(', ')}, user_id`;
-const FIRST_DIM = 6; // index of the first dimension in a raw session row
+const SESSION_COLUMNS = `website_id, id, visitor_id, started_at, ended_at, pageviews, events, ${SESSION_DIMS.map((d) => d.column).join(', ')}, user_id`;
+const FIRST_DIM = 7; // index of the first dimension in a raw session row
 const USER = FIRST_DIM + SESSION_DIMS.length; // index of `user_id`
 
 type SessionRow = unknown[];
@@ -76,10 +76,8 @@ export class SiteColumns {
   readonly sEndBlocks: Blocks;
   /** identified user ordinal, 1…; 0 for none */
   readonly sUser = new Growable(Int32Array);
-  /** the events held of each session (counted here as they arrive, not read from SQL) */
+  /** `sessions.events`: the writer's count of the session's events */
   readonly sEvents = new Growable(Int32Array);
-  /** events held whose visitor is not their session's (the query by sessions declines then) */
-  foreignVisitors = 0;
   /**
    * The sessions report's view of each session, kept as it changes: duration bucket (bits 0–2),
    * pages bucket (3–5), and 1 << 6 when its paths are recounted from its rows (`RECOUNT`)
@@ -689,16 +687,14 @@ export class ColumnStore {
       for (let d = 0; d < SESSION_DIMS.length; d++)
         site.sDims[d]!.push(this.dims[d]!.id(r[FIRST_DIM + d] as string | null));
       site.sShape.push(0);
-      site.sEvents.push(0);
+      site.sEvents.push(r[6] as number);
       site.sessionOrd.set(id, s);
       site.links.addSession();
       const waiting = site.orphans.get(id);
       if (waiting) {
         const pageview = this.types.find('pageview');
-        site.sEvents.data[s]! += waiting.length;
         for (const i of waiting) {
           site.eSession.data[i] = s;
-          if (site.eVisitor.data[i] !== site.sVisitor.data[s]) site.foreignVisitors++;
           if (site.eType.data[i] === pageview) {
             const k = site.pageviewRows.firstAtLeast(i);
             site.link(k, s, site.eTs.data[i]!, site.ePath.data[i]!);
@@ -711,6 +707,7 @@ export class ColumnStore {
       site.sEnd.data[s] = r[4] as number;
       site.sVisitor.data[s] = site.visitor(r[2] as string);
       site.sPageviews.data[s] = r[5] as number;
+      site.sEvents.data[s] = r[6] as number;
       site.sUser.data[s] = site.user(r[USER] as string | null);
       for (let d = 0; d < SESSION_DIMS.length; d++)
         site.sDims[d]!.set(s, this.dims[d]!.id(r[FIRST_DIM + d] as string | null));
@@ -745,16 +742,12 @@ export class ColumnStore {
       const i = site.eTs.push(ts);
       const s = site.sessionOrd.get(sessionId);
       site.eSession.push(s ?? -1);
-      const v = site.visitor(visitorId);
-      site.eVisitor.push(v);
-      if (s !== undefined) {
-        site.sEvents.data[s]!++;
-        if (v !== site.sVisitor.data[s]) site.foreignVisitors++;
-      } else {
+      if (s === undefined) {
         const waiting = site.orphans.get(sessionId);
         if (waiting) waiting.push(i);
         else site.orphans.set(sessionId, [i]);
       }
+      site.eVisitor.push(site.visitor(visitorId));
       site.eType.push(this.types.id(type));
       const pathId = this.paths.id(path);
       site.ePath.push(pathId);
