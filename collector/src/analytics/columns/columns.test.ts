@@ -291,8 +291,12 @@ function randomFilter(f: Fixture, r: ReturnType<typeof prng>): Filter {
 }
 
 /** One pageview of site-1 on 2024-03-08, through `/collect`. */
-async function onePageview(f: ReturnType<typeof ingestApp>): Promise<void> {
-  const t = Date.parse('2024-03-08T10:00:00Z');
+async function onePageview(
+  f: ReturnType<typeof ingestApp>,
+  at = '2024-03-08T10:00:00Z',
+  more: Record<string, string> = {},
+): Promise<void> {
+  const t = Date.parse(at);
   f.setNow(t);
   await f.post('/collect', {
     type: 'pageview',
@@ -302,6 +306,7 @@ async function onePageview(f: ReturnType<typeof ingestApp>): Promise<void> {
     sessionId: 's1',
     eventId: 'e1',
     timestamp: t,
+    ...more,
   });
 }
 
@@ -427,18 +432,8 @@ describe('column store', () => {
     const cq = createColumnQuery(store, createColumnReports(store).scans);
     await onePageview(f);
     await store.build();
-    const t = Date.parse('2024-03-08T10:05:00Z');
-    f.setNow(t);
     // the same session id sent with a second visitor id: a whole session counts its own visitor
-    await f.post('/collect', {
-      type: 'pageview',
-      websiteId: 'site-1',
-      href: 'https://example.com/two',
-      visitorId: 'v2',
-      sessionId: 's1',
-      eventId: 'e2',
-      timestamp: t,
-    });
+    await onePageview(f, '2024-03-08T10:05:00Z', { visitorId: 'v2', eventId: 'e2' });
     const spec = {
       websiteId: 'site-1',
       from: Date.parse('2024-03-08T00:00:00Z'),
