@@ -403,6 +403,9 @@ export function createColumnReports(store: ColumnStore) {
       const type = q.pageview;
       const last = Math.max(maxEnd, pv.to);
       const re = site.eBlocks.ranges(from, last, true, site.events);
+      const { shift } = site.eBlocks;
+      const bmin = site.eBlocks.min.data;
+      const bmax = site.eBlocks.max.data;
       let count = 0;
       const onlyPages = q.filters.every(
         (f) => f.dimension.kind === 'session' || f.dimension.name === 'page',
@@ -411,13 +414,28 @@ export function createColumnReports(store: ColumnStore) {
         const a = re[j]!;
         const b = re[j + 1]!;
         if (onlyPages) {
-          // the common case, a page filter: no type or label tables to read
-          for (let i = a; i < b; i++) {
-            const t = ts[i]!;
-            const k = sess[i]! + 1;
-            const ok = bit(t >= from) & pathOk[paths[i]!]!;
-            out[k] = out[k]! | (ok & bit(t <= maxEnd));
-            count += ok & bit(t < pv.to) & bit(types[i] === type) & mask[k * dm]!;
+          // the common case, a page filter: no type or label tables to read, and no times in a
+          // block whose times all pass
+          for (let c = a; c < b; ) {
+            const blk = c >> shift;
+            const e = Math.min(b, (blk + 1) << shift);
+            if (bmin[blk]! >= from && bmax[blk]! <= maxEnd && bmax[blk]! < pv.to) {
+              for (let i = c; i < e; i++) {
+                const k = sess[i]! + 1;
+                const ok = pathOk[paths[i]!]!;
+                out[k] = out[k]! | ok;
+                count += ok & bit(types[i] === type) & mask[k * dm]!;
+              }
+            } else {
+              for (let i = c; i < e; i++) {
+                const t = ts[i]!;
+                const k = sess[i]! + 1;
+                const ok = bit(t >= from) & pathOk[paths[i]!]!;
+                out[k] = out[k]! | (ok & bit(t <= maxEnd));
+                count += ok & bit(t < pv.to) & bit(types[i] === type) & mask[k * dm]!;
+              }
+            }
+            c = e;
           }
           continue;
         }
