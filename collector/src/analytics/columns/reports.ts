@@ -416,7 +416,7 @@ export function createColumnReports(store: ColumnStore) {
         if (onlyPages) {
           // the common case, a page filter: no type or label tables to read, and no times in a
           // block whose times all pass
-          for (let c = a; c < b; ) {
+          for (let c = a; c < b;) {
             const blk = c >> shift;
             const e = Math.min(b, (blk + 1) << shift);
             if (bmin[blk]! >= from && bmax[blk]! <= maxEnd && bmax[blk]! < pv.to) {
