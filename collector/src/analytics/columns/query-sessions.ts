@@ -11,6 +11,12 @@ import { cutByStart, windowRows } from './cut-sessions.js';
 import { popcount, scratchPool } from './growable.js';
 import type { SiteColumns } from './store.js';
 
+/** A session dimension of the query: its id per session, and its weight in the cell key. */
+export interface SessionDim {
+  col: ArrayLike<number>;
+  weight: number;
+}
+
 /** Per cell (bucket × session dimensions, in the query's mixed radix): the three metrics. */
 export interface SessionCells {
   count: Int32Array;
@@ -26,7 +32,7 @@ const scratch = scratchPool();
 
 /**
  * The cells of the sessions passing `mask` (at ordinal + 1; null: all) over the buckets `list`:
- * a session's cell is its bucket × `w0` + `cellOf[s]` (its dimensions' part). As SQL's
+ * a session's cell is its bucket × `w0` plus each of `dims`' id × weight. As SQL's
  * `sessionCounted` (the definition): a whole session brings `sessions.events` and its visitor,
  * a cut one its events and their visitors. Null when the bitmaps would not fit.
  */
@@ -34,7 +40,7 @@ export function sessionCells(
   site: SiteColumns,
   list: readonly Bucket[],
   mask: Uint8Array | null,
-  cellOf: Float64Array,
+  dims: readonly SessionDim[],
   w0: number,
   cells: number,
 ): SessionCells | null {
@@ -60,7 +66,7 @@ export function sessionCells(
       if (t < from || t >= to || (mask && !mask[s + 1]) || held[s] === 0) continue;
       const b = find.of(t);
       if (end[s]! < ends[b]!) {
-        const cell = (b * w0 + cellOf[s]!) | 0; // (an int32 index: cells and bitmaps are capped)
+        const cell = (b * w0 + partOf(dims, s)) | 0; // (an int32 index: cells and bitmaps are capped)
         count[cell]! += held[s]!;
         sessions[cell]!++;
         const v = vis[s]!;
@@ -86,7 +92,7 @@ export function sessionCells(
         const t = ts[i]!;
         const s = sess[i]!;
         if (t < a || t >= b || !cut[s + 1]) continue;
-        const cell = (find.of(t) * w0 + cellOf[s]!) | 0;
+        const cell = (find.of(t) * w0 + partOf(dims, s)) | 0;
         count[cell]!++;
         const v = evis[i]!;
         seen[cell * words + (v >>> 5)]! |= 1 << (v & 31);
@@ -106,4 +112,11 @@ export function sessionCells(
     visitors[cell] = d;
   }
   return { count, visitors, sessions };
+}
+
+/** The dimensions' part of session `s`'s cell key. */
+function partOf(dims: readonly SessionDim[], s: number): number {
+  let part = 0;
+  for (let d = 0; d < dims.length; d++) part += dims[d]!.col[s]! * dims[d]!.weight;
+  return part;
 }

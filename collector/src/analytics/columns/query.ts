@@ -11,7 +11,7 @@ import type { Filter } from '../filters.js';
 import { BucketFinder, type Bucket } from '../time.js';
 import { compareText, type Dictionary } from './dictionary.js';
 import { scratchPool } from './growable.js';
-import { sessionCells } from './query-sessions.js';
+import { sessionCells, type SessionDim } from './query-sessions.js';
 import type { ColumnScans } from './reports.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
 
@@ -111,14 +111,11 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
     // the key is linear in the ids (mixed radix): the session dimensions' part once per session,
     // the event dimensions' per row
     const weight = radix.map((_, c) => radix.slice(c + 1).reduce((a, b) => a * b, 1));
-    const sessionPart = needSession ? parts('session', Float64Array, site.sessions) : null;
+    const sessionDims: SessionDim[] = [];
     const at: { col: Ids; map: Int32Array | null; weight: number }[] = [];
     cols.forEach((c, k) => {
-      if (c!.session && sessionPart) {
-        const col = c!.session;
-        const w = weight[k + 1]!;
-        for (let x = 0; x < site.sessions; x++) sessionPart[x]! += col[x]! * w;
-      } else at.push({ col: c!.event!, map: c!.map, weight: weight[k + 1]! });
+      if (c!.session) sessionDims.push({ col: c!.session, weight: weight[k + 1]! });
+      else at.push({ col: c!.event!, map: c!.map, weight: weight[k + 1]! });
     });
     const w0 = weight[0]!;
     /** The group `key`'s time bucket and dimension values, the start of its output row. */
@@ -135,7 +132,7 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
     };
     // by time and session dimensions only, counting events, visitors and sessions: from sessions
     if (
-      sessionPart &&
+      needSession &&
       at.length === 0 &&
       !plan.hasEventFilters &&
       q.metrics.every((m) => m === 'count' || m === 'visitors' || m === 'sessions') &&
@@ -143,7 +140,7 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
       from < to
     ) {
       const mask = scans.sessionMask(plan);
-      const c = sessionCells(site, q.list, mask, sessionPart, q.interval ? w0 : 0, cells);
+      const c = sessionCells(site, q.list, mask, sessionDims, q.interval ? w0 : 0, cells);
       if (c) {
         const out: Value[][] = [];
         for (let key = 0; key < cells; key++) {
@@ -162,6 +159,9 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
         return finish(out);
       }
     }
+    const sessionPart = needSession ? parts('session', Float64Array, site.sessions) : null;
+    for (const { col, weight } of sessionPart ? sessionDims : [])
+      for (let x = 0; x < site.sessions; x++) sessionPart![x]! += col[x]! * weight;
     const n = from < to ? scans.selectEvents(plan, from, to, -1, needSession) : 0;
     const idx = scans.idx();
     // group ids by key: a dense table while the keys are few, else a Map
