@@ -455,6 +455,42 @@ describe('column store', () => {
     store.reset();
   });
 
+  it('counts a query by sessions in the bucket of each session, whatever order they came in', async () => {
+    const f = ingestApp();
+    const store = columnStoreFor(f.database.sqlite);
+    const cq = createColumnQuery(store, createColumnReports(store).scans);
+    await onePageview(f, '2024-03-08T10:00:00Z');
+    await onePageview(f, '2024-03-10T10:00:00Z', {
+      visitorId: 'v3',
+      sessionId: 's3',
+      eventId: 'e3',
+    });
+    await store.build();
+    // a session of an earlier day arriving last: its ordinal follows a later day's
+    await onePageview(f, '2024-03-09T10:00:00Z', {
+      visitorId: 'v2',
+      sessionId: 's2',
+      eventId: 'e2',
+    });
+    const spec = {
+      websiteId: 'site-1',
+      from: Date.parse('2024-03-08T00:00:00Z'),
+      to: Date.parse('2024-03-11T00:00:00Z'),
+      timezone: 'UTC',
+      filters: [],
+      groupBy: ['day', 'browser'],
+      metrics: ['count', 'visitors', 'sessions'],
+      sort: [],
+      limit: 10,
+    };
+    const want = runQuery(f.database.sqlite, spec);
+    expect(want.rows.map((r) => r.day)).toEqual(['2024-03-08', '2024-03-09', '2024-03-10']);
+    const before = store.stats.answered;
+    expect(runQuery(f.database.sqlite, spec, cq)).toEqual(want);
+    expect(store.stats.answered).toBe(before + 1);
+    store.reset();
+  });
+
   it('answers every breakdown alike over the whole data, with every limit', async () => {
     const f = await data();
     const store = columnStoreFor(f.database.sqlite);

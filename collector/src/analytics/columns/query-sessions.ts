@@ -24,6 +24,9 @@ export interface SessionCells {
   sessions: Int32Array;
 }
 
+/** Every session passes where there is no mask. */
+const ONE = new Uint8Array([1]);
+
 /** Bytes the cells' visitor bitmaps may take; beyond, the query reads events. */
 const CELL_BITMAP_BYTES = 64 * 1024 * 1024;
 
@@ -59,14 +62,21 @@ export function sessionCells(
   const seen = scratch('seen', Uint32Array, cells * words);
   const cut = scratch('cut', Uint8Array, site.sessions + 1);
   const windows: number[] = [];
+  const starts = Float64Array.from(list, (b) => b.start);
+  const m = mask ?? ONE; // (mask or not, one loop: `dm` 0 reads ONE[0])
+  const dm = mask ? 1 : 0;
+  const one = dims.length === 1 ? dims[0]! : null; // the common case, read without a loop
+  let b = 0; // the bucket of the last session: sessions come nearly in start order
   const r = site.sBlocks.ranges(from, to, false, site.sessions);
   for (let j = 0; j < r.length; j += 2) {
     for (let s = r[j]!; s < r[j + 1]!; s++) {
       const t = start[s]!;
-      if (t < from || t >= to || (mask && !mask[s + 1]) || held[s] === 0) continue;
-      const b = find.of(t);
+      if (t < from || t >= to || !m[(s + 1) * dm] || held[s] === 0) continue;
+      while (t >= ends[b]!) b++;
+      while (t < starts[b]!) b--;
       if (end[s]! < ends[b]!) {
-        const cell = (b * w0 + partOf(dims, s)) | 0; // (an int32 index: cells and bitmaps are capped)
+        const part = one ? one.col[s]! * one.weight : partOf(dims, s);
+        const cell = (b * w0 + part) | 0; // (an int32 index: cells and bitmaps are capped)
         count[cell]! += held[s]!;
         sessions[cell]!++;
         const v = vis[s]!;
