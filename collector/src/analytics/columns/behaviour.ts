@@ -342,7 +342,8 @@ export interface Touches {
 
 /**
  * How many visitors reached each step: from any step-1 event, each next step matched by a later
- * event within `windowMs` of it (`funnelDepth` of `behaviour.ts`, over bitmasks).
+ * event within `windowMs` of it, each visitor's touches in time order (ties in arrival order);
+ * the steps as bitmasks.
  */
 export function funnelReached(t: Touches, nSteps: number, windowMs: number): number[] {
   const start = scratch('start', Uint32Array, t.visitors + 1);

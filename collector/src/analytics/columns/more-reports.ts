@@ -293,19 +293,19 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     };
     // the row lists of the steps' pages and names (a pageview's path, a custom event's name)
     const lists: { rows: Int32Array; steps: number; type: number; byPath: boolean }[] = [];
-    const add = (of: (Growable<Int32Array> | undefined)[], steps: Uint16Array, type: number) =>
+    const add = (
+      of: (Growable<Int32Array> | undefined)[],
+      steps: Uint16Array,
+      type: number,
+      byPath: boolean, // a page's list: its steps passed the page filters already
+    ) =>
       steps.forEach((st, id) => {
         const l = of[id];
         if (st && l?.length)
-          lists.push({
-            rows: l.data.subarray(0, l.length),
-            steps: st,
-            type,
-            byPath: of === site.pathRows,
-          });
+          lists.push({ rows: l.data.subarray(0, l.length), steps: st, type, byPath });
       });
-    add(site.pathRows, pageSteps, c.pageview);
-    add(site.labelRows, nameSteps, c.custom);
+    add(site.pathRows, pageSteps, c.pageview, true);
+    add(site.labelRows, nameSteps, c.custom, false);
     const listedRows = lists.reduce((m, l) => m + l.rows.length, 0);
     const blocks = site.eBlocks.ranges(from, to, false, site.events);
     let n = 0;

@@ -160,8 +160,9 @@ export function createColumnQuery(store: ColumnStore, scans: ColumnScans) {
       }
     }
     const sessionPart = needSession ? parts('session', Float64Array, site.sessions) : null;
-    for (const { col, weight } of sessionPart ? sessionDims : [])
-      for (let x = 0; x < site.sessions; x++) sessionPart![x]! += col[x]! * weight;
+    if (sessionPart)
+      for (const { col, weight } of sessionDims)
+        for (let x = 0; x < site.sessions; x++) sessionPart[x]! += col[x]! * weight;
     const n = from < to ? scans.selectEvents(plan, from, to, -1, needSession) : 0;
     const idx = scans.idx();
     // group ids by key: a dense table while the keys are few, else a Map
