@@ -11,6 +11,8 @@ import { compareText } from './dictionary.js';
 import { DURATION_BOUNDS } from '../session-buckets.js';
 import { FAST, topTransitions, type Transition } from './paths.js';
 import { scratchPool, type Growable } from './growable.js';
+import { viewsAndVisitors } from './repeat-views.js';
+import { ScrollSums } from './scroll-sums.js';
 import type { ColumnScans } from './reports.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
 
@@ -124,30 +126,24 @@ function shapes(
   return { ms, pv, lo, hi };
 }
 
-/** Time on page and scroll depth summed per slot of the pages report. */
-class ScrollSums {
-  readonly engagedSum: Float64Array;
-  readonly engagedN: Int32Array;
-  readonly depthSum: Float64Array;
-  readonly depthN: Int32Array;
-
-  constructor(slots: number) {
-    this.engagedSum = new Float64Array(slots);
-    this.engagedN = new Int32Array(slots);
-    this.depthSum = new Float64Array(slots);
-    this.depthN = new Int32Array(slots);
-  }
-
-  /** Adds the figures at `at` of the scroll list (-1: none) to slot `w`, branch-free. */
-  add(ms: ArrayLike<number>, dp: ArrayLike<number>, at: number, w: number): void {
-    const e = ms[at]!;
-    const d = dp[at]!;
-    const he = bit(e >= 0);
-    const hd = bit(d >= 0);
-    this.engagedSum[w]! += he * e;
-    this.engagedN[w]! += he;
-    this.depthSum[w]! += hd * d;
-    this.depthN[w]! += hd;
+/**
+ * Entries and bounces into the slots `slotOf[entry page id]` of the sessions `idx[0..n)`; a
+ * function of its own, optimized apart.
+ */
+function entryCounts(
+  idx: Int32Array,
+  n: number,
+  entry: ArrayLike<number>,
+  pageviews: Int32Array,
+  slotOf: Int32Array,
+  entries: Int32Array,
+  bounces: Int32Array,
+): void {
+  for (let j = 0; j < n; j++) {
+    const s = idx[j]!;
+    const w = slotOf[entry[s]!]!;
+    entries[w]!++;
+    bounces[w]! += pageviews[s]! <= 1 ? 1 : 0;
   }
 }
 
@@ -452,7 +448,10 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     const path = site.ePath.data;
     const pvPath = pos === null ? path : site.links.path.data;
     const pvVisitor = pos === null ? site.eVisitor.data : site.links.visitor.data;
-    for (let k = 0; k < nv; k++) views[pvPath[idx[k]!]!]!++;
+    // without filters the distinct visitors of every path come in the same pass
+    const seen = pos === null ? null : new Int32Array(P);
+    if (seen) viewsAndVisitors(idx, nv, pvPath, site.repeats.same.data, views, seen);
+    else for (let k = 0; k < nv; k++) views[pvPath[idx[k]!]!]!++;
     views[0] = 0; // pageviews without a path are not a row
     // the paths that can rank: every path with as many views as the last one kept
     const order: number[] = [];
@@ -461,7 +460,9 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     const k = Math.min(order.length, offset + limit);
     const floor = k ? views[order[k - 1]!]! : 0;
     const ranked = order.filter((g) => views[g]! >= floor);
-    const visitors = distinctVisitors(idx, nv, pvPath, P, ranked, pvVisitor, site.visitors);
+    const visitors = seen
+      ? new Map(ranked.map((g) => [g, seen[g]!]))
+      : distinctVisitors(idx, nv, pvPath, P, ranked, pvVisitor, site.visitors);
     const value = (g: number) => store.paths.values[g]!;
     ranked.sort(
       (a, b) =>
@@ -494,16 +495,18 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
       const ms = sc.engagedMs.data;
       const dp = sc.depth.data;
       if (q.sessionTests.length === 0 && !q.hasEventFilters) {
-        // the rows of blocks wholly inside the range need no time test (nor their times read)
+        // the rows of blocks wholly inside the range need no time test (nor their times read),
+        // and their pages come in list order (`scrollPage`: path id + 1 of a scroll event)
         const spans = site.eBlocks.spans(p.from, p.to, site.events);
+        const page = sc.scrollPage.data;
+        const wantPage = new Int32Array(P + 1);
+        wantPage[0] = W;
+        wantPage.set(want, 1);
         for (let j = 0; j < spans.length; j += 3) {
           const a = sc.row.firstAtLeast(spans[j]!);
           const b = sc.row.firstAtLeast(spans[j + 1]!);
           if (spans[j + 2]) {
-            for (let at = a; at < b; at++) {
-              const i = rows[at]!;
-              sums.add(ms, dp, at, types[i] === scroll ? want[path[i]!]! : W);
-            }
+            sc.blocks.addRange(sums, wantPage, a, b, { ms, dp, page });
             continue;
           }
           for (let at = a; at < b; at++) {
@@ -547,14 +550,15 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
       const id = store.paths.find(entryDict.values[g]!);
       if (id !== undefined) entryToPath[g] = want[id]!;
     }
-    const entryCol = site.sDims[ENTRY]!.data;
-    const pvs = site.sPageviews.data;
-    for (let j = 0; j < ns; j++) {
-      const s = idx[j]!;
-      const w = entryToPath[entryCol[s]!]!;
-      entries[w]!++;
-      bounces[w]! += bit(pvs[s]! <= 1);
-    }
+    entryCounts(
+      idx,
+      ns,
+      site.sDims[ENTRY]!.data,
+      site.sPageviews.data,
+      entryToPath,
+      entries,
+      bounces,
+    );
     return top.map((g, w) => ({
       path: value(g)!,
       views: views[g]!,

@@ -17,6 +17,7 @@ import { BucketFinder, type Bucket } from '../time.js';
 import { compareText, type Dictionary } from './dictionary.js';
 import { cutByStart, windowRows } from './cut-sessions.js';
 import { listed, mergeRows, scratchPool } from './growable.js';
+import { viewsAndVisitors } from './repeat-views.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
 
 /** Session aggregates as the SQL returns them (`bounces`, `ms` null without sessions). */
@@ -864,11 +865,18 @@ export function createColumnReports(store: ColumnStore) {
     // pages without filters: the pageviews' positions, and their paths and visitors in sequence
     const pos = dim.name === 'page' ? pageviewPositions(q, p.from, p.to) : null;
     const n = pos ?? selectEvents(q, p.from, p.to, type, false);
-    const col = pos === null ? c.col : site.links.path.data;
-    const vis = pos === null ? site.eVisitor.data : site.links.visitor.data;
-    const map = c.map;
     const counts = new Int32Array(c.dict.size);
     const value = (id: number) => c.dict.values[id]!;
+    if (pos !== null) {
+      const distinct = new Int32Array(c.dict.size);
+      viewsAndVisitors(idx, n, site.links.path.data, site.repeats.same.data, counts, distinct);
+      return ordered(counts, distinct, offset + limit, value, true)
+        .slice(offset, offset + limit)
+        .map((r) => ({ value: value(r.id), events: r.count, visitors: r.visitors }));
+    }
+    const col = c.col;
+    const vis = site.eVisitor.data;
+    const map = c.map;
     if (direct(c.dict.size, site.visitors)) {
       const words = Math.max(1, (site.visitors + 31) >>> 5);
       const bits = scratch('bits', Uint32Array, c.dict.size * words);

@@ -32,6 +32,8 @@ import { dimension, dimensionNames } from '../dimensions.js';
 import { Dictionary } from './dictionary.js';
 import { BLOCK_SHIFT, Blocks, Growable, IdColumn } from './growable.js';
 import { FAST, PageviewLinks } from './paths.js';
+import { RepeatViews } from './repeat-views.js';
+import { ScrollBlocks } from './scroll-sums.js';
 import { durationBucket, pagesBucket } from '../session-buckets.js';
 
 /** The session dimensions, in column order: report name and `sessions` column. */
@@ -57,9 +59,19 @@ export class ScrollRows {
   readonly row = new Growable(Int32Array, 256);
   readonly depth = new Growable(Int32Array, 256);
   readonly engagedMs = new Growable(Float64Array, 256);
+  /** the row's path id + 1 when it is a scroll event, else 0 (the pages report reads it in order) */
+  readonly scrollPage = new Growable(Int32Array, 256);
+  /** the scroll events' figures summed per page and block of this list */
+  readonly blocks = new ScrollBlocks();
 
   get bytes(): number {
-    return this.row.bytes + this.depth.bytes + this.engagedMs.bytes;
+    return (
+      this.row.bytes +
+      this.depth.bytes +
+      this.engagedMs.bytes +
+      this.scrollPage.bytes +
+      this.blocks.bytes
+    );
   }
 }
 
@@ -108,6 +120,8 @@ export class SiteColumns {
   readonly pageviewRows = new Growable(Int32Array);
   /** each pageview's link to its session's previous one (the sessions report's paths) */
   readonly links = new PageviewLinks();
+  /** each pageview's link to its visitor's previous one of the same page (distinct visitors) */
+  readonly repeats = new RepeatViews();
   /** pageviews per block of events (counts of whole blocks without reading their rows) */
   readonly ePageviews = new Growable(Int32Array, 64);
   readonly scroll = new ScrollRows();
@@ -175,6 +189,7 @@ export class SiteColumns {
     for (const c of [this.sStart, this.sEnd, this.sVisitor, this.sPageviews, this.eTs]) c.fit();
     for (const c of [this.eSession, this.eVisitor, this.ePageviews, this.pageviewRows]) c.fit();
     this.links.fit();
+    this.repeats.fit();
     this.sUser.fit();
     this.sEvents.fit();
     this.sShape.fit();
@@ -197,7 +212,7 @@ export class SiteColumns {
       this.ePageviews.bytes +
       this.scroll.bytes;
     for (const r of [...this.pathRows, ...this.labelRows]) if (r) events += r.bytes;
-    events += this.pageviewRows.bytes + this.links.pageviewBytes;
+    events += this.pageviewRows.bytes + this.links.pageviewBytes + this.repeats.bytes;
     let sessions =
       this.sStart.bytes +
       this.sEnd.bytes +
@@ -758,13 +773,17 @@ export class ColumnStore {
       site.eProps.push(this.props.id(props));
       site.eBlocks.note(i, ts);
       if (depth !== null || engaged !== null) {
-        site.scroll.row.push(i);
+        const at = site.scroll.row.push(i);
         site.scroll.depth.push(depth ?? -1);
         site.scroll.engagedMs.push(engaged ?? -1);
+        site.scroll.scrollPage.push(type === 'scroll' ? pathId + 1 : 0);
+        if (type === 'scroll') site.scroll.blocks.add(at, pathId + 1, engaged ?? -1, depth ?? -1);
       }
       if (type === 'pageview') {
         site.pageviewRows.push(i);
-        const k = site.links.addPageview(pathId, site.eVisitor.data[i]!);
+        const v = site.eVisitor.data[i]!;
+        const k = site.links.addPageview(pathId, v);
+        site.repeats.add(v, pathId);
         if (s !== undefined) site.link(k, s, ts, pathId);
         const b = i >>> site.eBlocks.shift;
         while (site.ePageviews.length <= b) site.ePageviews.push(0);
