@@ -856,6 +856,14 @@ describe('column store freshness', () => {
         ['/a', '/c', 1],
       ]),
     );
+    // a page filter reads the session of each of its rows from the page's tags, set on linking
+    const onA: ReportParams = {
+      ...p,
+      filters: [{ dimension: dimension('page'), op: 'is', values: ['/a'] }],
+    };
+    const o = sql(f).overview(onA);
+    expect(o.metrics).toMatchObject({ visits: 1, pageviews: 2 });
+    expect(cols(f).overview(onA)).toEqual(o);
   });
 
   it('reads back what another writer inserted between two commits', async () => {

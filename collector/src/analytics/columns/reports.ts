@@ -57,6 +57,105 @@ const bit = (b: boolean): number => b as unknown as number;
 /** A mask that passes everything (index 0 only). */
 const ONE = new Uint8Array([1]);
 
+/** Whether the plan's event filters are all on pages (and it has one). */
+function onlyPages(q: Plan): boolean {
+  return (
+    q.hasEventFilters &&
+    q.filters.every((f) => f.dimension.kind === 'session' || f.dimension.name === 'page')
+  );
+}
+
+/**
+ * `held` under page filters (and session filters): into `out`, by session ordinal + 1, 1 for a
+ * session holding an event of a page `pathOk` passes in [from, maxEnd]; returns the pageviews of
+ * those pages in [from, pvTo) of the sessions `mask` passes. Reads the pages' row lists and tags
+ * (`SiteColumns.pathTags`) in sequence, over the blocks of [from, last]; a row's time only in a
+ * block whose times do not all pass.
+ */
+function heldByPages(
+  site: SiteColumns,
+  pathOk: Uint8Array,
+  [from, maxEnd, last]: readonly [number, number, number],
+  pvTo: number,
+  mask: Uint8Array | null,
+  out: Uint8Array,
+): number {
+  const ts = site.eTs.data;
+  const { shift } = site.eBlocks;
+  const bmin = site.eBlocks.min.data;
+  const bmax = site.eBlocks.max.data;
+  const m = mask ?? ONE;
+  const dm = mask ? 1 : 0;
+  const re = site.eBlocks.ranges(from, last, true, site.events);
+  let count = 0;
+  for (let id = 0; id < Math.min(pathOk.length, site.pathRows.length); id++) {
+    const list = site.pathRows[id];
+    if (!pathOk[id] || !list?.length) continue;
+    const rows = list.data;
+    const tags = site.pathTags[id]!.data;
+    for (let j = 0; j < re.length; j += 2) {
+      const end = list.firstAtLeast(re[j + 1]!);
+      let k = list.firstAtLeast(re[j]!);
+      while (k < end) {
+        const blk = rows[k]! >>> shift;
+        const bound = (blk + 1) << shift; // the next block's first row
+        if (bmin[blk]! >= from && bmax[blk]! <= maxEnd && bmax[blk]! < pvTo) {
+          for (; k < end && rows[k]! < bound; k++) {
+            const g = tags[k]!;
+            const x = g >>> 1;
+            out[x] = 1;
+            count += g & 1 & m[x * dm]!;
+          }
+        } else {
+          for (; k < end && rows[k]! < bound; k++) {
+            const t = ts[rows[k]!]!;
+            const g = tags[k]!;
+            const x = g >>> 1;
+            const ok = bit(t >= from);
+            out[x] = out[x]! | (ok & bit(t <= maxEnd));
+            count += ok & bit(t < pvTo) & g & 1 & m[x * dm]!;
+          }
+        }
+      }
+    }
+  }
+  return count;
+}
+
+/**
+ * Into `per` (by bucket of `find`): the pageviews in [from, to) of the pages `pathOk` passes, of
+ * the sessions `mask` passes, from those pages' row lists and tags; only a pageview's time is
+ * read.
+ */
+function pageviewsByPages(
+  site: SiteColumns,
+  pathOk: Uint8Array,
+  mask: Uint8Array | null,
+  find: BucketFinder,
+  [from, to]: readonly [number, number],
+  per: Int32Array,
+): void {
+  const ts = site.eTs.data;
+  const m = mask ?? ONE;
+  const dm = mask ? 1 : 0;
+  const re = site.eBlocks.ranges(from, to, false, site.events);
+  for (let id = 0; id < Math.min(pathOk.length, site.pathRows.length); id++) {
+    const list = site.pathRows[id];
+    if (!pathOk[id] || !list?.length) continue;
+    const rows = list.data;
+    const tags = site.pathTags[id]!.data;
+    for (let j = 0; j < re.length; j += 2) {
+      const end = list.firstAtLeast(re[j + 1]!);
+      for (let k = list.firstAtLeast(re[j]!); k < end; k++) {
+        const g = tags[k]!;
+        if ((g & 1 & m[(g >>> 1) * dm]!) === 0) continue;
+        const b = find.of(ts[rows[k]!]!);
+        if (b >= 0) per[b]!++;
+      }
+    }
+  }
+}
+
 const sessionDimIndex = new Map(SESSION_DIMS.map((d, i) => [d.name, i]));
 
 export function createColumnReports(store: ColumnStore) {
@@ -375,6 +474,21 @@ export function createColumnReports(store: ColumnStore) {
     }
     if (maxEnd === -Infinity) maxEnd = 0; // coalesce(max(ended_at), 0)
     const out = scratch('held', Uint8Array, site.sessions + 1); // by ordinal + 1, as the masks
+    if (onlyPages(q)) {
+      // a page filter: its pages' rows and tags, in sequence (`heldByPages`)
+      const mask = sessionMask(q);
+      const last = pv ? Math.max(maxEnd, pv.to) : maxEnd;
+      const count = heldByPages(
+        site,
+        q.pathOk,
+        [from, maxEnd, last],
+        pv?.to ?? Infinity,
+        mask,
+        out,
+      );
+      if (pv) pv.count = count;
+      return out;
+    }
     const ts = site.eTs.data;
     const types = site.eType.data;
     const paths = site.ePath.data;
@@ -404,42 +518,10 @@ export function createColumnReports(store: ColumnStore) {
       const type = q.pageview;
       const last = Math.max(maxEnd, pv.to);
       const re = site.eBlocks.ranges(from, last, true, site.events);
-      const { shift } = site.eBlocks;
-      const bmin = site.eBlocks.min.data;
-      const bmax = site.eBlocks.max.data;
       let count = 0;
-      const onlyPages = q.filters.every(
-        (f) => f.dimension.kind === 'session' || f.dimension.name === 'page',
-      );
       for (let j = 0; j < re.length; j += 2) {
         const a = re[j]!;
         const b = re[j + 1]!;
-        if (onlyPages) {
-          // the common case, a page filter: no type or label tables to read, and no times in a
-          // block whose times all pass
-          for (let c = a; c < b;) {
-            const blk = c >> shift;
-            const e = Math.min(b, (blk + 1) << shift);
-            if (bmin[blk]! >= from && bmax[blk]! <= maxEnd && bmax[blk]! < pv.to) {
-              for (let i = c; i < e; i++) {
-                const k = sess[i]! + 1;
-                const ok = pathOk[paths[i]!]!;
-                out[k] = out[k]! | ok;
-                count += ok & bit(types[i] === type) & mask[k * dm]!;
-              }
-            } else {
-              for (let i = c; i < e; i++) {
-                const t = ts[i]!;
-                const k = sess[i]! + 1;
-                const ok = bit(t >= from) & pathOk[paths[i]!]!;
-                out[k] = out[k]! | (ok & bit(t <= maxEnd));
-                count += ok & bit(t < pv.to) & bit(types[i] === type) & mask[k * dm]!;
-              }
-            }
-            c = e;
-          }
-          continue;
-        }
         for (let i = a; i < b; i++) {
           const t = ts[i]!;
           const y = types[i]!;
@@ -680,6 +762,10 @@ export function createColumnReports(store: ColumnStore) {
     }
     const from = list[0]?.start ?? 0;
     const to = list.at(-1)?.end ?? 0;
+    if (onlyPages(q)) {
+      pageviewsByPages(q.site, q.pathOk, sessionMask(q), new BucketFinder(list), [from, to], per);
+      return per;
+    }
     const m = pageviewEvents(q, from, to, false);
     const find = new BucketFinder(list);
     const ts = q.site.eTs.data;
@@ -692,7 +778,7 @@ export function createColumnReports(store: ColumnStore) {
   function metrics(p: ReportParams, from: number, to: number) {
     const q = plan(p);
     if (!q) return null;
-    if (q.hasEventFilters && !q.rows) {
+    if (q.hasEventFilters && (!q.rows || onlyPages(q))) {
       // one pass over the events: the sessions holding a match, and the matching pageviews
       const pv = { to, count: 0 };
       const h = q.pageview >= 0 ? held(q, from, to, pv) : held(q, from, to);

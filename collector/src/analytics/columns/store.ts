@@ -114,6 +114,11 @@ export class SiteColumns {
   readonly eBlocks: Blocks;
   /** the rows of each path id (a page filter reads only its pages' rows) */
   readonly pathRows: (Growable<Int32Array> | undefined)[] = [];
+  /**
+   * parallel to `pathRows`: each row's `pathTag` (its session and whether it is a pageview), so
+   * a page filter's sessions and pageviews are read in sequence, not gathered across the columns
+   */
+  readonly pathTags: (Growable<Int32Array> | undefined)[] = [];
   /** the rows of each custom event name, by label id (an event filter reads only its rows) */
   readonly labelRows: (Growable<Int32Array> | undefined)[] = [];
   /** the rows of pageviews, in row order (pageview-only scans read them, not every row) */
@@ -195,7 +200,7 @@ export class SiteColumns {
     this.sShape.fit();
     for (const c of [...this.sDims, this.eType, this.ePath, this.eLabel]) c.fit();
     for (const b of [this.sBlocks, this.sEndBlocks, this.eBlocks]) b.fit();
-    for (const r of [...this.pathRows, ...this.labelRows]) r?.fit();
+    for (const r of [...this.pathRows, ...this.pathTags, ...this.labelRows]) r?.fit();
   }
 
   /** Column bytes held (typed arrays at capacity), without the id maps. */
@@ -211,7 +216,8 @@ export class SiteColumns {
       this.eBlocks.bytes +
       this.ePageviews.bytes +
       this.scroll.bytes;
-    for (const r of [...this.pathRows, ...this.labelRows]) if (r) events += r.bytes;
+    for (const r of [...this.pathRows, ...this.pathTags, ...this.labelRows])
+      if (r) events += r.bytes;
     events += this.pageviewRows.bytes + this.links.pageviewBytes + this.repeats.bytes;
     let sessions =
       this.sStart.bytes +
@@ -710,6 +716,10 @@ export class ColumnStore {
         const pageview = this.types.find('pageview');
         for (const i of waiting) {
           site.eSession.data[i] = s;
+          const path = site.ePath.data[i]!;
+          const tags = site.pathTags[path]!;
+          const k = site.pathRows[path]!.firstAtLeast(i);
+          tags.data[k] = pathTag(s, (tags.data[k]! & 1) === 1);
           if (site.eType.data[i] === pageview) {
             const k = site.pageviewRows.firstAtLeast(i);
             site.link(k, s, site.eTs.data[i]!, site.ePath.data[i]!);
@@ -767,6 +777,9 @@ export class ColumnStore {
       const pathId = this.paths.id(path);
       site.ePath.push(pathId);
       (site.pathRows[pathId] ??= new Growable(Int32Array, 16)).push(i);
+      (site.pathTags[pathId] ??= new Growable(Int32Array, 16)).push(
+        pathTag(s ?? -1, type === 'pageview'),
+      );
       const labelId = this.labels.id(type === 'custom' ? name : type);
       site.eLabel.push(labelId);
       if (type === 'custom') (site.labelRows[labelId] ??= new Growable(Int32Array, 16)).push(i);
@@ -824,6 +837,14 @@ function statements(sqlite: Database.Database) {
        WHERE rowid > ? ORDER BY rowid LIMIT ?`,
     ),
   };
+}
+
+/**
+ * A row's entry in `SiteColumns.pathTags`: (session ordinal + 1) × 2, plus 1 for a pageview;
+ * ordinal −1 (the session not stored yet) gives 0 or 1, as the reports' masks index sessions.
+ */
+export function pathTag(session: number, pageview: boolean): number {
+  return (session + 1) * 2 + (pageview ? 1 : 0);
 }
 
 const stores = new WeakMap<Database.Database, ColumnStore>();
