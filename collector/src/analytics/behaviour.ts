@@ -187,7 +187,6 @@ export function createBehaviour(sqlite: Database.Database, store: ColumnStore | 
       order: new Float64Array(rows.length),
       steps: new Uint16Array(rows.length),
       visitors: 0,
-      ordered: true,
     };
     rows.forEach((r, i) => {
       t.visitor[i] = visitors.of(r.visitor);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { prng } from '../prng.js';
-import { funnelReached, retentionCounts, slidingDistinct } from './behaviour.js';
+import { funnelReached, retentionCounts, roomFor, slidingDistinct } from './behaviour.js';
 
 describe('slidingDistinct', () => {
   it('counts the distinct ids of each window of days, as sets over the raw rows do', () => {
@@ -67,12 +67,14 @@ describe('funnelReached', () => {
   it('finds the deepest chain of steps within the window, as an exhaustive search does', () => {
     const r = prng(5);
     for (let round = 0; round < 200; round++) {
-      const nSteps = r.int(1, 5);
-      const visitors = r.int(1, 6);
-      const length = r.int(0, 40);
-      const windowMs = r.int(0, 30);
+      // every tenth round: one or two visitors with many touches (more than an insertion sort's)
+      const many = round % 10 === 0;
+      const nSteps = r.int(1, many ? 3 : 5);
+      const visitors = r.int(1, many ? 2 : 6);
+      const length = many ? r.int(130, 260) : r.int(0, 40);
+      const windowMs = r.int(0, many ? 1 : 30); // (many: the tie-break decides)
       const visitor = Uint32Array.from({ length }, () => r.int(0, visitors - 1));
-      const ts = Float64Array.from({ length }, () => r.int(0, 60)); // ties too
+      const ts = Float64Array.from({ length }, () => r.int(0, many ? 100 : 60)); // ties too
       const order = Float64Array.from({ length }, (_, i) => (i * 7) % length); // arrival
       // an event may match several steps, or none
       const steps = Uint16Array.from({ length }, () => r.int(0, (1 << nSteps) - 1));
@@ -145,5 +147,26 @@ describe('retentionCounts', () => {
         expect(got.returning, `round ${round} room ${room}`).toEqual(want.map((w) => w.back));
       }
     }
+  });
+});
+
+describe('roomFor', () => {
+  it('keeps the touches written so far when the arrays grow, and reuses arrays with room', () => {
+    const t = {
+      length: 0,
+      visitor: Uint32Array.of(7, 8, 9),
+      ts: Float64Array.of(1, 2, 3),
+      order: Float64Array.of(4, 5, 6),
+      steps: Uint16Array.of(1, 2, 3),
+      visitors: 10,
+    };
+    expect(roomFor(t, 2, 3)).toBe(t);
+    const grown = roomFor(t, 2, 5);
+    expect(grown.visitor.length).toBe(6); // doubled: more than asked
+    expect([...grown.visitor]).toEqual([7, 8, 0, 0, 0, 0]);
+    expect([...grown.ts]).toEqual([1, 2, 0, 0, 0, 0]);
+    expect([...grown.order]).toEqual([4, 5, 0, 0, 0, 0]);
+    expect([...grown.steps]).toEqual([1, 2, 0, 0, 0, 0]);
+    expect(grown.visitors).toBe(10);
   });
 });

@@ -292,23 +292,36 @@ function slidingByDayBits(
   });
 }
 
-/** Sorts the touches lo…hi−1 of parallel `ts`, `order` and `steps` by time, then arrival. */
-function sortTouches(
-  ts: Float64Array,
-  order: Float64Array,
-  steps: Uint16Array,
-  lo: number,
-  hi: number,
-): void {
+/**
+ * Sorts the touches lo…hi−1 by time, then arrival: `rec` holds each touch's time and arrival
+ * side by side (2k, 2k+1), `steps` its steps.
+ */
+function sortTouches(rec: Float64Array, steps: Uint16Array, lo: number, hi: number): void {
+  if (hi - lo <= 64) {
+    // a visitor's few touches, in runs already ordered (list after list): an insertion sort
+    for (let k = lo + 1; k < hi; k++) {
+      const t = rec[2 * k]!;
+      const o = rec[2 * k + 1]!;
+      const s = steps[k]!;
+      let j = k - 1;
+      for (; j >= lo && (rec[2 * j]! > t || (rec[2 * j] === t && rec[2 * j + 1]! > o)); j--) {
+        rec[2 * j + 2] = rec[2 * j]!;
+        rec[2 * j + 3] = rec[2 * j + 1]!;
+        steps[j + 1] = steps[j]!;
+      }
+      rec[2 * j + 2] = t;
+      rec[2 * j + 3] = o;
+      steps[j + 1] = s;
+    }
+    return;
+  }
   const by = Array.from({ length: hi - lo }, (_, k) => lo + k).sort(
-    (a, b) => ts[a]! - ts[b]! || order[a]! - order[b]!,
+    (a, b) => rec[2 * a]! - rec[2 * b]! || rec[2 * a + 1]! - rec[2 * b + 1]!,
   );
-  const t = by.map((k) => ts[k]!);
-  const o = by.map((k) => order[k]!);
-  const s = by.map((k) => steps[k]!);
-  ts.set(t, lo);
-  order.set(o, lo);
-  steps.set(s, lo);
+  const r = by.flatMap((k) => [rec[2 * k]!, rec[2 * k + 1]!]);
+  const st = by.map((k) => steps[k]!);
+  rec.set(r, 2 * lo);
+  steps.set(st, lo);
 }
 
 /** Day index (into `list`) of each row's start, -1 outside (`buckets` end at the range's). */
@@ -336,56 +349,112 @@ export interface Touches {
   /** bit k: the event matches step k */
   steps: Uint16Array;
   visitors: number;
-  /** already in time order within each visitor (SQL sorted them) */
-  ordered?: boolean;
+}
+
+/** `t` with room for `need` touches, its first `n` kept (a new array doubles the old). */
+export function roomFor(t: Touches, n: number, need: number): Touches {
+  if (t.visitor.length >= need) return t;
+  const size = Math.max(need, 2 * t.visitor.length);
+  const grown = <A extends Uint32Array | Float64Array | Uint16Array>(
+    a: A,
+    ctor: new (n: number) => A,
+  ) => {
+    const b = new ctor(size);
+    b.set(a.subarray(0, n));
+    return b;
+  };
+  return {
+    ...t,
+    visitor: grown(t.visitor, Uint32Array),
+    ts: grown(t.ts, Float64Array),
+    order: grown(t.order, Float64Array),
+    steps: grown(t.steps, Uint16Array),
+  };
+}
+
+/**
+ * The most steps one visitor's touches lo…hi−1 (in time order) reach: in one pass, per step the
+ * latest start (a step-1 time) of a chain that has reached it (`begun`, scratch); a touch of step
+ * k extends the chain of step k−1 when within `windowMs` of its start (a later start leaves the
+ * most room). Steps are tried from the last down, so one touch extends a chain by one step only,
+ * as a walk forward from each start would.
+ */
+function deepest(
+  rec: Float64Array,
+  steps: Uint16Array,
+  lo: number,
+  hi: number,
+  nSteps: number,
+  windowMs: number,
+  begun: Float64Array,
+): number {
+  begun.fill(-Infinity);
+  let best = 0;
+  for (let i = lo; i < hi && best < nSteps; i++) {
+    const st = steps[i]!;
+    const t = rec[2 * i]!;
+    for (let k = nSteps - 1; k > 0; k--)
+      if ((st >>> k) & 1 && t - begun[k - 1]! <= windowMs && begun[k - 1]! > begun[k]!) {
+        begun[k] = begun[k - 1]!;
+        if (k + 1 > best) best = k + 1;
+      }
+    if (st & 1) {
+      begun[0] = t;
+      if (best < 1) best = 1;
+    }
+  }
+  return best;
 }
 
 /**
  * How many visitors reached each step: from any step-1 event, each next step matched by a later
  * event within `windowMs` of it, each visitor's touches in time order (ties in arrival order);
- * the steps as bitmasks.
+ * the steps as bitmasks. A visitor with a step-1 touch reaches step 1; only those that also have
+ * a step-2 touch can reach further, so only their touches are grouped and walked.
  */
 export function funnelReached(t: Touches, nSteps: number, windowMs: number): number[] {
+  // per visitor: the steps touched, and how many touches (the counting sort's counts)
+  const touched = scratch('touched', Uint16Array, t.visitors);
   const start = scratch('start', Uint32Array, t.visitors + 1);
-  for (let i = 0; i < t.length; i++) start[t.visitor[i]! + 1]!++;
+  for (let i = 0; i < t.length; i++) {
+    const v = t.visitor[i]!;
+    touched[v]! |= t.steps[i]!;
+    start[v + 1]!++;
+  }
+  const reached = new Array<number>(nSteps).fill(0);
+  for (let v = 0; v < t.visitors; v++) reached[0]! += touched[v]! & 1;
+  if (nSteps < 2) return reached;
   for (let v = 0; v < t.visitors; v++) start[v + 1]! += start[v]!;
   const at = scratch('at', Uint32Array, t.visitors);
   at.set(start.subarray(0, t.visitors));
-  // the touches by visitor (a counting sort), their times, arrivals and steps copied along: each
-  // visitor's are then read in sequence, not looked up across the range
-  const ts = scratch('byVisitorTs', Float64Array, t.length);
-  const order = scratch('byVisitorOrder', Float64Array, t.length);
+  // their touches by visitor (a counting sort), time and arrival side by side (one random write
+  // of 16 bytes per touch; the steps go to a smaller array): each visitor's are then read in
+  // sequence, not looked up across the range
+  const rec = scratch('byVisitorTouch', Float64Array, 2 * t.length);
   const steps = scratch('byVisitorSteps', Uint16Array, t.length);
   for (let i = 0; i < t.length; i++) {
-    const k = at[t.visitor[i]!]!++;
-    ts[k] = t.ts[i]!;
-    order[k] = t.order[i]!;
+    const v = t.visitor[i]!;
+    if ((touched[v]! & 3) !== 3) continue;
+    const k = at[v]!++;
+    rec[2 * k] = t.ts[i]!;
+    rec[2 * k + 1] = t.order[i]!;
     steps[k] = t.steps[i]!;
   }
-  const reached = new Array<number>(nSteps).fill(0);
+  const begun = new Float64Array(nSteps);
   for (let v = 0; v < t.visitors; v++) {
     const lo = start[v]!;
     const hi = start[v + 1]!;
-    if (lo === hi) continue;
-    if (hi - lo > 1 && !t.ordered) {
-      // rows arrive nearly in time order: sort only a visitor whose touches are not
-      let inOrder = true;
-      for (let k = lo + 1; k < hi && inOrder; k++)
-        inOrder = ts[k - 1]! < ts[k]! || (ts[k - 1] === ts[k] && order[k - 1]! <= order[k]!);
-      if (!inOrder) sortTouches(ts, order, steps, lo, hi);
+    if (lo === hi || (touched[v]! & 3) !== 3) continue;
+    // rows arrive nearly in time order: sort only a visitor whose touches are not
+    let inOrder = true;
+    for (let k = lo + 1; k < hi && inOrder; k++) {
+      const a = rec[2 * k - 2]!;
+      const b = rec[2 * k]!;
+      inOrder = a < b || (a === b && rec[2 * k - 1]! <= rec[2 * k + 1]!);
     }
-    let best = 0;
-    for (let i = lo; i < hi && best < nSteps; i++) {
-      if (!(steps[i]! & 1)) continue;
-      const begin = ts[i]!;
-      let depth = 1;
-      for (let j = i + 1; j < hi && depth < nSteps; j++) {
-        if (ts[j]! - begin > windowMs) break;
-        depth += (steps[j]! >>> depth) & 1;
-      }
-      if (depth > best) best = depth;
-    }
-    for (let k = 0; k < best; k++) reached[k]!++;
+    if (!inOrder) sortTouches(rec, steps, lo, hi);
+    const best = deepest(rec, steps, lo, hi, nSteps, windowMs, begun);
+    for (let k = 1; k < best; k++) reached[k]!++;
   }
   return reached;
 }

@@ -6,7 +6,7 @@
  */
 import type { FunnelStep } from '../behaviour.js';
 import type { ReportParams } from '../params.js';
-import type { SessionRows, Touches } from './behaviour.js';
+import { roomFor, type SessionRows, type Touches } from './behaviour.js';
 import { compareText } from './dictionary.js';
 import { DURATION_BOUNDS } from '../session-buckets.js';
 import { FAST, topTransitions, type Transition } from './paths.js';
@@ -198,6 +198,49 @@ function stepRows(
   return n;
 }
 
+/** The columns a funnel's touches are copied from, one list's (pageviews, or a name's events). */
+interface TouchSource {
+  /** by position: row, time, visitor ordinal, and the id `steps` is read by (or 0) */
+  rows: Int32Array;
+  ts: Float64Array;
+  visitor: Int32Array;
+  ids: Int32Array;
+  /** by id: the steps (bit k: step k) a row of it matches */
+  steps: Uint16Array;
+}
+
+/** A list's positions as one id (a name's events: `ids` reads 0, `steps` is `[steps]`). */
+const ZERO = new Int32Array(1);
+
+/** Positions copied per call of `copyTouches`: the touch arrays grow by at most this much. */
+const TOUCH_CHUNK = 1 << 16;
+
+/**
+ * Appends to `out` from `n` the positions a…b−1 of `c` in [from, to) whose id matches a step
+ * (`di` 0: every position reads id 0); returns the new count. Every column is read in sequence.
+ */
+function copyTouches(
+  c: TouchSource,
+  [a, b, di]: readonly [number, number, number],
+  from: number,
+  to: number,
+  out: Touches,
+  n: number,
+): number {
+  const { visitor, ts, order, steps } = out;
+  for (let k = a; k < b; k++) {
+    const st = c.steps[c.ids[k * di]!]!;
+    if (st === 0) continue;
+    const t = c.ts[k]!;
+    visitor[n] = c.visitor[k]!;
+    ts[n] = t;
+    order[n] = c.rows[k]!;
+    steps[n] = st;
+    n += bit(t >= from) & bit(t < to);
+  }
+  return n;
+}
+
 export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
   const { plan, selectSessions, selectEvents } = scans;
   let rowsBuf = new Int32Array(1 << 16);
@@ -208,6 +251,14 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
   };
   // the rows handed to `columns/behaviour.ts`, valid until the next report asks for them
   const pooled = scratchPool();
+  let touchBuf: Touches = {
+    length: 0,
+    visitor: new Uint32Array(0),
+    ts: new Float64Array(0),
+    order: new Float64Array(0),
+    steps: new Uint16Array(0),
+    visitors: 0,
+  };
 
   /**
    * Sessions started in [from, to) passing the filters, as `SessionRows`, or null. Without
@@ -361,11 +412,10 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
         ? { ok: store.paths.matches(f), page: true }
         : { ok: store.labels.matches(f), page: false };
     });
+    if (q.sessionTests.length === 0 && !q.hasEventFilters) return listTouches(site, tests, p);
     const { rows, stepOf } = candidates(site, tests, q.pathOk, p.from, p.to);
-    // without filters the candidates (in the range already) are the events
-    const filtered = q.sessionTests.length > 0 || q.hasEventFilters;
-    const n = filtered ? selectEvents({ ...q, rows }, p.from, p.to, -1, false) : rows.length;
-    const idx = filtered ? scans.idx() : rows;
+    const n = selectEvents({ ...q, rows }, p.from, p.to, -1, false);
+    const idx = scans.idx();
     const out: Touches = {
       length: n,
       visitor: pooled('touchVisitor', Uint32Array, n),
@@ -383,6 +433,70 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
       out.order[k] = i;
       out.steps[k] = stepOf[i]!;
     }
+    return out;
+  }
+
+  /**
+   * Without filters, the funnel's events from columns read in sequence: the pageviews' paths,
+   * times and visitors (`PageviewLinks`) for the page steps, each step name's row list with its
+   * times and visitors for the event steps; the pageviews first, then each name's events
+   * (`funnelReached` puts each visitor's in time order).
+   */
+  function listTouches(
+    site: SiteColumns,
+    tests: { ok: Uint8Array; page: boolean }[],
+    p: ReportParams,
+  ): Touches {
+    const byPage = new Uint16Array(store.paths.size);
+    const byName = new Uint16Array(store.labels.size);
+    tests.forEach((t, k) => {
+      const into = t.page ? byPage : byName;
+      for (let id = 0; id < t.ok.length; id++) into[id] = into[id]! | (t.ok[id]! << k);
+    });
+    const re = site.eBlocks.ranges(p.from, p.to, false, site.events);
+    const sources: [TouchSource, number, number, number][] = [];
+    const over = (list: Growable<Int32Array>, c: TouchSource, di: number) => {
+      for (let j = 0; j < re.length; j += 2) {
+        const a = list.firstAtLeast(re[j]!);
+        const b = list.firstAtLeast(re[j + 1]!);
+        if (a < b) sources.push([c, a, b, di]);
+      }
+    };
+    const { links } = site;
+    if (byPage.some((st) => st !== 0))
+      over(
+        site.pageviewRows,
+        {
+          rows: site.pageviewRows.data,
+          ts: links.ts.data,
+          visitor: links.visitor.data,
+          ids: links.path.data,
+          steps: byPage,
+        },
+        1,
+      );
+    byName.forEach((st, id) => {
+      const l = site.labelRows[id];
+      if (!st || !l?.length) return;
+      const c = {
+        rows: l.data,
+        ts: site.labelTs[id]!.data,
+        visitor: site.labelVisitor[id]!.data,
+        ids: ZERO,
+        steps: new Uint16Array([st]),
+      };
+      over(l, c, 0);
+    });
+    let out: Touches = { ...touchBuf, length: 0, visitors: site.visitors };
+    let n = 0;
+    for (const [c, a, b, di] of sources)
+      for (let k = a; k < b; k += TOUCH_CHUNK) {
+        const end = Math.min(b, k + TOUCH_CHUNK);
+        out = roomFor(out, n, n + end - k);
+        n = copyTouches(c, [k, end, di], p.from, p.to, out, n);
+      }
+    touchBuf = out;
+    out.length = n;
     return out;
   }
 

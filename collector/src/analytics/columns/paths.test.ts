@@ -67,7 +67,7 @@ describe('topTransitions', () => {
       for (let s = 0; s < sessions; s++) links.addSession();
       const late = Array.from({ length: sessions }, () => r.next() < 0.2);
       for (let i = 0; i < rows; i++) {
-        const k = links.addPageview(path[i]!, 0);
+        const k = links.addPageview(path[i]!, 0, 0);
         if (!late[session[i]!]) links.link(k, session[i]!, ts[i]!, path[i]!);
       }
       for (let i = 0; i < rows; i++)

@@ -45,12 +45,13 @@ export interface Transition {
 export class PageviewLinks {
   readonly prev = new Growable(Int32Array);
   /**
-   * per pageview: its session ordinal (-1 until linked), path id and visitor ordinal, read in
+   * per pageview: its session ordinal (-1 until linked), path id, visitor ordinal and time, read in
    * sequence (pageview-only scans read these instead of gathering from the event columns)
    */
   readonly session = new Growable(Int32Array);
   readonly path = new Growable(Int32Array);
   readonly visitor = new Growable(Int32Array);
+  readonly ts = new Growable(Float64Array);
   readonly last = new Growable(Int32Array);
   readonly lastTs = new Growable(Float64Array);
   readonly firstTs = new Growable(Float64Array);
@@ -65,13 +66,14 @@ export class PageviewLinks {
   }
 
   /**
-   * The next pageview of the list (path id, visitor ordinal), not linked yet (its session may
-   * come later); its position.
+   * The next pageview of the list (path id, visitor ordinal, time), not linked yet (its session
+   * may come later); its position.
    */
-  addPageview(path: number, visitor: number): number {
+  addPageview(path: number, visitor: number, ts: number): number {
     this.session.push(-1);
     this.path.push(path);
     this.visitor.push(visitor);
+    this.ts.push(ts);
     return this.prev.push(UNLINKED);
   }
 
@@ -109,7 +111,7 @@ export class PageviewLinks {
   }
 
   private perPageview() {
-    return [this.prev, this.session, this.path, this.visitor];
+    return [this.prev, this.session, this.path, this.visitor, this.ts];
   }
   private perSession() {
     return [this.last, this.lastTs, this.firstTs, this.disorder];

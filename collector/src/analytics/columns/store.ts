@@ -121,6 +121,9 @@ export class SiteColumns {
   readonly pathTags: (Growable<Int32Array> | undefined)[] = [];
   /** the rows of each custom event name, by label id (an event filter reads only its rows) */
   readonly labelRows: (Growable<Int32Array> | undefined)[] = [];
+  /** parallel to `labelRows`: each row's time and visitor ordinal (a funnel reads them in turn) */
+  readonly labelTs: (Growable<Float64Array> | undefined)[] = [];
+  readonly labelVisitor: (Growable<Int32Array> | undefined)[] = [];
   /** the rows of pageviews, in row order (pageview-only scans read them, not every row) */
   readonly pageviewRows = new Growable(Int32Array);
   /** each pageview's link to its session's previous one (the sessions report's paths) */
@@ -201,6 +204,7 @@ export class SiteColumns {
     for (const c of [...this.sDims, this.eType, this.ePath, this.eLabel]) c.fit();
     for (const b of [this.sBlocks, this.sEndBlocks, this.eBlocks]) b.fit();
     for (const r of [...this.pathRows, ...this.pathTags, ...this.labelRows]) r?.fit();
+    for (const r of [...this.labelTs, ...this.labelVisitor]) r?.fit();
   }
 
   /** Column bytes held (typed arrays at capacity), without the id maps. */
@@ -218,6 +222,7 @@ export class SiteColumns {
       this.scroll.bytes;
     for (const r of [...this.pathRows, ...this.pathTags, ...this.labelRows])
       if (r) events += r.bytes;
+    for (const r of [...this.labelTs, ...this.labelVisitor]) if (r) events += r.bytes;
     events += this.pageviewRows.bytes + this.links.pageviewBytes + this.repeats.bytes;
     let sessions =
       this.sStart.bytes +
@@ -782,7 +787,11 @@ export class ColumnStore {
       );
       const labelId = this.labels.id(type === 'custom' ? name : type);
       site.eLabel.push(labelId);
-      if (type === 'custom') (site.labelRows[labelId] ??= new Growable(Int32Array, 16)).push(i);
+      if (type === 'custom') {
+        (site.labelRows[labelId] ??= new Growable(Int32Array, 16)).push(i);
+        (site.labelTs[labelId] ??= new Growable(Float64Array, 16)).push(ts);
+        (site.labelVisitor[labelId] ??= new Growable(Int32Array, 16)).push(site.eVisitor.data[i]!);
+      }
       site.eProps.push(this.props.id(props));
       site.eBlocks.note(i, ts);
       if (depth !== null || engaged !== null) {
@@ -795,7 +804,7 @@ export class ColumnStore {
       if (type === 'pageview') {
         site.pageviewRows.push(i);
         const v = site.eVisitor.data[i]!;
-        const k = site.links.addPageview(pathId, v);
+        const k = site.links.addPageview(pathId, v, ts);
         site.repeats.add(v, pathId);
         if (s !== undefined) site.link(k, s, ts, pathId);
         const b = i >>> site.eBlocks.shift;
