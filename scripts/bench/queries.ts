@@ -67,6 +67,10 @@ const reports: [string, string][] = [
   ['timeseries 7d by hour', `/api/reports/timeseries?${w}&period=7d&interval=hour`],
   ['breakdown source', `/api/reports/breakdown?${w}&period=30d&by=source`],
   ['breakdown page', `/api/reports/breakdown?${w}&period=30d&by=page`],
+  [
+    'breakdown source, page=/pricing',
+    `/api/reports/breakdown?${w}&period=30d&by=source&page=/pricing`,
+  ],
   ['breakdown browser, country=DE', `/api/reports/breakdown?${w}&period=30d&by=browser&country=DE`],
   ['breakdown prop.plan', `/api/reports/breakdown?${w}&period=30d&by=prop.plan&event=purchase`],
   ['pages', `/api/reports/pages?${w}&period=30d`],

@@ -156,6 +156,53 @@ function pageviewsByPages(
   }
 }
 
+/**
+ * Into `per` (by `group` of the session): the pageviews in [from, to) of the pages `pathOk`
+ * passes, of the sessions `mask` passes (those without a session left out), from those pages'
+ * row lists and tags; a row's time only in a block whose times do not all pass.
+ */
+function sessionPageviewsByPages(
+  site: SiteColumns,
+  pathOk: Uint8Array,
+  mask: Uint8Array | null,
+  [from, to]: readonly [number, number],
+  group: ArrayLike<number>,
+  per: Int32Array,
+): void {
+  const ts = site.eTs.data;
+  const { shift } = site.eBlocks;
+  const bmin = site.eBlocks.min.data;
+  const bmax = site.eBlocks.max.data;
+  const m = mask ?? ONE;
+  const dm = mask ? 1 : 0;
+  const re = site.eBlocks.ranges(from, to, false, site.events);
+  for (let id = 0; id < Math.min(pathOk.length, site.pathRows.length); id++) {
+    const list = site.pathRows[id];
+    if (!pathOk[id] || !list?.length) continue;
+    const rows = list.data;
+    const tags = site.pathTags[id]!.data;
+    for (let j = 0; j < re.length; j += 2) {
+      const end = list.firstAtLeast(re[j + 1]!);
+      let k = list.firstAtLeast(re[j]!);
+      while (k < end) {
+        const blk = rows[k]! >>> shift;
+        const bound = (blk + 1) << shift; // the next block's first row
+        const inside = bmin[blk]! >= from && bmax[blk]! < to;
+        for (; k < end && rows[k]! < bound; k++) {
+          const g = tags[k]!;
+          const x = g >>> 1;
+          if ((g & 1 & m[x * dm]!) === 0 || x === 0) continue;
+          if (!inside) {
+            const t = ts[rows[k]!]!;
+            if (t < from || t >= to) continue;
+          }
+          per[group[x - 1]!]!++;
+        }
+      }
+    }
+  }
+}
+
 const sessionDimIndex = new Map(SESSION_DIMS.map((d, i) => [d.name, i]));
 
 export function createColumnReports(store: ColumnStore) {
@@ -1083,6 +1130,8 @@ export function createColumnReports(store: ColumnStore) {
     if (fused) {
       const list = [{ key: '', start: p.from, end: p.to }];
       countCut(q, list, sessionMask(q), per, col, cut, windows);
+    } else if (onlyPages(q)) {
+      sessionPageviewsByPages(site, q.pathOk, sessionMask(q), [p.from, p.to], col, per);
     } else if (q.hasEventFilters) {
       const m = pageviewEvents(q, p.from, p.to, true);
       const sess = site.eSession.data;
