@@ -152,10 +152,7 @@ export function topTransitions(
   const p = values.length;
   const dense = p * p <= DENSE_CELLS ? scratch('pairs', Int32Array, p * p) : null;
   const sparse = dense ? null : new Map<number, number>();
-  const add = (key: number, by: number) => {
-    if (dense) dense[key]! += by;
-    else sparse!.set(key, (sparse!.get(key) ?? 0) + by);
-  };
+  // (no closure over the loop's variables: V8 would keep them in a context, not in registers)
   // one pass in row order: a fast session's pageviews are all within its time and in time order,
   // so each one's move is its link. Branch-free where the table is dense (whether a pageview has
   // a previous one is a coin toss): a session's first pageview (-1) counts as a move from no page
@@ -168,7 +165,7 @@ export function topTransitions(
     if (c === FAST) {
       const from = prev[k]!;
       if (dense) dense[(from & ~(from >> 31)) * p + pvPath[k]!]!++;
-      else if (from > 0) add(from * p + pvPath[k]!, 1);
+      else if (from > 0) addPair(dense, sparse, from * p + pvPath[k]!);
     } else if (c === RECOUNT) {
       const i = rows[k]!;
       if (ts[i]! >= start[s]! && ts[i]! <= end[s]!) recount.push(i);
@@ -176,16 +173,37 @@ export function topTransitions(
   }
   if (dense) dense.fill(0, 0, p);
   // the other sessions' pageviews within their time, by session then time (then arrival)
-  recount.sort((x, y) => session[x]! - session[y]! || ts[x]! - ts[y]! || x - y);
+  sortBySessionTime(recount, session, ts);
   for (let k = 1; k < recount.length; k++) {
     if (session[recount[k]!] !== session[recount[k - 1]!]) continue;
     const from = path[recount[k - 1]!]!;
-    if (from !== 0) add(from * p + path[recount[k]!]!, 1);
+    if (from !== 0) addPair(dense, sparse, from * p + path[recount[k]!]!);
   }
   const pairs: [number, number][] = [];
   if (dense) {
     for (let key = 0; key < dense.length; key++) if (dense[key]) pairs.push([key, dense[key]!]);
   } else for (const [key, count] of sparse!) if (count > 0) pairs.push([key, count]);
+  return rankPairs(pairs, values, limit);
+}
+
+/** Sorts `rows` by session, then time, then arrival. */
+function sortBySessionTime(rows: number[], session: ArrayLike<number>, ts: Float64Array): void {
+  rows.sort((x, y) => session[x]! - session[y]! || ts[x]! - ts[y]! || x - y);
+}
+
+/** Adds one to the pair `key` of the table in use. */
+function addPair(dense: Int32Array | null, sparse: Map<number, number> | null, key: number): void {
+  if (dense) dense[key]!++;
+  else sparse!.set(key, (sparse!.get(key) ?? 0) + 1);
+}
+
+/** The `limit` most frequent pairs (key: from × pages + to), as transitions. */
+function rankPairs(
+  pairs: [number, number][],
+  values: readonly (string | null)[],
+  limit: number,
+): Transition[] {
+  const p = values.length;
   const from = (key: number) => values[Math.floor(key / p)]!;
   const to = (key: number) => values[key % p]!;
   pairs.sort(
