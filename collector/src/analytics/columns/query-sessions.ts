@@ -65,7 +65,10 @@ export function sessionCells(
   const starts = Float64Array.from(list, (b) => b.start);
   const m = mask ?? ONE; // (mask or not, one loop: `dm` 0 reads ONE[0])
   const dm = mask ? 1 : 0;
-  const one = dims.length === 1 ? dims[0]! : null; // the common case, read without a loop
+  // the common case, one dimension, read without a loop (from locals: loads from `dims[0]` in the
+  // loop cost a third of its time)
+  const oneCol = dims.length === 1 ? dims[0]!.col : null;
+  const oneWeight = dims.length === 1 ? dims[0]!.weight : 0;
   let b = 0; // the bucket of the last session: sessions come nearly in start order
   const r = site.sBlocks.ranges(from, to, false, site.sessions);
   for (let j = 0; j < r.length; j += 2) {
@@ -75,7 +78,7 @@ export function sessionCells(
       while (t >= ends[b]!) b++;
       while (t < starts[b]!) b--;
       if (end[s]! < ends[b]!) {
-        const part = one ? one.col[s]! * one.weight : partOf(dims, s);
+        const part = oneCol ? oneCol[s]! * oneWeight : partOf(dims, s);
         const cell = (b * w0 + part) | 0; // (an int32 index: cells and bitmaps are capped)
         count[cell]! += held[s]!;
         sessions[cell]!++;
