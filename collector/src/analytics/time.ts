@@ -45,8 +45,31 @@ export function assertTimeZone(tz: string): string {
   }
 }
 
+/** Offsets at whole hours, by zone: bucket lists ask for the same hours query after query. */
+const hourOffsets = new Map<string, Map<number, number>>();
+/** Hours kept in all before the cache starts over (~11 years of one zone's; a few MB). */
+const HOURS_KEPT = 100_000;
+let hoursHeld = 0;
+
 /** The zone's offset from UTC at instant `ms`, in ms (east positive). */
 export function offsetAt(tz: string, ms: number): number {
+  if (ms % HOUR !== 0) return offsetOf(tz, ms);
+  let cache = hourOffsets.get(tz);
+  if (!cache) hourOffsets.set(tz, (cache = new Map()));
+  let offset = cache.get(ms);
+  if (offset === undefined) {
+    if (hoursHeld >= HOURS_KEPT) {
+      for (const c of hourOffsets.values()) c.clear();
+      hoursHeld = 0;
+    }
+    cache.set(ms, (offset = offsetOf(tz, ms)));
+    hoursHeld++;
+  }
+  return offset;
+}
+
+/** `offsetAt`, from the zone's calendar fields at `ms`. */
+function offsetOf(tz: string, ms: number): number {
   const parts: Record<string, number> = {};
   for (const p of formatter(tz).formatToParts(ms))
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
