@@ -1,19 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { offsetAt } from './time.js';
+import { bucketKey, buckets, offsetAt, type Interval } from './time.js';
 
 const HOUR = 3_600_000;
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 /** The offset from the zone's calendar fields, as `offsetAt` computes it before caching. */
 function fresh(tz: string, ms: number): number {
-  const f = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-  });
+  let f = formats.get(tz);
+  if (!f)
+    formats.set(
+      tz,
+      (f = new Intl.DateTimeFormat('en-US', {
+        timeZone: tz,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+      })),
+    );
   const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, Number(x.value)]));
   return (
     Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!) - Math.floor(ms / 60_000) * 60_000
@@ -46,5 +53,37 @@ describe('offsetAt', () => {
       const t = from + k * HOUR;
       expect(offsetAt('America/New_York', t)).toBe(fresh('America/New_York', t));
     }
+  });
+});
+
+describe('buckets', () => {
+  it('splits a range where a key built at every quarter of an hour would change', () => {
+    const QUARTER = 15 * 60_000;
+    // DST in spring and autumn, a half-hour DST shift (Lord Howe), DST at midnight (Havana,
+    // Santiago), a +5:45 zone, and 1930 Amsterdam (+0:19:32: boundaries off the quarter grid)
+    const cases: [string, number, number][] = [
+      ['Europe/Berlin', Date.UTC(2024, 2, 20), 30],
+      ['Europe/Berlin', Date.UTC(2024, 9, 20), 30],
+      ['Australia/Lord_Howe', Date.UTC(2024, 3, 1), 20],
+      ['America/Havana', Date.UTC(2024, 2, 5), 20],
+      ['America/Santiago', Date.UTC(2024, 8, 1), 20],
+      ['Asia/Kathmandu', Date.UTC(2024, 0, 1), 10],
+      ['Europe/Amsterdam', Date.UTC(1930, 0, 1), 40],
+    ];
+    const intervals: Interval[] = ['hour', 'day', 'week', 'month'];
+    for (const [tz, start, days] of cases)
+      for (const interval of intervals) {
+        const from = start + 7 * 60_000; // off the grid
+        const to = from + days * 24 * HOUR;
+        const want: { key: string; start: number; end: number }[] = [];
+        let key = bucketKey(from, fresh(tz, from), interval);
+        let begin = from;
+        for (let t = Math.floor(from / QUARTER) * QUARTER + QUARTER; t < to; t += QUARTER) {
+          const k = bucketKey(t, fresh(tz, t), interval);
+          if (k !== key) (want.push({ key, start: begin, end: t }), (key = k), (begin = t));
+        }
+        want.push({ key, start: begin, end: to });
+        expect(buckets(tz, from, to, interval), `${tz} ${interval}`).toEqual(want);
+      }
   });
 });

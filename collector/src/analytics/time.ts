@@ -133,6 +133,10 @@ export function buckets(tz: string, from: number, to: number, interval: Interval
   let hourOffset = offsetAt(tz, Math.floor(from / HOUR) * HOUR);
   let hourStart = Math.floor(from / HOUR) * HOUR;
   let nextOffset = offsetAt(tz, hourStart + HOUR);
+  // a key can change only where the local clock passes a whole hour (hourly buckets) or a
+  // midnight (the others), or where the offset changes: only there is it built
+  const unit = interval === 'hour' ? HOUR : 24 * HOUR;
+  let last = offsetAt(tz, from);
   while (t < to) {
     if (t >= hourStart + HOUR) {
       hourStart += HOUR;
@@ -140,6 +144,13 @@ export function buckets(tz: string, from: number, to: number, interval: Interval
       nextOffset = offsetAt(tz, hourStart + HOUR);
     }
     const offset = hourOffset === nextOffset ? hourOffset : offsetAt(tz, t);
+    const wall = t + offset;
+    const passed = offset !== last || ((wall % unit) + unit) % unit < QUARTER;
+    last = offset;
+    if (!passed) {
+      t += QUARTER;
+      continue;
+    }
     const k = bucketKey(t, offset, interval);
     if (k !== key) {
       out.push({ key, start, end: t });
