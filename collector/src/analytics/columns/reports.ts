@@ -203,71 +203,6 @@ function sessionPageviewsByPages(
   }
 }
 
-/** A session breakdown's columns and sums (`tallySessions`), by value of `col`. */
-interface SessionTally {
-  col: ArrayLike<number>;
-  start: Float64Array;
-  end: Float64Array;
-  pageviews: ArrayLike<number>;
-  visitor: ArrayLike<number>;
-  counts: Int32Array;
-  bounces: Int32Array;
-  ms: Float64Array;
-  /** pageviews of the sessions ending before `to`; the others, when `cut` is given, marked in it
-   * (by ordinal + 1) with their window [start, min(end + 1, to)) pushed to `windows` */
-  per: Int32Array;
-  to: number;
-  cut: Uint8Array | null;
-  windows: number[];
-}
-
-/**
- * Sums sessions `ix[0…n−1]` into `t` by value, and either their distinct visitors per value
- * (`distinct`: a bitmap of `words` words per value) or each one's value and visitor (`pairs`,
- * for `rank`). At module level, so that the loop's arrays live in registers, not in a closure's
- * context.
- */
-function tallySessions(
-  t: SessionTally,
-  ix: Int32Array,
-  n: number,
-  distinct: { bits: Uint32Array; words: number; distinct: Int32Array } | null,
-  pairs: { group: Int32Array; visitor: Int32Array } | null,
-): void {
-  const { col, start, end, pageviews, visitor, counts, bounces, ms, per, to, cut, windows } = t;
-  const bits = distinct?.bits ?? ONE_WORD;
-  const words = distinct?.words ?? 0;
-  const seen = distinct?.distinct ?? ONE_COUNT;
-  const gb = pairs?.group ?? null;
-  const vb = pairs?.visitor ?? null;
-  for (let i = 0; i < n; i++) {
-    const s = ix[i]!;
-    const g = col[s]!;
-    const e = end[s]!;
-    const pv = pageviews[s]!;
-    counts[g]!++;
-    bounces[g]! += bit(pv <= 1);
-    ms[g]! += e - start[s]!;
-    if (e < to) per[g]! += pv;
-    else if (cut) ((cut[s + 1] = 1), windows.push(start[s]!, Math.min(e + 1, to)));
-    const v = visitor[s]!;
-    if (gb && vb) {
-      gb[i] = g;
-      vb[i] = v;
-    } else {
-      const w = g * words + (v >>> 5);
-      const m = 1 << (v & 31);
-      const old = bits[w]!;
-      seen[g]! += bit((old & m) === 0);
-      bits[w] = old | m;
-    }
-  }
-}
-
-/** Stand-ins for `tallySessions` when it records pairs. */
-const ONE_WORD = new Uint32Array(1);
-const ONE_COUNT = new Int32Array(1);
-
 const sessionDimIndex = new Map(SESSION_DIMS.map((d, i) => [d.name, i]));
 
 export function createColumnReports(store: ColumnStore) {
@@ -1129,6 +1064,10 @@ export function createColumnReports(store: ColumnStore) {
     const counts = new Int32Array(dict.size);
     const bounces = new Int32Array(dict.size);
     const ms = new Float64Array(dict.size);
+    const start = site.sStart.data;
+    const end = site.sEnd.data;
+    const pvs = site.sPageviews.data;
+    const vis = site.sVisitor.data;
     const value = (id: number) => dict.values[id]!;
     // pageviews in the range per value, of events with a known session: without event filters,
     // a session that ends before the range does brings its counter in the loops below, the
@@ -1138,31 +1077,48 @@ export function createColumnReports(store: ColumnStore) {
     const cut = scratch('cut', Uint8Array, fused ? site.sessions + 1 : 0);
     const windows: number[] = [];
     const to = fused ? p.to : -Infinity;
-    const tally: SessionTally = {
-      col,
-      start: site.sStart.data,
-      end: site.sEnd.data,
-      pageviews: site.sPageviews.data,
-      visitor: site.sVisitor.data,
-      counts,
-      bounces,
-      ms,
-      per,
-      to,
-      cut: fused ? cut : null,
-      windows,
-    };
     let top: { id: number; visitors: number; count: number }[];
     if (direct(dict.size, site.visitors)) {
       const words = Math.max(1, (site.visitors + 31) >>> 5);
       const bits = scratch('bits', Uint32Array, dict.size * words);
       const distinct = new Int32Array(dict.size);
-      tallySessions(tally, idx, n, { bits, words, distinct }, null);
+      const ix = idx;
+      for (let i = 0; i < n; i++) {
+        const s = ix[i]!;
+        const g = col[s]!;
+        const e = end[s]!;
+        counts[g]!++;
+        bounces[g]! += bit(pvs[s]! <= 1);
+        ms[g]! += e - start[s]!;
+        if (e < to) per[g]! += pvs[s]!;
+        else if (fused) ((cut[s + 1] = 1), windows.push(start[s]!, Math.min(e + 1, to)));
+        const v = vis[s]!;
+        const w = g * words + (v >>> 5);
+        const m = 1 << (v & 31);
+        const old = bits[w]!;
+        distinct[g]! += bit((old & m) === 0);
+        bits[w] = old | m;
+      }
       top = ordered(counts, distinct, offset + limit, value, false);
-    } else {
+    } else top = rankSessions();
+    function rankSessions() {
       pairRoom(n);
-      tallySessions(tally, idx, n, null, { group: groupBuf, visitor: visitorBuf });
-      top = rank(n, counts, site.visitors, offset + limit, value, false);
+      const ix = idx;
+      const gb = groupBuf;
+      const vb = visitorBuf;
+      for (let i = 0; i < n; i++) {
+        const s = ix[i]!;
+        const g = col[s]!;
+        const e = end[s]!;
+        counts[g]!++;
+        bounces[g]! += bit(pvs[s]! <= 1);
+        ms[g]! += e - start[s]!;
+        if (e < to) per[g]! += pvs[s]!;
+        else if (fused) ((cut[s + 1] = 1), windows.push(start[s]!, Math.min(e + 1, to)));
+        gb[i] = g;
+        vb[i] = vis[s]!;
+      }
+      return rank(n, counts, site.visitors, offset + limit, value, false);
     }
     const rows = top.slice(offset, offset + limit).map((r) => ({
       value: dict.values[r.id]!,
