@@ -3,28 +3,20 @@ import { bucketKey, buckets, offsetAt, type Interval } from './time.js';
 
 const HOUR = 3_600_000;
 
-const formats = new Map<string, Intl.DateTimeFormat>();
+const names = new Map<string, Intl.DateTimeFormat>();
 
-/** The offset from the zone's calendar fields, as `offsetAt` computes it before caching. */
+/** The zone's offset at `ms` as Intl names it (`GMT+5:45`): a second way to the same figure. */
 function fresh(tz: string, ms: number): number {
-  let f = formats.get(tz);
+  let f = names.get(tz);
   if (!f)
-    formats.set(
+    names.set(
       tz,
-      (f = new Intl.DateTimeFormat('en-US', {
-        timeZone: tz,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-      })),
+      (f = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' })),
     );
-  const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, Number(x.value)]));
-  return (
-    Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!) - Math.floor(ms / 60_000) * 60_000
-  );
+  const name = f.formatToParts(ms).find((p) => p.type === 'timeZoneName')!.value;
+  const m = /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(name);
+  if (!m) throw new Error(`unexpected zone name ${name}`);
+  return m[1] ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * HOUR + Number(m[3]) * 60_000) : 0;
 }
 
 describe('offsetAt', () => {
@@ -76,10 +68,10 @@ describe('buckets', () => {
         const from = start + 7 * 60_000; // off the grid
         const to = from + days * 24 * HOUR;
         const want: { key: string; start: number; end: number }[] = [];
-        let key = bucketKey(from, fresh(tz, from), interval);
+        let key = bucketKey(from, offsetAt(tz, from), interval);
         let begin = from;
         for (let t = Math.floor(from / QUARTER) * QUARTER + QUARTER; t < to; t += QUARTER) {
-          const k = bucketKey(t, fresh(tz, t), interval);
+          const k = bucketKey(t, offsetAt(tz, t), interval);
           if (k !== key) (want.push({ key, start: begin, end: t }), (key = k), (begin = t));
         }
         want.push({ key, start: begin, end: to });
