@@ -264,13 +264,15 @@ function slidingByDayBits(
         for (let w = d * words; w < (d + 1) * words; w++) out[d]! += popcount(bits[w]!);
       return out;
     }
-    for (let d = 0; d < days; d++) {
+    // only what the windows answered read: `upTo` from the block of `firstDay` on, `from` down
+    // to the earliest window's first day
+    for (let d = Math.floor(firstDay / span) * span; d < days; d++) {
       const row = d * words;
       const first = d % span === 0;
       for (let w = 0; w < words; w++)
         upTo[row + w] = bits[row + w]! | (first ? 0 : upTo[row - words + w]!);
     }
-    for (let d = days - 1; d >= 0; d--) {
+    for (let d = days - 1; d >= Math.max(0, firstDay - span + 1); d--) {
       const row = d * words;
       const last = d % span === span - 1 || d === days - 1;
       for (let w = 0; w < words; w++)
