@@ -126,7 +126,8 @@ export interface Bucket {
 export function buckets(tz: string, from: number, to: number, interval: Interval): Bucket[] {
   const out: Bucket[] = [];
   if (to <= from) return out;
-  let key = bucketKey(from, offsetAt(tz, from), interval);
+  let last = offsetAt(tz, from);
+  let key = bucketKey(from, last, interval);
   let start = from;
   // walk the 15-minute grid, checking offsets hourly (and every quarter of an hour that changed)
   let t = Math.floor(from / QUARTER) * QUARTER + QUARTER;
@@ -136,7 +137,6 @@ export function buckets(tz: string, from: number, to: number, interval: Interval
   // a key can change only where the local clock passes a whole hour (hourly buckets) or a
   // midnight (the others), or where the offset changes: only there is it built
   const unit = interval === 'hour' ? HOUR : 24 * HOUR;
-  let last = offsetAt(tz, from);
   while (t < to) {
     if (t >= hourStart + HOUR) {
       hourStart += HOUR;

@@ -251,6 +251,7 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
   };
   // the rows handed to `columns/behaviour.ts`, valid until the next report asks for them
   const pooled = scratchPool();
+  // a funnel's touches (both paths), grown as needed
   let touchBuf: Touches = {
     length: 0,
     visitor: new Uint32Array(0),
@@ -416,14 +417,9 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     const { rows, stepOf } = candidates(site, tests, q.pathOk, p.from, p.to);
     const n = selectEvents({ ...q, rows }, p.from, p.to, -1, false);
     const idx = scans.idx();
-    const out: Touches = {
-      length: n,
-      visitor: pooled('touchVisitor', Uint32Array, n),
-      ts: pooled('touchTs', Float64Array, n),
-      order: pooled('touchOrder', Float64Array, n),
-      steps: pooled('touchSteps', Uint16Array, n),
-      visitors: site.visitors,
-    };
+    const out = (touchBuf = roomFor(touchBuf, 0, n));
+    out.length = n;
+    out.visitors = site.visitors;
     const ts = site.eTs.data;
     const vis = site.eVisitor.data;
     for (let k = 0; k < n; k++) {
