@@ -416,34 +416,35 @@ function deepest(
  */
 export function funnelReached(t: Touches, nSteps: number, windowMs: number): number[] {
   // per visitor: the steps touched, and how many touches (the counting sort's counts)
-  const touched = scratch('touched', Uint16Array, t.visitors);
-  const start = scratch('start', Uint32Array, t.visitors + 1);
-  for (let i = 0; i < t.length; i++) {
-    const v = t.visitor[i]!;
-    touched[v]! |= t.steps[i]!;
+  const { length: n, visitors: nv, visitor, ts, order, steps: touchSteps } = t;
+  const touched = scratch('touched', Uint16Array, nv);
+  const start = scratch('start', Uint32Array, nv + 1);
+  for (let i = 0; i < n; i++) {
+    const v = visitor[i]!;
+    touched[v]! |= touchSteps[i]!;
     start[v + 1]!++;
   }
   const reached = new Array<number>(nSteps).fill(0);
-  for (let v = 0; v < t.visitors; v++) reached[0]! += touched[v]! & 1;
+  for (let v = 0; v < nv; v++) reached[0]! += touched[v]! & 1;
   if (nSteps < 2) return reached;
-  for (let v = 0; v < t.visitors; v++) start[v + 1]! += start[v]!;
-  const at = scratch('at', Uint32Array, t.visitors);
-  at.set(start.subarray(0, t.visitors));
+  for (let v = 0; v < nv; v++) start[v + 1]! += start[v]!;
+  const at = scratch('at', Uint32Array, nv);
+  at.set(start.subarray(0, nv));
   // their touches by visitor (a counting sort), time and arrival side by side (one random write
   // of 16 bytes per touch; the steps go to a smaller array): each visitor's are then read in
   // sequence, not looked up across the range
-  const rec = scratch('byVisitorTouch', Float64Array, 2 * t.length);
-  const steps = scratch('byVisitorSteps', Uint16Array, t.length);
-  for (let i = 0; i < t.length; i++) {
-    const v = t.visitor[i]!;
+  const rec = scratch('byVisitorTouch', Float64Array, 2 * n);
+  const steps = scratch('byVisitorSteps', Uint16Array, n);
+  for (let i = 0; i < n; i++) {
+    const v = visitor[i]!;
     if ((touched[v]! & 3) !== 3) continue;
     const k = at[v]!++;
-    rec[2 * k] = t.ts[i]!;
-    rec[2 * k + 1] = t.order[i]!;
-    steps[k] = t.steps[i]!;
+    rec[2 * k] = ts[i]!;
+    rec[2 * k + 1] = order[i]!;
+    steps[k] = touchSteps[i]!;
   }
   const begun = new Float64Array(nSteps);
-  for (let v = 0; v < t.visitors; v++) {
+  for (let v = 0; v < nv; v++) {
     const lo = start[v]!;
     const hi = start[v + 1]!;
     if (lo === hi || (touched[v]! & 3) !== 3) continue;

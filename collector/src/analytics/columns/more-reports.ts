@@ -228,13 +228,14 @@ function copyTouches(
   n: number,
 ): number {
   const { visitor, ts, order, steps } = out;
+  const { rows, ts: at, visitor: by, ids, steps: of } = c;
   for (let k = a; k < b; k++) {
-    const st = c.steps[c.ids[k * di]!]!;
+    const st = of[ids[k * di]!]!;
     if (st === 0) continue;
-    const t = c.ts[k]!;
-    visitor[n] = c.visitor[k]!;
+    const t = at[k]!;
+    visitor[n] = by[k]!;
     ts[n] = t;
-    order[n] = c.rows[k]!;
+    order[n] = rows[k]!;
     steps[n] = st;
     n += bit(t >= from) & bit(t < to);
   }
