@@ -110,6 +110,9 @@ function shapes(
   let pv = 0;
   let lo = Infinity;
   let hi = -Infinity;
+  // both buckets at once (the shape's low six bits), in four lanes taken in turn: most sessions
+  // fall in a few buckets, and the lanes let consecutive increments of one overlap
+  const cells = new Int32Array(4 * 64);
   for (let i = 0; i < n; i++) {
     const s = idx[i]!;
     const a = start[s]!;
@@ -117,11 +120,14 @@ function shapes(
     const sh = shape[s]!;
     ms += b - a;
     pv += pvs[s]!;
-    shorter[sh & 7]!++;
-    pages[(sh >>> 3) & 7]!++;
+    cells[((i & 3) << 6) | (sh & 63)]!++;
     chosen[s] = FAST + (sh >>> 6);
     if (a < lo) lo = a;
     if (b > hi) hi = b;
+  }
+  for (let c = 0; c < cells.length; c++) {
+    shorter[c & 7]! += cells[c]!;
+    pages[(c >>> 3) & 7]! += cells[c]!;
   }
   return { ms, pv, lo, hi };
 }
@@ -139,12 +145,22 @@ function entryCounts(
   entries: Int32Array,
   bounces: Int32Array,
 ): void {
+  // per slot, sessions and bounces side by side (2w, 2w+1), in four lanes taken in turn: most
+  // sessions count into one slot (the spare, or the top page), and four lanes let consecutive
+  // increments of it overlap instead of each waiting for the last one's store
+  const stride = 2 * entries.length;
+  const lanes = new Int32Array(4 * stride);
   for (let j = 0; j < n; j++) {
     const s = idx[j]!;
-    const w = slotOf[entry[s]!]!;
-    entries[w]!++;
-    bounces[w]! += pageviews[s]! <= 1 ? 1 : 0;
+    lanes[(j & 3) * stride + 2 * slotOf[entry[s]!]! + bit(pageviews[s]! <= 1)]!++;
   }
+  for (let w = 0; w < entries.length; w++)
+    for (let l = 0; l < 4; l++) {
+      const stayed = lanes[l * stride + 2 * w]!;
+      const bounced = lanes[l * stride + 2 * w + 1]!;
+      entries[w]! += stayed + bounced;
+      bounces[w]! += bounced;
+    }
 }
 
 /** The columns and tables a funnel's candidate rows are tested with (`stepRows`). */

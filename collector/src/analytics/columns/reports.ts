@@ -621,27 +621,35 @@ export function createColumnReports(store: ColumnStore) {
     room(site.sessions);
     const out = idx;
     let n = 0;
-    const r = site.sBlocks.ranges(from, to, false, site.sessions);
-    for (let j = 0; j < r.length; j += 2) {
+    // the sessions of blocks wholly inside [from, to) need no time test (nor their starts read)
+    const r = site.sBlocks.spans(from, to, site.sessions);
+    for (let j = 0; j < r.length; j += 3) {
       const a = r[j]!;
       const b = r[j + 1]!;
+      const inner = r[j + 2] === 1;
       if (mask || h) {
         const m = mask ?? ONE;
         const dm = mask ? 1 : 0;
         const hh = h ?? ONE;
         const dh = h ? 1 : 0;
-        for (let s = a; s < b; s++) {
-          const t = start[s]!;
-          out[n] = s;
-          n += bit(t >= from) & bit(t < to) & m[(s + 1) * dm]! & hh[(s + 1) * dh]!;
-        }
-      } else {
+        if (inner)
+          for (let s = a; s < b; s++) {
+            out[n] = s;
+            n += m[(s + 1) * dm]! & hh[(s + 1) * dh]!;
+          }
+        else
+          for (let s = a; s < b; s++) {
+            const t = start[s]!;
+            out[n] = s;
+            n += bit(t >= from) & bit(t < to) & m[(s + 1) * dm]! & hh[(s + 1) * dh]!;
+          }
+      } else if (inner) for (let s = a; s < b; s++) out[n++] = s;
+      else
         for (let s = a; s < b; s++) {
           const t = start[s]!;
           out[n] = s;
           n += bit(t >= from) & bit(t < to);
         }
-      }
     }
     return n;
   }
