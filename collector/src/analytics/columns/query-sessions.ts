@@ -8,7 +8,7 @@
  */
 import { BucketFinder, type Bucket } from '../time.js';
 import { cutByStart, windowRows } from './cut-sessions.js';
-import { popcount, scratchPool } from './growable.js';
+import { scratchPool } from './growable.js';
 import type { SiteColumns } from './store.js';
 
 /** A session dimension of the query: its id per session, and its weight in the cell key. */
@@ -23,6 +23,8 @@ export interface SessionCells {
   visitors: Int32Array;
   sessions: Int32Array;
 }
+
+const bit = (b: boolean): number => b as unknown as number;
 
 /** Every session passes where there is no mask. */
 const ONE = new Uint8Array([1]);
@@ -59,6 +61,8 @@ export function sessionCells(
   const vis = site.sVisitor.data;
   const count = new Int32Array(cells);
   const sessions = new Int32Array(cells);
+  // distinct visitors counted as their bits are set (no popcount over every cell's bitmap after)
+  const visitors = new Int32Array(cells);
   const seen = scratch('seen', Uint32Array, cells * words);
   const cut = scratch('cut', Uint8Array, site.sessions + 1);
   const windows: number[] = [];
@@ -83,7 +87,11 @@ export function sessionCells(
         count[cell]! += held[s]!;
         sessions[cell]!++;
         const v = vis[s]!;
-        seen[cell * words + (v >>> 5)]! |= 1 << (v & 31);
+        const w = cell * words + (v >>> 5);
+        const bitOf = 1 << (v & 31);
+        const old = seen[w]!;
+        visitors[cell]! += bit((old & bitOf) === 0);
+        seen[w] = old | bitOf;
       } else {
         cut[s + 1] = 1;
         windows.push(t, Math.min(end[s]! + 1, to));
@@ -108,7 +116,11 @@ export function sessionCells(
         const cell = (find.of(t) * w0 + partOf(dims, s)) | 0;
         count[cell]!++;
         const v = evis[i]!;
-        seen[cell * words + (v >>> 5)]! |= 1 << (v & 31);
+        const w = cell * words + (v >>> 5);
+        const bitOf = 1 << (v & 31);
+        const old = seen[w]!;
+        visitors[cell]! += bit((old & bitOf) === 0);
+        seen[w] = old | bitOf;
         const pair = cell * (site.sessions + 1) + s;
         if (!counted.has(pair)) {
           counted.add(pair);
@@ -116,13 +128,6 @@ export function sessionCells(
         }
       }
     }
-  }
-  const visitors = new Int32Array(cells);
-  for (let cell = 0; cell < cells; cell++) {
-    if (count[cell] === 0) continue;
-    let d = 0;
-    for (let w = cell * words; w < (cell + 1) * words; w++) d += popcount(seen[w]!);
-    visitors[cell] = d;
   }
   return { count, visitors, sessions };
 }
