@@ -415,39 +415,45 @@ function deepest(
  * a step-2 touch can reach further, so only their touches are grouped and walked.
  */
 export function funnelReached(t: Touches, nSteps: number, windowMs: number): number[] {
-  // per visitor: the steps touched, and how many touches (the counting sort's counts)
   const { length: n, visitors: nv, visitor, ts, order, steps: touchSteps } = t;
-  const touched = scratch('touched', Uint16Array, nv);
-  const start = scratch('start', Uint32Array, nv + 1);
+  // per visitor in one word, one random access per touch: its touches (from bit 2: up to 2^30,
+  // more than the touch buffers could hold) and whether it touched steps 1 and 2 (bits 0, 1)
+  const word = scratch('word', Uint32Array, nv);
   for (let i = 0; i < n; i++) {
     const v = visitor[i]!;
-    touched[v]! |= touchSteps[i]!;
-    start[v + 1]!++;
+    word[v] = (word[v]! + 4) | (touchSteps[i]! & 3);
   }
   const reached = new Array<number>(nSteps).fill(0);
-  for (let v = 0; v < nv; v++) reached[0]! += touched[v]! & 1;
+  for (let v = 0; v < nv; v++) reached[0]! += word[v]! & 1;
   if (nSteps < 2) return reached;
-  for (let v = 0; v < nv; v++) start[v + 1]! += start[v]!;
-  const at = scratch('at', Uint32Array, nv);
-  at.set(start.subarray(0, nv));
-  // their touches by visitor (a counting sort), time and arrival side by side (one random write
-  // of 16 bytes per touch; the steps go to a smaller array): each visitor's are then read in
-  // sequence, not looked up across the range
-  const rec = scratch('byVisitorTouch', Float64Array, 2 * n);
-  const steps = scratch('byVisitorSteps', Uint16Array, n);
+  // where the touches of each visitor with steps 1 and 2 go, one after the other (-1: the
+  // others, not grouped): a counting sort over those visitors only
+  const at = scratch('at', Int32Array, nv);
+  let m = 0;
+  for (let v = 0; v < nv; v++) {
+    const w = word[v]!;
+    const both = (w & 3) === 3;
+    at[v] = both ? m : -1;
+    m += both ? w >>> 2 : 0;
+  }
+  // time and arrival side by side (one random write of 16 bytes per touch; the steps go to a
+  // smaller array): each visitor's are then read in sequence, not looked up across the range
+  const rec = scratch('byVisitorTouch', Float64Array, 2 * m);
+  const steps = scratch('byVisitorSteps', Uint16Array, m);
   for (let i = 0; i < n; i++) {
     const v = visitor[i]!;
-    if ((touched[v]! & 3) !== 3) continue;
-    const k = at[v]!++;
+    const k = at[v]!;
+    if (k < 0) continue;
+    at[v] = k + 1;
     rec[2 * k] = ts[i]!;
     rec[2 * k + 1] = order[i]!;
     steps[k] = touchSteps[i]!;
   }
+  // `at` now holds where each grouped visitor's touches end
   const begun = new Float64Array(nSteps);
-  for (let v = 0; v < nv; v++) {
-    const lo = start[v]!;
-    const hi = start[v + 1]!;
-    if (lo === hi || (touched[v]! & 3) !== 3) continue;
+  for (let v = 0, lo = 0; v < nv; v++) {
+    const hi = at[v]!;
+    if (hi < 0) continue;
     // rows arrive nearly in time order: sort only a visitor whose touches are not
     let inOrder = true;
     for (let k = lo + 1; k < hi && inOrder; k++) {
@@ -458,6 +464,7 @@ export function funnelReached(t: Touches, nSteps: number, windowMs: number): num
     if (!inOrder) sortTouches(rec, steps, lo, hi);
     const best = deepest(rec, steps, lo, hi, nSteps, windowMs, begun);
     for (let k = 1; k < best; k++) reached[k]!++;
+    lo = hi;
   }
   return reached;
 }
