@@ -390,7 +390,7 @@ function deepest(
   windowMs: number,
   begun: Float64Array,
 ): number {
-  begun.fill(-Infinity);
+  for (let k = 0; k < nSteps; k++) begun[k] = -Infinity;
   let best = 0;
   for (let i = lo; i < hi && best < nSteps; i++) {
     const st = steps[i]!;
@@ -429,12 +429,16 @@ export function funnelReached(t: Touches, nSteps: number, windowMs: number): num
   // where the touches of each visitor with steps 1 and 2 go, one after the other (-1: the
   // others, not grouped): a counting sort over those visitors only
   const at = scratch('at', Int32Array, nv);
+  // and a bit per visitor, set for those (41 KB at 330 k visitors: within a core's first-level
+  // cache, where `at` is 1.3 MB): the touches of the others are passed over without reading `at`
+  const grouped = scratch('grouped', Uint32Array, (nv + 31) >>> 5);
   let m = 0;
   for (let v = 0; v < nv; v++) {
     const w = word[v]!;
     const both = (w & 3) === 3;
     at[v] = both ? m : -1;
     m += both ? w >>> 2 : 0;
+    grouped[v >>> 5] = grouped[v >>> 5]! | (bit(both) << (v & 31));
   }
   // time and arrival side by side (one random write of 16 bytes per touch; the steps go to a
   // smaller array): each visitor's are then read in sequence, not looked up across the range
@@ -442,8 +446,8 @@ export function funnelReached(t: Touches, nSteps: number, windowMs: number): num
   const steps = scratch('byVisitorSteps', Uint16Array, m);
   for (let i = 0; i < n; i++) {
     const v = visitor[i]!;
+    if (((grouped[v >>> 5]! >>> (v & 31)) & 1) === 0) continue;
     const k = at[v]!;
-    if (k < 0) continue;
     at[v] = k + 1;
     rec[2 * k] = ts[i]!;
     rec[2 * k + 1] = order[i]!;
