@@ -601,7 +601,9 @@ describe('column store', () => {
     const step = (r: ReturnType<typeof prng>): FunnelStep => {
       const page = r.next() < 0.7;
       const v = r.pick(page ? pages : names);
-      const value = r.next() < 0.2 ? `${v.slice(0, 2)}*` : v;
+      const x = r.next();
+      // every page (`/*`): the touches then come from every pageview, not a few pages' lists
+      const value = x < 0.2 ? `${v.slice(0, 2)}*` : page && x > 0.9 ? '/*' : v;
       return { type: page ? 'page' : 'event', value };
     };
     // the whole data, every page: NULL depth or time is skipped by both averages

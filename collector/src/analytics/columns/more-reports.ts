@@ -228,6 +228,12 @@ interface TouchSource {
 /** A list's positions as one id (a name's events: `ids` reads 0, `steps` is `[steps]`). */
 const ZERO = new Int32Array(1);
 
+/**
+ * Pages of a funnel's page steps read from their own pageview lists at most (each list is a run
+ * of touches a visitor's walk may have to sort into time order); more read every pageview.
+ */
+const PAGE_LISTS = 16;
+
 /** Positions copied per call of `copyTouches`: the touch arrays grow by at most this much. */
 const TOUCH_CHUNK = 1 << 16;
 
@@ -450,9 +456,10 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
   }
 
   /**
-   * Without filters, the funnel's events from columns read in sequence: the pageviews' paths,
-   * times and visitors (`PageviewLinks`) for the page steps, each step name's row list with its
-   * times and visitors for the event steps; the pageviews first, then each name's events
+   * Without filters, the funnel's events from columns read in sequence: for the page steps each
+   * step page's pageview list with its times and visitors (`pathPageviews`), or where many pages
+   * or most pageviews match, every pageview's path, time and visitor (`PageviewLinks`); for the
+   * event steps each step name's row list with its times and visitors. List after list
    * (`funnelReached` puts each visitor's in time order).
    */
   function listTouches(
@@ -475,8 +482,42 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
         if (a < b) sources.push([c, a, b, di]);
       }
     };
+    // the row lists of ids matching a step, each with its rows' times and visitors
+    const listed = (
+      steps: Uint16Array,
+      rows: (Growable<Int32Array> | undefined)[],
+      ts: (Growable<Float64Array> | undefined)[],
+      visitor: (Growable<Int32Array> | undefined)[],
+    ) =>
+      steps.forEach((st, id) => {
+        const l = rows[id];
+        if (!st || !l?.length) return;
+        const c = {
+          rows: l.data,
+          ts: ts[id]!.data,
+          visitor: visitor[id]!.data,
+          ids: ZERO,
+          steps: new Uint16Array([st]),
+        };
+        over(l, c, 0);
+      });
+    // the page steps from their pages' pageview lists when a few pages hold under half the
+    // range's pageviews, else from every pageview's columns
+    const pages: number[] = [];
+    byPage.forEach((st, id) => {
+      if (st && site.pathPageviews[id]?.length) pages.push(id);
+    });
+    const inRange = (l: Growable<Int32Array>) => {
+      let n = 0;
+      for (let j = 0; j < re.length; j += 2)
+        n += l.firstAtLeast(re[j + 1]!) - l.firstAtLeast(re[j]!);
+      return n;
+    };
+    const theirs = pages.reduce((n, id) => n + inRange(site.pathPageviews[id]!), 0);
     const { links } = site;
-    if (byPage.some((st) => st !== 0))
+    if (pages.length <= PAGE_LISTS && 2 * theirs < inRange(site.pageviewRows))
+      listed(byPage, site.pathPageviews, site.pathPageviewTs, site.pathPageviewVisitor);
+    else if (pages.length > 0)
       over(
         site.pageviewRows,
         {
@@ -488,18 +529,7 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
         },
         1,
       );
-    byName.forEach((st, id) => {
-      const l = site.labelRows[id];
-      if (!st || !l?.length) return;
-      const c = {
-        rows: l.data,
-        ts: site.labelTs[id]!.data,
-        visitor: site.labelVisitor[id]!.data,
-        ids: ZERO,
-        steps: new Uint16Array([st]),
-      };
-      over(l, c, 0);
-    });
+    listed(byName, site.labelRows, site.labelTs, site.labelVisitor);
     let out: Touches = { ...touchBuf, length: 0, visitors: site.visitors };
     let n = 0;
     for (const [c, a, b, di] of sources)

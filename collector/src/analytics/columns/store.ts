@@ -124,6 +124,13 @@ export class SiteColumns {
   /** parallel to `labelRows`: each row's time and visitor ordinal (a funnel reads them in turn) */
   readonly labelTs: (Growable<Float64Array> | undefined)[] = [];
   readonly labelVisitor: (Growable<Int32Array> | undefined)[] = [];
+  /**
+   * the pageview rows of each path id, with each one's time and visitor ordinal: a funnel's page
+   * steps read their pages' pageviews in turn, not every pageview of the range
+   */
+  readonly pathPageviews: (Growable<Int32Array> | undefined)[] = [];
+  readonly pathPageviewTs: (Growable<Float64Array> | undefined)[] = [];
+  readonly pathPageviewVisitor: (Growable<Int32Array> | undefined)[] = [];
   /** the rows of pageviews, in row order (pageview-only scans read them, not every row) */
   readonly pageviewRows = new Growable(Int32Array);
   /** each pageview's link to its session's previous one (the sessions report's paths) */
@@ -205,6 +212,8 @@ export class SiteColumns {
     for (const b of [this.sBlocks, this.sEndBlocks, this.eBlocks]) b.fit();
     for (const r of [...this.pathRows, ...this.pathTags, ...this.labelRows]) r?.fit();
     for (const r of [...this.labelTs, ...this.labelVisitor]) r?.fit();
+    for (const r of [...this.pathPageviews, ...this.pathPageviewTs, ...this.pathPageviewVisitor])
+      r?.fit();
   }
 
   /** Column bytes held (typed arrays at capacity), without the id maps. */
@@ -223,6 +232,8 @@ export class SiteColumns {
     for (const r of [...this.pathRows, ...this.pathTags, ...this.labelRows])
       if (r) events += r.bytes;
     for (const r of [...this.labelTs, ...this.labelVisitor]) if (r) events += r.bytes;
+    for (const r of [...this.pathPageviews, ...this.pathPageviewTs, ...this.pathPageviewVisitor])
+      if (r) events += r.bytes;
     events += this.pageviewRows.bytes + this.links.pageviewBytes + this.repeats.bytes;
     let sessions =
       this.sStart.bytes +
@@ -804,6 +815,9 @@ export class ColumnStore {
       if (type === 'pageview') {
         site.pageviewRows.push(i);
         const v = site.eVisitor.data[i]!;
+        (site.pathPageviews[pathId] ??= new Growable(Int32Array, 16)).push(i);
+        (site.pathPageviewTs[pathId] ??= new Growable(Float64Array, 16)).push(ts);
+        (site.pathPageviewVisitor[pathId] ??= new Growable(Int32Array, 16)).push(v);
         const k = site.links.addPageview(pathId, v, ts);
         site.repeats.add(v, pathId);
         if (s !== undefined) site.link(k, s, ts, pathId);
