@@ -1040,7 +1040,7 @@ describe('column store freshness', () => {
   });
 
   it("caps the events it holds by the machine's memory by default", () => {
-    expect(defaultMaxEvents(2 * 2 ** 30)).toBe(4_194_304); // a quarter of 2 GiB at 128 B
+    expect(defaultMaxEvents(2 * 2 ** 30)).toBe(3_728_270); // a quarter of 2 GiB at 144 B
     expect(defaultMaxEvents(64 * 2 ** 30)).toBe(30_000_000);
   });
 

@@ -350,12 +350,12 @@ const CATCH_UP_MS = 5000;
 
 /** Bytes of memory the store may take of the machine's: a quarter. */
 const MEMORY_SHARE = 1 / 4;
-/** Bytes of RSS per event held, measured at 1 M and 10 M events (79–120), rounded up. */
-const BYTES_PER_EVENT = 128;
+/** Bytes of RSS per event held, measured at 1 M and 10 M events (79–125), with room. */
+const BYTES_PER_EVENT = 144;
 
 /**
  * The default cap on events held: 30 M, or fewer on a machine whose memory a quarter of would not
- * hold them (2 GB of RAM: 4 M events), so a small server answers from SQL rather than swapping.
+ * hold them (2 GB of RAM: 3.7 M events), so a small server answers from SQL rather than swapping.
  */
 export function defaultMaxEvents(totalBytes = totalmem()): number {
   return Math.min(30_000_000, Math.floor((totalBytes * MEMORY_SHARE) / BYTES_PER_EVENT));
