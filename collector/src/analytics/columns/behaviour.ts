@@ -5,7 +5,7 @@
  * `analytics/behaviour.ts`, which stays the definition (and the SQL path).
  */
 import { BucketFinder, type Bucket } from '../time.js';
-import { popcount, scratchPool } from './growable.js';
+import { bit, popcount, scratchPool } from './growable.js';
 
 /**
  * The sessions a report reads, as parallel columns (only the first `length` rows count). Sessions
@@ -22,9 +22,6 @@ export interface SessionRows {
   user?: Int32Array;
   users?: number;
 }
-
-/** A condition as 0 or 1, for branch-free scans. */
-const bit = (b: boolean): number => b as unknown as number;
 
 /**
  * Visitors by the bucket of their first visit (their first session before `to` among `rows`;

@@ -86,6 +86,9 @@ export function scratchPool() {
   };
 }
 
+/** A condition as 0 or 1, for branch-free scans (V8 keeps it a compare and a move). */
+export const bit = (b: boolean): number => b as unknown as number;
+
 /** Set bits of a 32-bit word. */
 export function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;

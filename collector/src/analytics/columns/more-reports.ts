@@ -10,14 +10,11 @@ import { roomFor, type SessionRows, type Touches } from './behaviour.js';
 import { compareText } from './dictionary.js';
 import { DURATION_BOUNDS } from '../session-buckets.js';
 import { FAST, topTransitions, type Transition } from './paths.js';
-import { scratchPool, type Growable } from './growable.js';
+import { bit, scratchPool, type Growable } from './growable.js';
 import { viewsAndVisitors } from './repeat-views.js';
 import { ScrollSums } from './scroll-sums.js';
 import type { ColumnScans } from './reports.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
-
-/** A condition as 0 or 1, for branch-free scans. */
-const bit = (b: boolean): number => b as unknown as number;
 
 const ENTRY = SESSION_DIMS.findIndex((d) => d.name === 'entry_page');
 
@@ -513,9 +510,12 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
         n += l.firstAtLeast(re[j + 1]!) - l.firstAtLeast(re[j]!);
       return n;
     };
-    const theirs = pages.reduce((n, id) => n + inRange(site.pathPageviews[id]!), 0);
     const { links } = site;
-    if (pages.length <= PAGE_LISTS && 2 * theirs < inRange(site.pageviewRows))
+    if (
+      pages.length <= PAGE_LISTS &&
+      2 * pages.reduce((n, id) => n + inRange(site.pathPageviews[id]!), 0) <
+        inRange(site.pageviewRows)
+    )
       listed(byPage, site.pathPageviews, site.pathPageviewTs, site.pathPageviewVisitor);
     else if (pages.length > 0)
       over(

@@ -9,15 +9,12 @@
  * time order, or lie outside its stored start and end, is recounted from its rows in time order.
  */
 import { compareText } from './dictionary.js';
-import { Growable, scratchPool } from './growable.js';
+import { bit, Growable, scratchPool } from './growable.js';
 
 type Ids = ArrayLike<number>;
 
 /** Scratch arrays reused across calls (the report runs often). */
 const scratch = scratchPool();
-
-/** A condition as 0 or 1, for branch-free scans. */
-const bit = (b: boolean): number => b as unknown as number;
 
 /** Pair counts in a dense table while it stays this small, else in a Map. */
 const DENSE_CELLS = 1 << 22;

@@ -8,7 +8,7 @@
  */
 import { BucketFinder, type Bucket } from '../time.js';
 import { cutByStart, windowRows } from './cut-sessions.js';
-import { scratchPool } from './growable.js';
+import { bit, scratchPool } from './growable.js';
 import type { SiteColumns } from './store.js';
 
 /** A session dimension of the query: its id per session, and its weight in the cell key. */
@@ -23,8 +23,6 @@ export interface SessionCells {
   visitors: Int32Array;
   sessions: Int32Array;
 }
-
-const bit = (b: boolean): number => b as unknown as number;
 
 /** Every session passes where there is no mask. */
 const ONE = new Uint8Array([1]);

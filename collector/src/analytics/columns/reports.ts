@@ -16,7 +16,7 @@ import type { ReportParams } from '../params.js';
 import { BucketFinder, type Bucket } from '../time.js';
 import { compareText, type Dictionary } from './dictionary.js';
 import { cutByStart, windowRows } from './cut-sessions.js';
-import { listed, mergeRows, scratchPool } from './growable.js';
+import { bit, listed, mergeRows, scratchPool } from './growable.js';
 import { viewsAndVisitors } from './repeat-views.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
 
@@ -50,9 +50,6 @@ interface Plan {
   /** the pageview type id, -1 when none was ever stored */
   pageview: number;
 }
-
-/** A condition as 0 or 1, for branch-free scans (V8 keeps it a compare and a move). */
-const bit = (b: boolean): number => b as unknown as number;
 
 /** A mask that passes everything (index 0 only). */
 const ONE = new Uint8Array([1]);
