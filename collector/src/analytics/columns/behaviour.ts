@@ -291,36 +291,63 @@ function slidingByDayBits(
   });
 }
 
+/** Touches sorted by insertion at most: a visitor's few, or a run of a merge sort's. */
+const SORT_RUN = 32;
+
 /**
  * Sorts the touches lo…hi−1 by time, then arrival: `rec` holds each touch's time and arrival
- * side by side (2k, 2k+1), `steps` its steps.
+ * side by side (2k, 2k+1), `steps` its steps. A visitor's few touches (in runs already ordered,
+ * list after list) by insertion; more by a merge sort of such runs over two scratch buffers, so
+ * a visitor with thousands of touches neither takes quadratic time nor allocates.
  */
 function sortTouches(rec: Float64Array, steps: Uint16Array, lo: number, hi: number): void {
-  if (hi - lo <= 64) {
-    // a visitor's few touches, in runs already ordered (list after list): an insertion sort
-    for (let k = lo + 1; k < hi; k++) {
-      const t = rec[2 * k]!;
-      const o = rec[2 * k + 1]!;
-      const s = steps[k]!;
-      let j = k - 1;
-      for (; j >= lo && (rec[2 * j]! > t || (rec[2 * j] === t && rec[2 * j + 1]! > o)); j--) {
-        rec[2 * j + 2] = rec[2 * j]!;
-        rec[2 * j + 3] = rec[2 * j + 1]!;
-        steps[j + 1] = steps[j]!;
+  for (let a = lo; a < hi; a += SORT_RUN) insertTouches(rec, steps, a, Math.min(hi, a + SORT_RUN));
+  const n = hi - lo;
+  if (n <= SORT_RUN) return;
+  let a = scratch('sortRec', Float64Array, 2 * n);
+  let as = scratch('sortSteps', Uint16Array, n);
+  let b = scratch('sortRecTo', Float64Array, 2 * n);
+  let bs = scratch('sortStepsTo', Uint16Array, n);
+  a.set(rec.subarray(2 * lo, 2 * hi));
+  as.set(steps.subarray(lo, hi));
+  for (let w = SORT_RUN; w < n; w *= 2) {
+    for (let s = 0; s < n; s += 2 * w) {
+      const m = Math.min(n, s + w);
+      const e = Math.min(n, s + 2 * w);
+      for (let i = s, j = m, k = s; k < e; k++) {
+        // from the second run when the first is spent or its head comes later
+        const second =
+          i >= m ||
+          (j < e &&
+            (a[2 * j]! < a[2 * i]! || (a[2 * j] === a[2 * i] && a[2 * j + 1]! < a[2 * i + 1]!)));
+        const x = second ? j++ : i++;
+        b[2 * k] = a[2 * x]!;
+        b[2 * k + 1] = a[2 * x + 1]!;
+        bs[k] = as[x]!;
       }
-      rec[2 * j + 2] = t;
-      rec[2 * j + 3] = o;
-      steps[j + 1] = s;
     }
-    return;
+    [a, b, as, bs] = [b, a, bs, as];
   }
-  const by = Array.from({ length: hi - lo }, (_, k) => lo + k).sort(
-    (a, b) => rec[2 * a]! - rec[2 * b]! || rec[2 * a + 1]! - rec[2 * b + 1]!,
-  );
-  const r = by.flatMap((k) => [rec[2 * k]!, rec[2 * k + 1]!]);
-  const st = by.map((k) => steps[k]!);
-  rec.set(r, 2 * lo);
-  steps.set(st, lo);
+  rec.set(a, 2 * lo);
+  steps.set(as, lo);
+}
+
+/** Insertion sort of the touches lo…hi−1 (see `sortTouches`). */
+function insertTouches(rec: Float64Array, steps: Uint16Array, lo: number, hi: number): void {
+  for (let k = lo + 1; k < hi; k++) {
+    const t = rec[2 * k]!;
+    const o = rec[2 * k + 1]!;
+    const s = steps[k]!;
+    let j = k - 1;
+    for (; j >= lo && (rec[2 * j]! > t || (rec[2 * j] === t && rec[2 * j + 1]! > o)); j--) {
+      rec[2 * j + 2] = rec[2 * j]!;
+      rec[2 * j + 3] = rec[2 * j + 1]!;
+      steps[j + 1] = steps[j]!;
+    }
+    rec[2 * j + 2] = t;
+    rec[2 * j + 3] = o;
+    steps[j + 1] = s;
+  }
 }
 
 /** Day index (into `list`) of each row's start, -1 outside (`buckets` end at the range's). */
@@ -410,18 +437,18 @@ function deepest(
  * event within `windowMs` of it, each visitor's touches in time order (ties in arrival order);
  * the steps as bitmasks. A visitor with a step-1 touch reaches step 1; only those that also have
  * a step-2 touch can reach further, so only their touches are grouped and walked.
+ *
+ * Each pass is a function of its own: a report runs once per request, so its loops are optimized
+ * on the stack (OSR), and one function holding them all was optimized before the later passes
+ * had run, left that code at them on every call, and ran them unoptimized.
  */
 export function funnelReached(t: Touches, nSteps: number, windowMs: number): number[] {
-  const { length: n, visitors: nv, visitor, ts, order, steps: touchSteps } = t;
+  const nv = t.visitors;
   // per visitor in one word, one random access per touch: its touches (from bit 2: up to 2^30,
   // more than the touch buffers could hold) and whether it touched steps 1 and 2 (bits 0, 1)
   const word = scratch('word', Uint32Array, nv);
-  for (let i = 0; i < n; i++) {
-    const v = visitor[i]!;
-    word[v] = (word[v]! + 4) | (touchSteps[i]! & 3);
-  }
   const reached = new Array<number>(nSteps).fill(0);
-  for (let v = 0; v < nv; v++) reached[0]! += word[v]! & 1;
+  reached[0] = countTouches(t, word);
   if (nSteps < 2) return reached;
   // where the touches of each visitor with steps 1 and 2 go, one after the other (-1: the
   // others, not grouped): a counting sort over those visitors only
@@ -429,6 +456,30 @@ export function funnelReached(t: Touches, nSteps: number, windowMs: number): num
   // and a bit per visitor, set for those (41 KB at 330 k visitors: within a core's first-level
   // cache, where `at` is 1.3 MB): the touches of the others are passed over without reading `at`
   const grouped = scratch('grouped', Uint32Array, (nv + 31) >>> 5);
+  const m = groupSlots(word, nv, at, grouped);
+  // time and arrival side by side (one random write of 16 bytes per touch; the steps go to a
+  // smaller array): each visitor's are then read in sequence, not looked up across the range
+  const rec = scratch('byVisitorTouch', Float64Array, 2 * m);
+  const steps = scratch('byVisitorSteps', Uint16Array, m);
+  groupTouches(t, grouped, at, rec, steps);
+  walkGrouped(at, nv, rec, steps, windowMs, reached);
+  return reached;
+}
+
+/** Counts each visitor's touches into `word` (see `funnelReached`); returns those with step 1. */
+function countTouches(t: Touches, word: Uint32Array): number {
+  const { length: n, visitors: nv, visitor, steps } = t;
+  for (let i = 0; i < n; i++) {
+    const v = visitor[i]!;
+    word[v] = (word[v]! + 4) | (steps[i]! & 3);
+  }
+  let first = 0;
+  for (let v = 0; v < nv; v++) first += word[v]! & 1;
+  return first;
+}
+
+/** Each grouped visitor's first slot into `at` (−1: not grouped) and bit; returns the slots. */
+function groupSlots(word: Uint32Array, nv: number, at: Int32Array, grouped: Uint32Array): number {
   let m = 0;
   for (let v = 0; v < nv; v++) {
     const w = word[v]!;
@@ -437,10 +488,18 @@ export function funnelReached(t: Touches, nSteps: number, windowMs: number): num
     m += both ? w >>> 2 : 0;
     grouped[v >>> 5] = grouped[v >>> 5]! | (bit(both) << (v & 31));
   }
-  // time and arrival side by side (one random write of 16 bytes per touch; the steps go to a
-  // smaller array): each visitor's are then read in sequence, not looked up across the range
-  const rec = scratch('byVisitorTouch', Float64Array, 2 * m);
-  const steps = scratch('byVisitorSteps', Uint16Array, m);
+  return m;
+}
+
+/** The grouped visitors' touches to their slots; `at` then holds where each one's end. */
+function groupTouches(
+  t: Touches,
+  grouped: Uint32Array,
+  at: Int32Array,
+  rec: Float64Array,
+  steps: Uint16Array,
+): void {
+  const { length: n, visitor, ts, order, steps: touchSteps } = t;
   for (let i = 0; i < n; i++) {
     const v = visitor[i]!;
     if (((grouped[v >>> 5]! >>> (v & 31)) & 1) === 0) continue;
@@ -450,7 +509,18 @@ export function funnelReached(t: Touches, nSteps: number, windowMs: number): num
     rec[2 * k + 1] = order[i]!;
     steps[k] = touchSteps[i]!;
   }
-  // `at` now holds where each grouped visitor's touches end
+}
+
+/** Each grouped visitor's touches put in time order and walked: counts the steps reached. */
+function walkGrouped(
+  at: Int32Array,
+  nv: number,
+  rec: Float64Array,
+  steps: Uint16Array,
+  windowMs: number,
+  reached: number[],
+): void {
+  const nSteps = reached.length;
   const begun = new Float64Array(nSteps);
   for (let v = 0, lo = 0; v < nv; v++) {
     const hi = at[v]!;
@@ -467,5 +537,4 @@ export function funnelReached(t: Touches, nSteps: number, windowMs: number): num
     for (let k = 1; k < best; k++) reached[k]!++;
     lo = hi;
   }
-  return reached;
 }

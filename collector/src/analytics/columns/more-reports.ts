@@ -236,11 +236,12 @@ const TOUCH_CHUNK = 1 << 16;
 
 /**
  * Appends to `out` from `n` the positions a…b−1 of `c` in [from, to) whose id matches a step
- * (`di` 0: every position reads id 0); returns the new count. Every column is read in sequence.
+ * (`di` 0: every position reads id 0; `inner` 1: every position is in the range, its time not
+ * tested); returns the new count. Every column is read in sequence.
  */
 function copyTouches(
   c: TouchSource,
-  [a, b, di]: readonly [number, number, number],
+  [a, b, di, inner]: readonly [number, number, number, number],
   from: number,
   to: number,
   out: Touches,
@@ -248,6 +249,17 @@ function copyTouches(
 ): number {
   const { visitor, ts, order, steps } = out;
   const { rows, ts: at, visitor: by, ids, steps: of } = c;
+  if (inner && di === 0) {
+    // a name's or a page's list over blocks wholly inside the range: every position is a touch
+    const st = of[ids[0]!]!;
+    for (let k = a; k < b; k++) {
+      visitor[n] = by[k]!;
+      ts[n] = at[k]!;
+      order[n] = rows[k]!;
+      steps[n++] = st;
+    }
+    return n;
+  }
   for (let k = a; k < b; k++) {
     const st = of[ids[k * di]!]!;
     if (st === 0) continue;
@@ -470,13 +482,14 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
       const into = t.page ? byPage : byName;
       for (let id = 0; id < t.ok.length; id++) into[id] = into[id]! | (t.ok[id]! << k);
     });
-    const re = site.eBlocks.ranges(p.from, p.to, false, site.events);
-    const sources: [TouchSource, number, number, number][] = [];
+    // the blocks that may hold the range's rows, and which of them lie wholly inside it
+    const re = site.eBlocks.spans(p.from, p.to, site.events);
+    const sources: [TouchSource, number, number, number, number][] = [];
     const over = (list: Growable<Int32Array>, c: TouchSource, di: number) => {
-      for (let j = 0; j < re.length; j += 2) {
+      for (let j = 0; j < re.length; j += 3) {
         const a = list.firstAtLeast(re[j]!);
         const b = list.firstAtLeast(re[j + 1]!);
-        if (a < b) sources.push([c, a, b, di]);
+        if (a < b) sources.push([c, a, b, di, re[j + 2]!]);
       }
     };
     // the row lists of ids matching a step, each with its rows' times and visitors
@@ -506,7 +519,7 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     });
     const inRange = (l: Growable<Int32Array>) => {
       let n = 0;
-      for (let j = 0; j < re.length; j += 2)
+      for (let j = 0; j < re.length; j += 3)
         n += l.firstAtLeast(re[j + 1]!) - l.firstAtLeast(re[j]!);
       return n;
     };
@@ -532,11 +545,11 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     listed(byName, site.labelRows, site.labelTs, site.labelVisitor);
     let out: Touches = { ...touchBuf, length: 0, visitors: site.visitors };
     let n = 0;
-    for (const [c, a, b, di] of sources)
+    for (const [c, a, b, di, inner] of sources)
       for (let k = a; k < b; k += TOUCH_CHUNK) {
         const end = Math.min(b, k + TOUCH_CHUNK);
         out = roomFor(out, n, n + end - k);
-        n = copyTouches(c, [k, end, di], p.from, p.to, out, n);
+        n = copyTouches(c, [k, end, di, inner], p.from, p.to, out, n);
       }
     touchBuf = out;
     out.length = n;
