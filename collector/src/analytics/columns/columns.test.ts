@@ -491,6 +491,39 @@ describe('column store', () => {
     store.reset();
   });
 
+  it('counts a visitor of a session a bucket cuts, query after query (no bits left over)', async () => {
+    const f = ingestApp();
+    const store = columnStoreFor(f.database.sqlite);
+    const cq = createColumnQuery(store, createColumnReports(store).scans);
+    // one session across midnight: the 9th holds nothing but its second pageview
+    await onePageview(f, '2024-03-08T23:50:00Z');
+    await onePageview(f, '2024-03-09T00:10:00Z', { eventId: 'e2' });
+    await store.build();
+    const spec = {
+      websiteId: 'site-1',
+      from: Date.parse('2024-03-08T00:00:00Z'),
+      to: Date.parse('2024-03-10T00:00:00Z'),
+      timezone: 'UTC',
+      filters: [],
+      groupBy: ['day', 'browser'],
+      metrics: ['count', 'visitors', 'sessions'],
+      sort: [],
+      limit: 10,
+    };
+    const want = runQuery(f.database.sqlite, spec);
+    const cell = { browser: 'Chrome', count: 1, visitors: 1, sessions: 1 };
+    expect(want.rows).toEqual([
+      { day: '2024-03-08', ...cell },
+      { day: '2024-03-09', ...cell },
+    ]);
+    // the second time, the cells' visitor bitmaps still hold the first answer's bits: every
+    // bucket's are cleared before its sessions or events set any
+    const before = store.stats.answered;
+    for (let i = 0; i < 2; i++) expect(runQuery(f.database.sqlite, spec, cq)).toEqual(want);
+    expect(store.stats.answered).toBe(before + 2);
+    store.reset();
+  });
+
   it('answers every breakdown alike over the whole data, with every limit', async () => {
     const f = await data();
     const store = columnStoreFor(f.database.sqlite);

@@ -67,7 +67,8 @@ type Scratch = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Arra
 
 /**
  * A pool of scratch arrays reused across queries: `scratch(name, ctor, n, fill)` is `n` entries
- * of the array `name`, set to `fill`. Megabytes allocated per query bring collections of an old
+ * of the array `name`, set to `fill` (`null`: as the last query left them, for a caller that
+ * sets each part before it reads it). Megabytes allocated per query bring collections of an old
  * generation holding millions of id strings (a 155 ms pause was seen at 10 M events).
  */
 export function scratchPool() {
@@ -76,12 +77,12 @@ export function scratchPool() {
     name: string,
     ctor: { new (n: number): T },
     n: number,
-    fill = 0,
+    fill: number | null = 0,
   ): T {
     let a = pool.get(name) as T | undefined;
     if (!a || a.length < n) pool.set(name, (a = new ctor(Math.max(n, (a?.length ?? 0) * 2, 64))));
     const view = a.subarray(0, n) as T;
-    view.fill(fill);
+    if (fill !== null) view.fill(fill);
     return view;
   };
 }
