@@ -310,6 +310,21 @@ async function onePageview(
   });
 }
 
+/** A query of site-1 by day and browser, counting events, visitors and sessions, over UTC days. */
+function byDayAndBrowser(from: string, to: string) {
+  return {
+    websiteId: 'site-1',
+    from: Date.parse(`${from}T00:00:00Z`),
+    to: Date.parse(`${to}T00:00:00Z`),
+    timezone: 'UTC',
+    filters: [],
+    groupBy: ['day', 'browser'],
+    metrics: ['count', 'visitors', 'sessions'],
+    sort: [],
+    limit: 10,
+  };
+}
+
 const BY = [...SESSION_DIMS.map((d) => d.name), 'page', 'event', 'type', 'prop.plan', 'prop.cents'];
 
 describe('column store', () => {
@@ -472,17 +487,7 @@ describe('column store', () => {
       sessionId: 's2',
       eventId: 'e2',
     });
-    const spec = {
-      websiteId: 'site-1',
-      from: Date.parse('2024-03-08T00:00:00Z'),
-      to: Date.parse('2024-03-11T00:00:00Z'),
-      timezone: 'UTC',
-      filters: [],
-      groupBy: ['day', 'browser'],
-      metrics: ['count', 'visitors', 'sessions'],
-      sort: [],
-      limit: 10,
-    };
+    const spec = byDayAndBrowser('2024-03-08', '2024-03-11');
     const want = runQuery(f.database.sqlite, spec);
     expect(want.rows.map((r) => r.day)).toEqual(['2024-03-08', '2024-03-09', '2024-03-10']);
     const before = store.stats.answered;
@@ -499,17 +504,7 @@ describe('column store', () => {
     await onePageview(f, '2024-03-08T23:50:00Z');
     await onePageview(f, '2024-03-09T00:10:00Z', { eventId: 'e2' });
     await store.build();
-    const spec = {
-      websiteId: 'site-1',
-      from: Date.parse('2024-03-08T00:00:00Z'),
-      to: Date.parse('2024-03-10T00:00:00Z'),
-      timezone: 'UTC',
-      filters: [],
-      groupBy: ['day', 'browser'],
-      metrics: ['count', 'visitors', 'sessions'],
-      sort: [],
-      limit: 10,
-    };
+    const spec = byDayAndBrowser('2024-03-08', '2024-03-10');
     const want = runQuery(f.database.sqlite, spec);
     const cell = { browser: 'Chrome', count: 1, visitors: 1, sessions: 1 };
     expect(want.rows).toEqual([
