@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { prng } from '../prng.js';
-import { funnelReached, retentionCounts, roomFor, slidingDistinct } from './behaviour.js';
+import {
+  funnelPart,
+  funnelReached,
+  retentionCounts,
+  roomFor,
+  slidingDistinct,
+  type Touches,
+} from './behaviour.js';
+import { helperReady, helperStats } from './helper-thread.js';
 
 describe('slidingDistinct', () => {
   it('counts the distinct ids of each window of days, as sets over the raw rows do', () => {
@@ -98,6 +106,45 @@ describe('funnelReached', () => {
       const t = { length, visitor, ts, order, steps, visitors };
       expect(funnelReached(t, nSteps, windowMs), `round ${round}`).toEqual(want);
     }
+  });
+});
+
+describe('funnelReached over two threads', () => {
+  it('splits a large funnel with the helper thread by visitor, with the single thread’s counts', async () => {
+    const r = prng(11);
+    const length = 90_000; // over the split's threshold
+    const visitors = 20_000;
+    const empty: Touches = {
+      length: 0,
+      visitors,
+      visitor: new Uint32Array(0),
+      ts: new Float64Array(0),
+      order: new Float64Array(0),
+      steps: new Uint16Array(0),
+    };
+    // grown from nothing: on shared memory, as the column store's touches are
+    const t = roomFor(empty, 0, length);
+    t.length = length;
+    expect(t.visitor.buffer).toBeInstanceOf(SharedArrayBuffer);
+    for (let i = 0; i < length; i++) {
+      t.visitor[i] = r.int(0, visitors - 1);
+      t.ts[i] = r.int(0, 50_000);
+      t.order[i] = i;
+      t.steps[i] = r.int(0, 7);
+    }
+    const whole = funnelPart(t, 3, 2_000, 0, 1);
+    expect(whole[2]).toBeGreaterThan(0);
+    // each half counts its own visitors only
+    const [even, odd] = [funnelPart(t, 3, 2_000, 0, 2), funnelPart(t, 3, 2_000, 1, 2)];
+    expect(even.map((n, k) => n + odd[k]!)).toEqual(whole);
+    expect(even[0]).toBeGreaterThan(0);
+    expect(odd[0]).toBeGreaterThan(0);
+    // the helper starts on first use, and takes tasks once it has loaded
+    for (let waited = 0; !helperReady() && waited < 20_000; waited += 50)
+      await new Promise((ok) => setTimeout(ok, 50));
+    const before = helperStats.tasks;
+    expect(funnelReached(t, 3, 2_000)).toEqual(whole);
+    expect(helperStats.tasks).toBe(before + 1);
   });
 });
 

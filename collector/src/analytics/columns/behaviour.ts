@@ -6,6 +6,10 @@
  */
 import { BucketFinder, type Bucket } from '../time.js';
 import { bit, popcount, scratchPool } from './growable.js';
+import { postToHelper, shared } from './helper-thread.js';
+
+/** Touches from which a funnel is split over two threads (fewer: not worth the hand-over). */
+const SPLIT_TOUCHES = 1 << 16;
 
 /**
  * The sessions a report reads, as parallel columns (only the first `length` rows count). Sessions
@@ -381,11 +385,12 @@ export interface Touches {
 export function roomFor(t: Touches, n: number, need: number): Touches {
   if (t.visitor.length >= need) return t;
   const size = Math.max(need, 2 * t.visitor.length);
+  // on shared memory, so the helper thread can take half of `funnelReached`
   const grown = <A extends Uint32Array | Float64Array | Uint16Array>(
     a: A,
-    ctor: new (n: number) => A,
+    ctor: { new (b: SharedArrayBuffer): A; BYTES_PER_ELEMENT: number },
   ) => {
-    const b = new ctor(size);
+    const b = shared(ctor, size);
     b.set(a.subarray(0, n));
     return b;
   };
@@ -443,12 +448,33 @@ function deepest(
  * had run, left that code at them on every call, and ran them unoptimized.
  */
 export function funnelReached(t: Touches, nSteps: number, windowMs: number): number[] {
+  if (t.length < SPLIT_TOUCHES || !(t.visitor.buffer instanceof SharedArrayBuffer))
+    return funnelPart(t, nSteps, windowMs, 0, 1);
+  // the visitors in two halves by their ordinal's parity, one in the helper thread
+  const odd = postToHelper('funnelPart', [t, nSteps, windowMs, 1, 2]);
+  if (!odd) return funnelPart(t, nSteps, windowMs, 0, 1);
+  const even = funnelPart(t, nSteps, windowMs, 0, 2);
+  const other = odd.wait() ?? funnelPart(t, nSteps, windowMs, 1, 2);
+  return even.map((n, k) => n + other[k]!);
+}
+
+/**
+ * `funnelReached` over the visitors whose ordinal is `part` modulo `parts` (a power of two):
+ * the visitors' answers are independent, so the parts' counts add up to the whole's.
+ */
+export function funnelPart(
+  t: Touches,
+  nSteps: number,
+  windowMs: number,
+  part: number,
+  parts: number,
+): number[] {
   const nv = t.visitors;
   // per visitor in one word, one random access per touch: its touches (from bit 2: up to 2^30,
   // more than the touch buffers could hold) and whether it touched steps 1 and 2 (bits 0, 1)
   const word = scratch('word', Uint32Array, nv);
   const reached = new Array<number>(nSteps).fill(0);
-  reached[0] = countTouches(t, word);
+  reached[0] = countTouches(t, word, part, parts - 1);
   if (nSteps < 2) return reached;
   // where the touches of each visitor with steps 1 and 2 go, one after the other (-1: the
   // others, not grouped): a counting sort over those visitors only
@@ -456,7 +482,7 @@ export function funnelReached(t: Touches, nSteps: number, windowMs: number): num
   // and a bit per visitor, set for those (41 KB at 330 k visitors: within a core's first-level
   // cache, where `at` is 1.3 MB): the touches of the others are passed over without reading `at`
   const grouped = scratch('grouped', Uint32Array, (nv + 31) >>> 5);
-  const m = groupSlots(word, nv, at, grouped);
+  const m = groupSlots(word, nv, at, grouped, part, parts - 1);
   // time and arrival side by side (one random write of 16 bytes per touch; the steps go to a
   // smaller array): each visitor's are then read in sequence, not looked up across the range
   const rec = scratch('byVisitorTouch', Float64Array, 2 * m);
@@ -466,24 +492,37 @@ export function funnelReached(t: Touches, nSteps: number, windowMs: number): num
   return reached;
 }
 
-/** Counts each visitor's touches into `word` (see `funnelReached`); returns those with step 1. */
-function countTouches(t: Touches, word: Uint32Array): number {
+/**
+ * Counts each visitor's touches into `word` (see `funnelReached`); returns the visitors of the
+ * part (`(v & mask) === part`) with a step-1 touch.
+ */
+function countTouches(t: Touches, word: Uint32Array, part: number, mask: number): number {
   const { length: n, visitors: nv, visitor, steps } = t;
   for (let i = 0; i < n; i++) {
     const v = visitor[i]!;
     word[v] = (word[v]! + 4) | (steps[i]! & 3);
   }
   let first = 0;
-  for (let v = 0; v < nv; v++) first += word[v]! & 1;
+  for (let v = 0; v < nv; v++) first += word[v]! & bit((v & mask) === part);
   return first;
 }
 
-/** Each grouped visitor's first slot into `at` (−1: not grouped) and bit; returns the slots. */
-function groupSlots(word: Uint32Array, nv: number, at: Int32Array, grouped: Uint32Array): number {
+/**
+ * Each grouped visitor's first slot into `at` (−1: not grouped) and bit, the visitors of the part
+ * with steps 1 and 2; returns the slots.
+ */
+function groupSlots(
+  word: Uint32Array,
+  nv: number,
+  at: Int32Array,
+  grouped: Uint32Array,
+  part: number,
+  mask: number,
+): number {
   let m = 0;
   for (let v = 0; v < nv; v++) {
     const w = word[v]!;
-    const both = (w & 3) === 3;
+    const both = (w & 3) === 3 && (v & mask) === part;
     at[v] = both ? m : -1;
     m += both ? w >>> 2 : 0;
     grouped[v >>> 5] = grouped[v >>> 5]! | (bit(both) << (v & 31));

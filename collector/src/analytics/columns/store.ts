@@ -31,6 +31,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { dimension, dimensionNames } from '../dimensions.js';
 import { Dictionary } from './dictionary.js';
 import { BLOCK_SHIFT, Blocks, Growable, IdColumn } from './growable.js';
+import { startHelper } from './helper-thread.js';
 import { FAST, PageviewLinks } from './paths.js';
 import { RepeatViews } from './repeat-views.js';
 import { ScrollBlocks } from './scroll-sums.js';
@@ -579,6 +580,8 @@ export class ColumnStore {
           return;
         }
         this.state = 'ready';
+        // the helper thread loads while the first reports come: it then takes half of the large ones
+        startHelper();
         this.stats.builds++;
         this.stats.lastBuildMs = performance.now() - t0;
         return;

@@ -1,0 +1,6 @@
+/** What the helper thread runs (`helper-thread.ts`): each a pure function of shared arrays. */
+import { funnelPart } from './behaviour.js';
+
+export const tasks = { funnelPart };
+export type Tasks = typeof tasks;
+export type TaskName = keyof Tasks;
