@@ -5,8 +5,8 @@
  * `analytics/behaviour.ts`, which stays the definition (and the SQL path).
  */
 import { BucketFinder, type Bucket } from '../time.js';
-import { bit, popcount, scratchPool } from './growable.js';
-import { postToHelper, shared } from './helper-thread.js';
+import { bit, popcount, scratchPool, sharedArray } from './growable.js';
+import { postToHelper } from './helper-thread.js';
 
 /** Touches from which a funnel is split over two threads (fewer: not worth the hand-over). */
 const SPLIT_TOUCHES = 1 << 16;
@@ -390,7 +390,7 @@ export function roomFor(t: Touches, n: number, need: number): Touches {
     a: A,
     ctor: { new (b: SharedArrayBuffer): A; BYTES_PER_ELEMENT: number },
   ) => {
-    const b = shared(ctor, size);
+    const b = sharedArray(ctor, size);
     b.set(a.subarray(0, n));
     return b;
   };

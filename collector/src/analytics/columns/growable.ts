@@ -7,7 +7,15 @@
  */
 
 type Typed = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
-type Ctor<T extends Typed> = { new (n: number): T };
+type Ctor<T extends Typed> = { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
+
+/**
+ * `n` zeroed entries on shared memory: the helper thread (`helper-thread.ts`) reads the columns
+ * where the request's thread hands it half of a scan.
+ */
+export function sharedArray<T extends Typed>(ctor: Ctor<T>, n: number): T {
+  return new ctor(new SharedArrayBuffer(n * ctor.BYTES_PER_ELEMENT));
+}
 
 const INITIAL = 1024;
 
@@ -19,7 +27,7 @@ export class Growable<T extends Typed> {
     private readonly ctor: Ctor<T>,
     capacity = INITIAL,
   ) {
-    this.data = new ctor(Math.max(capacity, 16));
+    this.data = sharedArray(ctor, Math.max(capacity, 16));
   }
 
   push(v: number): number {
@@ -31,7 +39,7 @@ export class Growable<T extends Typed> {
   /** Ensures room for `n` rows in total. */
   grow(n: number): void {
     if (n <= this.data.length) return;
-    const next = new this.ctor(Math.max(n, this.data.length * 2));
+    const next = sharedArray(this.ctor, Math.max(n, this.data.length * 2));
     next.set(this.data.subarray(0, this.length) as never);
     this.data = next;
   }
@@ -40,7 +48,7 @@ export class Growable<T extends Typed> {
   fit(headroom = 1 / 8): void {
     const n = Math.max(16, Math.ceil(this.length * (1 + headroom)));
     if (n >= this.data.length) return;
-    const next = new this.ctor(n);
+    const next = sharedArray(this.ctor, n);
     next.set(this.data.subarray(0, this.length) as never);
     this.data = next;
   }

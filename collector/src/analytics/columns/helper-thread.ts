@@ -105,11 +105,3 @@ export function startHelper(): void {
 export function helperReady(): boolean {
   return available() !== null;
 }
-
-/** A typed array of `n` entries on shared memory, which the helper can read. */
-export function shared<A extends Float64Array | Uint32Array | Int32Array | Uint16Array>(
-  ctor: { new (b: SharedArrayBuffer): A; BYTES_PER_ELEMENT: number },
-  n: number,
-): A {
-  return new ctor(new SharedArrayBuffer(n * ctor.BYTES_PER_ELEMENT));
-}

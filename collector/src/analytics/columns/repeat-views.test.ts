@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prng } from '../prng.js';
+import { sharedArray } from './growable.js';
+import { helperReady, helperStats } from './helper-thread.js';
 import { RepeatViews, viewsAndVisitors } from './repeat-views.js';
 
 /** Pageviews (visitor, path) in list order: a few heavy visitors and many light ones. */
@@ -71,5 +73,29 @@ describe('viewsAndVisitors', () => {
 
   it('counts nothing for an empty selection', () => {
     check([]);
+  });
+});
+
+describe('viewsAndVisitors over two threads', () => {
+  it('splits a long contiguous run with the helper thread, with the oracle’s counts', async () => {
+    const rand = prng(13).next;
+    const n = 300_000; // over the split's threshold
+    const made = pageviews(n, rand);
+    // the paths on shared memory, as the column store's are
+    const path = sharedArray(Int32Array, n);
+    path.set(made.path);
+    const repeats = new RepeatViews();
+    for (let i = 0; i < n; i++) repeats.add(made.visitor[i]!, path[i]!);
+    for (let waited = 0; !helperReady() && waited < 20_000; waited += 50)
+      await new Promise((ok) => setTimeout(ok, 50));
+    const idx = Array.from({ length: n - 10_000 }, (_, i) => 10_000 + i);
+    const views = new Int32Array(40);
+    const visitors = new Int32Array(40);
+    const before = helperStats.tasks;
+    viewsAndVisitors(Int32Array.from(idx), idx.length, path, repeats.same.data, views, visitors);
+    expect(helperStats.tasks).toBe(before + 1);
+    expect({ views: [...views], visitors: [...visitors] }).toEqual(
+      bruteForce(idx, made.visitor, path, 40),
+    );
   });
 });

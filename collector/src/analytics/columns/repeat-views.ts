@@ -6,6 +6,7 @@
  * pages' distinct visitors are counted in one pass in list order, with no random writes.
  */
 import { Growable, scratchPool } from './growable.js';
+import { postToHelper } from './helper-thread.js';
 
 const scratch = scratchPool();
 
@@ -88,6 +89,44 @@ export class RepeatViews {
   }
 }
 
+/** Positions from which the contiguous count is split over two threads. */
+const SPLIT_POSITIONS = 1 << 18;
+
+/**
+ * Pageviews and distinct visitors per path id of the positions a…b−1 of a selection that starts
+ * at `lo` (every position from `lo` on selected): added into `views` and `visitors`.
+ */
+function countRange(
+  lo: number,
+  a: number,
+  b: number,
+  path: ArrayLike<number>,
+  same: Int32Array,
+  views: Int32Array,
+  visitors: Int32Array,
+): void {
+  for (let k = a; k < b; k++) {
+    const g = path[k]!;
+    views[g]!++;
+    visitors[g]! += same[k]! < lo ? 1 : 0;
+  }
+}
+
+/** `countRange` into new arrays of `paths` entries (the helper thread's half). */
+export function rangeViews(
+  lo: number,
+  a: number,
+  b: number,
+  path: Int32Array,
+  same: Int32Array,
+  paths: number,
+): [Int32Array, Int32Array] {
+  const views = new Int32Array(paths);
+  const visitors = new Int32Array(paths);
+  countRange(lo, a, b, path, same, views, visitors);
+  return [views, visitors];
+}
+
 /**
  * Pageviews and distinct visitors per path id (added into `views` and `visitors`) of the
  * positions `idx[0..n)`, ascending; `path` and `same` are per position. A pageview counts a
@@ -106,12 +145,26 @@ export function viewsAndVisitors(
   const lo = idx[0]!;
   const span = idx[n - 1]! - lo + 1;
   if (span === n) {
-    // every position from the first selected to the last: earlier means below the first
-    for (let i = 0; i < n; i++) {
-      const k = lo + i;
-      const g = path[k]!;
-      views[g]!++;
-      visitors[g]! += same[k]! < lo ? 1 : 0;
+    // every position from the first selected to the last: earlier means below the first; the
+    // upper half in the helper thread where there is one and the columns are shared
+    const mid = lo + (n >>> 1);
+    const split =
+      n >= SPLIT_POSITIONS &&
+      path instanceof Int32Array &&
+      path.buffer instanceof SharedArrayBuffer;
+    const upper = split
+      ? postToHelper('rangeViews', [lo, mid, lo + n, path, same, views.length])
+      : null;
+    if (!upper) {
+      countRange(lo, lo, lo + n, path, same, views, visitors);
+      return;
+    }
+    countRange(lo, lo, mid, path, same, views, visitors);
+    const [v, u] =
+      upper.wait() ?? rangeViews(lo, mid, lo + n, path as Int32Array, same, views.length);
+    for (let g = 0; g < views.length; g++) {
+      views[g]! += v[g]!;
+      visitors[g]! += u[g]!;
     }
     return;
   }
