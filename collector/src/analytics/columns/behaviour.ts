@@ -5,7 +5,7 @@
  * `analytics/behaviour.ts`, which stays the definition (and the SQL path).
  */
 import { BucketFinder, type Bucket } from '../time.js';
-import { bit, popcount, scratchPool, sharedArray } from './growable.js';
+import { bit, popcount, scratchPool, sharedArray, type Ctor } from './growable.js';
 import { postToHelper } from './helper-thread.js';
 
 /** Touches from which a funnel is split over two threads (fewer: not worth the hand-over). */
@@ -386,10 +386,7 @@ export function roomFor(t: Touches, n: number, need: number): Touches {
   if (t.visitor.length >= need) return t;
   const size = Math.max(need, 2 * t.visitor.length);
   // on shared memory, so the helper thread can take half of `funnelReached`
-  const grown = <A extends Uint32Array | Float64Array | Uint16Array>(
-    a: A,
-    ctor: { new (b: SharedArrayBuffer): A; BYTES_PER_ELEMENT: number },
-  ) => {
+  const grown = <A extends Uint32Array | Float64Array | Uint16Array>(a: A, ctor: Ctor<A>) => {
     const b = sharedArray(ctor, size);
     b.set(a.subarray(0, n));
     return b;

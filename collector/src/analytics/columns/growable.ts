@@ -7,7 +7,8 @@
  */
 
 type Typed = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
-type Ctor<T extends Typed> = { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
+/** A typed-array constructor that can take shared memory (`sharedArray`). */
+export type Ctor<T extends Typed> = { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
 
 /**
  * `n` zeroed entries on shared memory: the helper thread (`helper-thread.ts`) reads the columns
