@@ -6,10 +6,7 @@
  */
 import { BucketFinder, type Bucket } from '../time.js';
 import { bit, popcount, scratchPool, sharedArray, type Ctor } from './growable.js';
-import { postToHelper } from './helper-thread.js';
-
-/** Touches from which a funnel is split over two threads (fewer: not worth the hand-over). */
-const SPLIT_TOUCHES = 1 << 16;
+import { postToHelper, splitAt } from './helper-thread.js';
 
 /**
  * The sessions a report reads, as parallel columns (only the first `length` rows count). Sessions
@@ -445,7 +442,7 @@ function deepest(
  * had run, left that code at them on every call, and ran them unoptimized.
  */
 export function funnelReached(t: Touches, nSteps: number, windowMs: number): number[] {
-  if (t.length < SPLIT_TOUCHES || !(t.visitor.buffer instanceof SharedArrayBuffer))
+  if (t.length < splitAt.touches || !(t.visitor.buffer instanceof SharedArrayBuffer))
     return funnelPart(t, nSteps, windowMs, 0, 1);
   // the visitors in two halves by their ordinal's parity, one in the helper thread
   const odd = postToHelper('funnelPart', [t, nSteps, windowMs, 1, 2]);

@@ -72,24 +72,24 @@ export class Growable<T extends Typed> {
   }
 }
 
-type Scratch = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
-
 /**
  * A pool of scratch arrays reused across queries: `scratch(name, ctor, n, fill)` is `n` entries
  * of the array `name`, set to `fill` (`null`: as the last query left them, for a caller that
  * sets each part before it reads it). Megabytes allocated per query bring collections of an old
- * generation holding millions of id strings (a 155 ms pause was seen at 10 M events).
+ * generation holding millions of id strings (a 155 ms pause was seen at 10 M events). On shared
+ * memory, so a report can hand any of them to the helper thread.
  */
 export function scratchPool() {
-  const pool = new Map<string, Scratch>();
-  return function scratch<T extends Scratch>(
+  const pool = new Map<string, Typed>();
+  return function scratch<T extends Typed>(
     name: string,
-    ctor: { new (n: number): T },
+    ctor: Ctor<T>,
     n: number,
     fill: number | null = 0,
   ): T {
     let a = pool.get(name) as T | undefined;
-    if (!a || a.length < n) pool.set(name, (a = new ctor(Math.max(n, (a?.length ?? 0) * 2, 64))));
+    if (!a || a.length < n)
+      pool.set(name, (a = sharedArray(ctor, Math.max(n, (a?.length ?? 0) * 2, 64))));
     const view = a.subarray(0, n) as T;
     if (fill !== null) view.fill(fill);
     return view;
@@ -144,7 +144,7 @@ export function mergeRows(parts: Int32Array[]): Int32Array {
 
 /** Dictionary ids: `Uint16` while every id fits, then `Uint32`. */
 export class IdColumn {
-  data: Uint16Array | Uint32Array = new Uint16Array(INITIAL);
+  data: Uint16Array | Uint32Array = sharedArray(Uint16Array, INITIAL);
   length = 0;
 
   push(id: number): void {
@@ -165,13 +165,14 @@ export class IdColumn {
   }
 
   private widen(): void {
-    const next = new Uint32Array(this.data.length);
+    const next = sharedArray(Uint32Array, this.data.length);
     next.set(this.data.subarray(0, this.length));
     this.data = next;
   }
 
   private resize(n: number, from: Uint16Array | Uint32Array): void {
-    const next = from instanceof Uint16Array ? new Uint16Array(n) : new Uint32Array(n);
+    const next =
+      from instanceof Uint16Array ? sharedArray(Uint16Array, n) : sharedArray(Uint32Array, n);
     next.set(from.subarray(0, this.length));
     this.data = next;
   }

@@ -21,6 +21,19 @@ import type { TaskName, Tasks } from './helper-tasks.js';
 /** How long a report waits for the helper's half before doing it itself. */
 const WAIT_MS = 2000;
 
+/**
+ * From how many rows each report splits its pass (fewer: not worth the hand-over); tests lower
+ * them to run the split over small data.
+ */
+export const splitAt = {
+  /** a funnel's touches (`columns/behaviour.ts`) */
+  touches: 1 << 16,
+  /** the pages report's contiguous pageview positions (`repeat-views.ts`) */
+  positions: 1 << 18,
+  /** the generic query's sessions by session dimensions (`query-sessions.ts`) */
+  sessions: 1 << 16,
+};
+
 interface Helper {
   worker: Worker;
   port: MessagePort;

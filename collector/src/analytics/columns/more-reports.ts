@@ -122,6 +122,19 @@ function shapes(
     if (a < lo) lo = a;
     if (b > hi) hi = b;
   }
+  return addCells(cells, shorter, pages, ms, pv, lo, hi);
+}
+
+/** `shapes`' counts per cell into the duration and pages buckets (apart: see `shapes`). */
+function addCells(
+  cells: Int32Array,
+  shorter: Int32Array,
+  pages: Int32Array,
+  ms: number,
+  pv: number,
+  lo: number,
+  hi: number,
+): { ms: number; pv: number; lo: number; hi: number } {
   for (let c = 0; c < cells.length; c++) {
     shorter[c & 7]! += cells[c]!;
     pages[(c >>> 3) & 7]! += cells[c]!;

@@ -6,7 +6,7 @@
  * pages' distinct visitors are counted in one pass in list order, with no random writes.
  */
 import { Growable, scratchPool } from './growable.js';
-import { postToHelper } from './helper-thread.js';
+import { postToHelper, splitAt } from './helper-thread.js';
 
 const scratch = scratchPool();
 
@@ -89,9 +89,6 @@ export class RepeatViews {
   }
 }
 
-/** Positions from which the contiguous count is split over two threads. */
-const SPLIT_POSITIONS = 1 << 18;
-
 /**
  * Pageviews and distinct visitors per path id of the positions a…b−1 of a selection that starts
  * at `lo` (every position from `lo` on selected): added into `views` and `visitors`.
@@ -149,7 +146,7 @@ export function viewsAndVisitors(
     // upper half in the helper thread where there is one and the columns are shared
     const mid = lo + (n >>> 1);
     const split =
-      n >= SPLIT_POSITIONS &&
+      n >= splitAt.positions &&
       path instanceof Int32Array &&
       path.buffer instanceof SharedArrayBuffer;
     const upper = split
