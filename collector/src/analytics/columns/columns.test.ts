@@ -618,23 +618,8 @@ describe('column store', () => {
 
   it('answers pages, sessions, funnels, retention and active users as SQL does', async () => {
     const f = await data();
-    const store = columnStoreFor(f.database.sqlite);
     const a = sql(f);
     const b = cols(f);
-    const [aa, bb] = [
-      createBehaviour(f.database.sqlite, null),
-      createBehaviour(f.database.sqlite, store),
-    ];
-    const pages = values(f, "SELECT DISTINCT path AS v FROM events WHERE type = 'pageview'");
-    const names = values(f, "SELECT DISTINCT name AS v FROM events WHERE type = 'custom'");
-    const step = (r: ReturnType<typeof prng>): FunnelStep => {
-      const page = r.next() < 0.7;
-      const v = r.pick(page ? pages : names);
-      const x = r.next();
-      // every page (`/*`): the touches then come from every pageview, not a few pages' lists
-      const value = x < 0.2 ? `${v.slice(0, 2)}*` : page && x > 0.9 ? '/*' : v;
-      return { type: page ? 'page' : 'event', value };
-    };
     // the whole data, every page: NULL depth or time is skipped by both averages
     const whole = wholeRange();
     const all = a.pages(whole, 1000, 0);
@@ -648,37 +633,29 @@ describe('column store', () => {
     // a session of exactly 9 pageviews, on the edge of the 5-9 bucket
     expect(f.all('SELECT id FROM sessions WHERE pageviews = 9')).toHaveLength(1);
     expect(sessions.pagesPerSession.at(-1)!.sessions).toBe(1);
-    const r = prng(19);
-    const before = store.stats.answered;
-    let paths = 0;
-    let users = 0;
-    for (let i = 0; i < 150; i++) {
-      const p = randomParams(f, r);
-      const label = labelOf(p);
-      const limit = r.pick([1, 3, 10, 50]);
-      const offset = r.pick([0, 0, 1, 2, 5]);
-      expect(b.pages(p, limit, offset), `${label} pages ${limit}+${offset}`).toEqual(
-        a.pages(p, limit, offset),
-      );
-      const s = a.sessions(p);
-      expect(b.sessions(p), `${label} sessions`).toEqual(s);
-      paths += s.paths.length;
-      const steps = Array.from({ length: r.int(2, 4) }, () => step(r));
-      const window = r.pick([60_000, 3_600_000, 86_400_000]);
-      expect(bb.funnel(p, steps, window), `${label} funnel`).toEqual(aa.funnel(p, steps, window));
-      const period = r.pick(['day', 'week'] as const);
-      const periods = r.int(1, 8);
-      expect(bb.retention(p, period, periods), `${label} retention`).toEqual(
-        aa.retention(p, period, periods),
-      );
-      const active = aa.active(p);
-      expect(bb.active(p), `${label} active`).toEqual(active);
-      users += active.days.reduce((n, d) => n + d.mauUsers, 0);
-    }
+    const { answered, paths, users } = await reportsAsSql(19);
     expect(paths).toBeGreaterThan(100);
     expect(users).toBeGreaterThan(20);
     // pages, sessions, funnel and active once each, retention once, all from the columns
-    expect(store.stats.answered - before).toBe(150 * 5);
+    expect(answered).toBe(150 * 5);
+  });
+
+  it('answers pages, sessions, funnels, retention and active users as SQL does over two threads', async () => {
+    await helperUp();
+    const at = { ...splitAt };
+    const tasks = { ...helperStats.byTask };
+    for (const k of Object.keys(splitAt) as (keyof typeof splitAt)[]) splitAt[k] = 1;
+    try {
+      const { answered } = await reportsAsSql(20);
+      expect(answered).toBe(150 * 5);
+    } finally {
+      Object.assign(splitAt, at);
+    }
+    // each split taken by the helper where its report had rows (the pages' only without filters)
+    const took = (k: keyof typeof tasks) => (helperStats.byTask[k] ?? 0) - (tasks[k] ?? 0);
+    for (const k of ['shapesPart', 'transitionPass', 'funnelPart'] as const)
+      expect(took(k), k).toBeGreaterThan(50);
+    expect(took('rangeViews')).toBeGreaterThan(0);
   });
 
   it('counts a custom event once in a funnel that names its page and it twice', async () => {
@@ -761,6 +738,60 @@ describe('column store', () => {
     expect(store.stats.answered - before).toBeGreaterThan(20);
   });
 });
+
+/**
+ * 150 rounds of random parameters (`seed`): pages, sessions, funnel, retention and active users
+ * through both paths, each deep-equal; how many the column store answered, the sessions' paths
+ * and the monthly users counted.
+ */
+async function reportsAsSql(seed: number) {
+  const f = await data();
+  const store = columnStoreFor(f.database.sqlite);
+  const a = sql(f);
+  const b = cols(f);
+  const [aa, bb] = [
+    createBehaviour(f.database.sqlite, null),
+    createBehaviour(f.database.sqlite, store),
+  ];
+  const pages = values(f, "SELECT DISTINCT path AS v FROM events WHERE type = 'pageview'");
+  const names = values(f, "SELECT DISTINCT name AS v FROM events WHERE type = 'custom'");
+  const step = (r: ReturnType<typeof prng>): FunnelStep => {
+    const page = r.next() < 0.7;
+    const v = r.pick(page ? pages : names);
+    const x = r.next();
+    // every page (`/*`): the touches then come from every pageview, not a few pages' lists
+    const value = x < 0.2 ? `${v.slice(0, 2)}*` : page && x > 0.9 ? '/*' : v;
+    return { type: page ? 'page' : 'event', value };
+  };
+  const r = prng(seed);
+  const before = store.stats.answered;
+  let paths = 0;
+  let users = 0;
+  for (let i = 0; i < 150; i++) {
+    const p = randomParams(f, r);
+    const label = labelOf(p);
+    const limit = r.pick([1, 3, 10, 50]);
+    const offset = r.pick([0, 0, 1, 2, 5]);
+    expect(b.pages(p, limit, offset), `${label} pages ${limit}+${offset}`).toEqual(
+      a.pages(p, limit, offset),
+    );
+    const s = a.sessions(p);
+    expect(b.sessions(p), `${label} sessions`).toEqual(s);
+    paths += s.paths.length;
+    const steps = Array.from({ length: r.int(2, 4) }, () => step(r));
+    const window = r.pick([60_000, 3_600_000, 86_400_000]);
+    expect(bb.funnel(p, steps, window), `${label} funnel`).toEqual(aa.funnel(p, steps, window));
+    const period = r.pick(['day', 'week'] as const);
+    const periods = r.int(1, 8);
+    expect(bb.retention(p, period, periods), `${label} retention`).toEqual(
+      aa.retention(p, period, periods),
+    );
+    const active = aa.active(p);
+    expect(bb.active(p), `${label} active`).toEqual(active);
+    users += active.days.reduce((n, d) => n + d.mauUsers, 0);
+  }
+  return { answered: store.stats.answered - before, paths, users };
+}
 
 /**
  * 300 random generic queries (`seed`) through both paths, each answer deep-equal; how many the

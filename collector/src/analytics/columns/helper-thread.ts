@@ -32,6 +32,8 @@ export const splitAt = {
   positions: 1 << 18,
   /** the generic query's sessions by session dimensions (`query-sessions.ts`) */
   sessions: 1 << 16,
+  /** the sessions report's pageviews (`paths.ts`) */
+  pageviews: 1 << 18,
 };
 
 interface Helper {
@@ -43,8 +45,8 @@ interface Helper {
 }
 
 let helper: Helper | null = null;
-/** Tasks the helper answered (tests check that it did). */
-export const helperStats = { tasks: 0 };
+/** Tasks the helper answered, in all and by name (tests check that it did). */
+export const helperStats = { tasks: 0, byTask: {} as Partial<Record<TaskName, number>> };
 let failed = false;
 
 /** The helper when it can take a task (started here on first call, so not yet then). */
@@ -89,7 +91,7 @@ export function postToHelper<K extends TaskName>(
   args: Parameters<Tasks[K]>,
 ): Posted<ReturnType<Tasks[K]>> | null {
   const h = available();
-  if (!h) return null;
+  if (!h || args.some((a) => copied(a))) return null;
   const seq = ++h.seq;
   Atomics.store(h.done, 0, 0);
   h.worker.postMessage({ seq, task, args });
@@ -101,12 +103,27 @@ export function postToHelper<K extends TaskName>(
         const a = m.message as { seq: number; result?: ReturnType<Tasks[K]>; failed?: boolean };
         if (a.seq === seq && !a.failed) {
           helperStats.tasks++;
+          helperStats.byTask[task] = (helperStats.byTask[task] ?? 0) + 1;
           return a.result!;
         }
       }
       return null;
     },
   };
+}
+
+/** Bytes of a typed array on memory of its own that a task may take (posting copies it). */
+const COPIED = 1 << 12;
+
+/**
+ * Whether posting `arg` would copy a large array (one not on shared memory, in it or one level
+ * down): the task would cost more in the copy than it saves, so the report runs it itself.
+ */
+function copied(arg: unknown, depth = 0): boolean {
+  if (ArrayBuffer.isView(arg))
+    return !(arg.buffer instanceof SharedArrayBuffer) && arg.byteLength > COPIED;
+  if (depth > 1 || arg === null || typeof arg !== 'object') return false;
+  return Object.values(arg).some((v) => copied(v, depth + 1));
 }
 
 /** Starts the helper (it takes tasks once loaded, in a few hundred ms). */

@@ -11,6 +11,7 @@ import { compareText } from './dictionary.js';
 import { DURATION_BOUNDS } from '../session-buckets.js';
 import { FAST, topTransitions, type Transition } from './paths.js';
 import { bit, scratchPool, type Growable } from './growable.js';
+import { postToHelper, splitAt } from './helper-thread.js';
 import { viewsAndVisitors } from './repeat-views.js';
 import { ScrollSums } from './scroll-sums.js';
 import type { ColumnScans } from './reports.js';
@@ -85,24 +86,82 @@ function distinctVisitors(
   return out;
 }
 
+/** The session columns `shapes` reads. */
+interface ShapeCols {
+  start: Float64Array;
+  end: Float64Array;
+  pageviews: Int32Array;
+  shape: Uint8Array;
+}
+
+/** What `shapesPart` adds up: total length and pageviews, the span of times, bucket cells. */
+interface Shapes {
+  ms: number;
+  pv: number;
+  lo: number;
+  hi: number;
+  /** per lane and cell (the shape's low six bits: duration bucket, pages bucket) */
+  cells: Int32Array;
+}
+
 /**
  * Over the sessions `idx[0..n)`: total length and pageviews, counts per duration bucket
  * (`shorter`) and pages bucket (`pages`) from their `sShape`, each marked in `chosen` with how its
- * paths are read (`FAST` or `RECOUNT`), and the span of their times. A function of its own,
- * optimized apart.
+ * paths are read (`FAST` or `RECOUNT`), and the span of their times. Over many sessions, the
+ * helper thread takes the later half (its marks copied in after).
  */
 function shapes(
   idx: Int32Array,
   n: number,
-  site: SiteColumns,
+  cols: ShapeCols,
   shorter: Int32Array,
   pages: Int32Array,
   chosen: Uint8Array,
 ): { ms: number; pv: number; lo: number; hi: number } {
-  const start = site.sStart.data;
-  const end = site.sEnd.data;
-  const pvs = site.sPageviews.data;
-  const shape = site.sShape.data;
+  const mid = n >>> 1;
+  const posted =
+    n >= splitAt.sessions ? postToHelper('shapesPart', [idx, mid, n, cols, chosen.length]) : null;
+  const mine = shapesPart(idx, 0, posted ? mid : n, cols, chosen.length, chosen);
+  const theirs = posted ? (posted.wait() ?? shapesPart(idx, mid, n, cols, chosen.length)) : null;
+  if (theirs) {
+    // its sessions' marks: those from its first session on (idx ascends)
+    const a = idx[mid]!;
+    chosen.set(theirs.chosen!.subarray(a, idx[n - 1]! + 1), a);
+  }
+  const ms = mine.ms + (theirs?.ms ?? 0);
+  const pv = mine.pv + (theirs?.pv ?? 0);
+  for (const part of theirs ? [mine, theirs] : [mine])
+    for (let c = 0; c < part.cells.length; c++) {
+      shorter[c & 7]! += part.cells[c]!;
+      pages[(c >>> 3) & 7]! += part.cells[c]!;
+    }
+  return {
+    ms,
+    pv,
+    lo: Math.min(mine.lo, theirs?.lo ?? Infinity),
+    hi: Math.max(mine.hi, theirs?.hi ?? -Infinity),
+  };
+}
+
+/**
+ * `shapes` over the sessions `idx[a..b)`, marked into `chosen` (zeroed by the caller), or
+ * without it (a task of the helper thread, which writes into nothing it is given) into a
+ * scratch array of this thread's own, zeroed over their span and returned.
+ */
+export function shapesPart(
+  idx: Int32Array,
+  a: number,
+  b: number,
+  cols: ShapeCols,
+  sessions: number,
+  into?: Uint8Array,
+): Shapes & { chosen: Uint8Array | null } {
+  const { start, end, pageviews: pvs, shape } = cols;
+  let chosen = into;
+  if (!chosen) {
+    chosen = ownChosen('chosen', Uint8Array, sessions, null);
+    if (b > a) chosen.fill(0, idx[a]!, idx[b - 1]! + 1);
+  }
   let ms = 0;
   let pv = 0;
   let lo = Infinity;
@@ -110,37 +169,23 @@ function shapes(
   // both buckets at once (the shape's low six bits), in four lanes taken in turn: most sessions
   // fall in a few buckets, and the lanes let consecutive increments of one overlap
   const cells = new Int32Array(4 * 64);
-  for (let i = 0; i < n; i++) {
+  for (let i = a; i < b; i++) {
     const s = idx[i]!;
-    const a = start[s]!;
-    const b = end[s]!;
+    const x = start[s]!;
+    const y = end[s]!;
     const sh = shape[s]!;
-    ms += b - a;
+    ms += y - x;
     pv += pvs[s]!;
     cells[((i & 3) << 6) | (sh & 63)]!++;
     chosen[s] = FAST + (sh >>> 6);
-    if (a < lo) lo = a;
-    if (b > hi) hi = b;
+    if (x < lo) lo = x;
+    if (y > hi) hi = y;
   }
-  return addCells(cells, shorter, pages, ms, pv, lo, hi);
+  return { ms, pv, lo, hi, cells, chosen: into ? null : chosen };
 }
 
-/** `shapes`' counts per cell into the duration and pages buckets (apart: see `shapes`). */
-function addCells(
-  cells: Int32Array,
-  shorter: Int32Array,
-  pages: Int32Array,
-  ms: number,
-  pv: number,
-  lo: number,
-  hi: number,
-): { ms: number; pv: number; lo: number; hi: number } {
-  for (let c = 0; c < cells.length; c++) {
-    shorter[c & 7]! += cells[c]!;
-    pages[(c >>> 3) & 7]! += cells[c]!;
-  }
-  return { ms, pv, lo, hi };
-}
+/** The helper's `chosen` marks (`shapesPart`). */
+const ownChosen = scratchPool();
 
 /**
  * Entries and bounces into the slots `slotOf[entry page id]` of the sessions `idx[0..n)`; a
@@ -289,7 +334,6 @@ function copyTouches(
 export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
   const { plan, selectSessions, selectEvents } = scans;
   let rowsBuf = new Int32Array(1 << 16);
-  let chosenBuf = new Uint8Array(1 << 16);
   const scratch = (n: number) => {
     if (rowsBuf.length < n) rowsBuf = new Int32Array(Math.max(n, rowsBuf.length * 2));
     return rowsBuf;
@@ -579,10 +623,14 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     const idx = scans.idx();
     const shorter = new Int32Array(DURATION_BOUNDS.length + 1);
     const pages = new Int32Array(7);
-    if (chosenBuf.length < site.sessions) chosenBuf = new Uint8Array(site.sessions * 2);
-    const chosen = chosenBuf.subarray(0, site.sessions);
-    chosen.fill(0);
-    const { ms, pv, lo, hi } = shapes(idx, n, site, shorter, pages, chosen);
+    const chosen = pooled('chosen', Uint8Array, site.sessions);
+    const cols = {
+      start: site.sStart.data,
+      end: site.sEnd.data,
+      pageviews: site.sPageviews.data,
+      shape: site.sShape.data,
+    };
+    const { ms, pv, lo, hi } = shapes(idx, n, cols, shorter, pages, chosen);
     const links = site.links;
     // the pageviews of the chosen sessions (each within its session's time, as SQL reads them),
     // from the pageview row list over the rows of the blocks that span those times

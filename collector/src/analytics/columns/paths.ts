@@ -10,6 +10,7 @@
  */
 import { compareText } from './dictionary.js';
 import { bit, Growable, scratchPool } from './growable.js';
+import { postToHelper, splitAt } from './helper-thread.js';
 
 type Ids = ArrayLike<number>;
 
@@ -138,25 +139,79 @@ export interface PathWalk {
 /**
  * The `limit` most common moves (by sessions desc, from, to) of the chosen sessions; `values`
  * are the path dictionary (id 0 = none). Moves from a pageview without a path are left out, as
- * SQL's `prev IS NOT NULL`.
+ * SQL's `prev IS NOT NULL`. Over many pageviews with a dense table, the helper thread
+ * (`helper-thread.ts`) counts the later half of them.
  */
 export function topTransitions(
   w: PathWalk,
   values: readonly (string | null)[],
   limit = 20,
 ): Transition[] {
-  const { rows, prev, pvSession, pvPath, session, ts, path, chosen, start, end } = w;
+  const { session, ts, path } = w;
   const p = values.length;
-  const dense = p * p <= DENSE_CELLS ? scratch('pairs', Int32Array, p * p) : null;
+  const dense = p * p <= DENSE_CELLS;
+  const mid = w.a + ((w.b - w.a) >>> 1);
+  const posted =
+    dense && w.b - w.a >= splitAt.pageviews
+      ? postToHelper('transitionPass', [w, mid, w.b, p, 'helper'])
+      : null;
+  const mine = transitionPass(w, w.a, posted ? mid : w.b, p, 'main');
+  const theirs = posted ? (posted.wait() ?? transitionPass(w, mid, w.b, p, 'helper')) : null;
+  const recount = theirs ? mine.recount.concat(theirs.recount) : mine.recount;
+  // the other sessions' pageviews within their time, by session then time (then arrival)
+  sortBySessionTime(recount, session, ts);
+  const { pairs: table, sparse } = mine;
+  for (let k = 1; k < recount.length; k++) {
+    if (session[recount[k]!] !== session[recount[k - 1]!]) continue;
+    const from = path[recount[k - 1]!]!;
+    if (from !== 0) addPair(table, sparse, from * p + path[recount[k]!]!);
+  }
+  const pairs: [number, number][] = [];
+  if (table) {
+    // the helper's table, or one cell of zero read for every key
+    const other = theirs?.pairs ?? EMPTY;
+    const two = theirs?.pairs ? 1 : 0;
+    for (let key = p; key < table.length; key++) {
+      const n = table[key]! + other[key * two]!;
+      if (n) pairs.push([key, n]);
+    }
+  } else for (const [key, count] of sparse!) if (count > 0) pairs.push([key, count]);
+  return rankPairs(pairs, values, limit);
+}
+
+/** No second table (`topTransitions`). */
+const EMPTY = new Int32Array(1);
+
+/** One thread's moves over pageview positions: a dense pair table or a Map, and rows to recount. */
+interface TransitionPass {
+  pairs: Int32Array | null;
+  sparse: Map<number, number> | null;
+  recount: number[];
+}
+
+/**
+ * The moves of the chosen sessions' pageviews at positions [a, b) (`p` paths): a fast session's
+ * counted from its links, a recounted one's rows listed. Into scratch arrays `name` of this
+ * thread's own (a task of the helper thread, which writes into nothing it is given).
+ */
+export function transitionPass(
+  w: PathWalk,
+  a: number,
+  b: number,
+  p: number,
+  name: string,
+): TransitionPass {
+  const { rows, prev, pvSession, pvPath, ts, chosen, start, end } = w;
+  const dense = p * p <= DENSE_CELLS ? scratch(`pairs-${name}`, Int32Array, p * p) : null;
   const sparse = dense ? null : new Map<number, number>();
   // (no closure over the loop's variables: V8 would keep them in a context, not in registers)
   // one pass in row order: a fast session's pageviews are all within its time and in time order,
   // so each one's move is its link. Branch-free where the table is dense (whether a pageview has
   // a previous one is a coin toss): a session's first pageview (-1) counts as a move from no page
-  // (id 0), the table's first row, emptied below. Spread over that row by page, the adds do not
+  // (id 0), the table's first row, never read. Spread over that row by page, the adds do not
   // queue up on one cell.
   const recount: number[] = [];
-  for (let k = w.a; k < w.b; k++) {
+  for (let k = a; k < b; k++) {
     const s = pvSession[k]!;
     const c = s < 0 ? 0 : chosen[s]!;
     if (c === FAST) {
@@ -168,19 +223,7 @@ export function topTransitions(
       if (ts[i]! >= start[s]! && ts[i]! <= end[s]!) recount.push(i);
     }
   }
-  if (dense) dense.fill(0, 0, p);
-  // the other sessions' pageviews within their time, by session then time (then arrival)
-  sortBySessionTime(recount, session, ts);
-  for (let k = 1; k < recount.length; k++) {
-    if (session[recount[k]!] !== session[recount[k - 1]!]) continue;
-    const from = path[recount[k - 1]!]!;
-    if (from !== 0) addPair(dense, sparse, from * p + path[recount[k]!]!);
-  }
-  const pairs: [number, number][] = [];
-  if (dense) {
-    for (let key = 0; key < dense.length; key++) if (dense[key]) pairs.push([key, dense[key]!]);
-  } else for (const [key, count] of sparse!) if (count > 0) pairs.push([key, count]);
-  return rankPairs(pairs, values, limit);
+  return { pairs: dense, sparse, recount };
 }
 
 /** Sorts `rows` by session, then time, then arrival. */

@@ -16,7 +16,7 @@ import type { ReportParams } from '../params.js';
 import { BucketFinder, type Bucket } from '../time.js';
 import { compareText, type Dictionary } from './dictionary.js';
 import { cutByStart, windowRows } from './cut-sessions.js';
-import { bit, listed, mergeRows, scratchPool } from './growable.js';
+import { bit, listed, mergeRows, scratchPool, sharedArray } from './growable.js';
 import { viewsAndVisitors } from './repeat-views.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
 
@@ -203,20 +203,21 @@ function sessionPageviewsByPages(
 const sessionDimIndex = new Map(SESSION_DIMS.map((d, i) => [d.name, i]));
 
 export function createColumnReports(store: ColumnStore) {
-  let idx = new Int32Array(1 << 16);
-  let groupBuf = new Int32Array(1 << 16);
-  let visitorBuf = new Int32Array(1 << 16);
+  // (on shared memory, as every scratch array: a report may hand them to the helper thread)
+  let idx = sharedArray(Int32Array, 1 << 16);
+  let groupBuf = sharedArray(Int32Array, 1 << 16);
+  let visitorBuf = sharedArray(Int32Array, 1 << 16);
   let maskCache: { site: SiteColumns; version: number; key: string; mask: Uint8Array } | null =
     null;
 
   const scratch = scratchPool();
   const room = (n: number) => {
-    if (idx.length < n) idx = new Int32Array(Math.max(n, idx.length * 2));
+    if (idx.length < n) idx = sharedArray(Int32Array, Math.max(n, idx.length * 2));
   };
   const pairRoom = (n: number) => {
     if (groupBuf.length < n) {
-      groupBuf = new Int32Array(Math.max(n, groupBuf.length * 2));
-      visitorBuf = new Int32Array(groupBuf.length);
+      groupBuf = sharedArray(Int32Array, Math.max(n, groupBuf.length * 2));
+      visitorBuf = sharedArray(Int32Array, groupBuf.length);
     }
   };
 
