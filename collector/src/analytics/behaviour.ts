@@ -10,11 +10,9 @@ import type { ReportParams } from './params.js';
 import { between, eventFrom, idMatchSpan, sessionWhere } from './scope.js';
 import { DAY, buckets } from './time.js';
 import {
-  dayIndex,
+  activeWindows,
   funnelReached,
   retentionCounts,
-  slidingDistinct,
-  userDayIndex,
   type SessionRows,
   type Touches,
 } from './columns/behaviour.js';
@@ -247,30 +245,11 @@ export function createBehaviour(sqlite: Database.Database, store: ColumnStore | 
     const rows = sessions(p, since, p.to);
     // consecutive local days from `since` (the 30 before the range included)
     const all = buckets(p.timezone, since, p.to, 'day');
-    const day = dayIndex(rows, all);
-    const spans = [1, 7, 30];
     const at = new Map(all.map((b, k) => [b.key, k]));
     const first = days.length ? at.get(days[0]!.key)! : all.length; // the windows answered
-    const [dau, wau, mau] = slidingDistinct(
-      day,
-      rows.visitor,
-      rows.length,
-      rows.visitors,
-      all.length,
-      spans,
-      first,
-    );
-    const user = rows.user ?? new Int32Array(rows.length);
-    const userDay = userDayIndex(day, user, rows.length);
-    const [dauUsers, wauUsers, mauUsers] = slidingDistinct(
-      userDay,
-      user,
-      rows.length,
-      rows.users ?? 1,
-      all.length,
-      spans,
-      first,
-    );
+    const { visitors, users } = activeWindows(rows, all, [1, 7, 30], first);
+    const [dau, wau, mau] = visitors;
+    const [dauUsers, wauUsers, mauUsers] = users;
     return {
       days: days.map((b) => {
         const k = at.get(b.key)!;

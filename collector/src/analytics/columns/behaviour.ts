@@ -251,45 +251,69 @@ function slidingByDayBits(
     const v = id[i]!;
     bits[d * words + (v >>> 5)]! |= 1 << (v & 31);
   }
-  // (reused across calls: megabytes allocated per call make V8 collect often)
-  const upTo = dayBits('upTo', Uint32Array, days * words); // OR from the block's first day on
-  const from = dayBits('from', Uint32Array, days * words); // OR from this day to the block's last
-  return spans.map((span) => {
-    const out = new Array<number>(days).fill(0);
-    if (span === 1) {
-      // a window of one day: its bitmap
-      for (let d = firstDay; d < days; d++)
-        for (let w = d * words; w < (d + 1) * words; w++) out[d]! += popcount(bits[w]!);
-      return out;
-    }
-    // only what the windows answered read: `upTo` from the block of `firstDay` on, `from` down
-    // to the earliest window's first day
-    for (let d = Math.floor(firstDay / span) * span; d < days; d++) {
-      const row = d * words;
-      const first = d % span === 0;
-      for (let w = 0; w < words; w++)
-        upTo[row + w] = bits[row + w]! | (first ? 0 : upTo[row - words + w]!);
-    }
-    for (let d = days - 1; d >= Math.max(0, firstDay - span + 1); d--) {
-      const row = d * words;
-      const last = d % span === span - 1 || d === days - 1;
-      for (let w = 0; w < words; w++)
-        from[row + w] = bits[row + w]! | (last ? 0 : from[row + words + w]!);
-    }
-    for (let d = firstDay; d < days; d++) {
-      // the window [d - span + 1, d]: a block's start up to d (then the window starts the
-      // block, or the data), or the end of one block and the start of the next
-      const lo = Math.max(0, d - span + 1);
-      const a = lo * words;
-      const b = d * words;
-      let n = 0;
-      if (Math.floor(lo / span) === Math.floor(d / span))
-        for (let w = 0; w < words; w++) n += popcount(upTo[b + w]!);
-      else for (let w = 0; w < words; w++) n += popcount(from[a + w]! | upTo[b + w]!);
-      out[d] = n;
-    }
-    return out;
-  });
+  // (reused across calls: megabytes allocated per call make V8 collect often; every word read
+  // is written first)
+  const upTo = dayBits('upTo', Uint32Array, days * words, null); // OR from the block's first day on
+  const from = dayBits('from', Uint32Array, days * words, null); // OR from this day to the block's last
+  return spans.map((span) =>
+    span === 1
+      ? oneDayWindows(bits, words, days, firstDay)
+      : spanWindows(bits, upTo, from, words, days, span, firstDay),
+  );
+}
+
+/** `slidingByDayBits`' windows of one day: each day's bitmap counted. */
+function oneDayWindows(bits: Uint32Array, words: number, days: number, firstDay: number) {
+  const out = new Array<number>(days).fill(0);
+  for (let d = firstDay; d < days; d++) {
+    let n = 0;
+    for (let w = d * words; w < (d + 1) * words; w++) n += popcount(bits[w]!);
+    out[d] = n;
+  }
+  return out;
+}
+
+/**
+ * `slidingByDayBits`' windows of `span` days (a function of its own: loops in a closure read
+ * their arrays from its context, slower).
+ */
+function spanWindows(
+  bits: Uint32Array,
+  upTo: Uint32Array,
+  from: Uint32Array,
+  words: number,
+  days: number,
+  span: number,
+  firstDay: number,
+): number[] {
+  const out = new Array<number>(days).fill(0);
+  // only what the windows answered read: `upTo` from the block of `firstDay` on, `from` down
+  // to the earliest window's first day
+  for (let d = Math.floor(firstDay / span) * span; d < days; d++) {
+    const row = d * words;
+    const first = d % span === 0;
+    for (let w = 0; w < words; w++)
+      upTo[row + w] = bits[row + w]! | (first ? 0 : upTo[row - words + w]!);
+  }
+  for (let d = days - 1; d >= Math.max(0, firstDay - span + 1); d--) {
+    const row = d * words;
+    const last = d % span === span - 1 || d === days - 1;
+    for (let w = 0; w < words; w++)
+      from[row + w] = bits[row + w]! | (last ? 0 : from[row + words + w]!);
+  }
+  for (let d = firstDay; d < days; d++) {
+    // the window [d - span + 1, d]: a block's start up to d (then the window starts the
+    // block, or the data), or the end of one block and the start of the next
+    const lo = Math.max(0, d - span + 1);
+    const a = lo * words;
+    const b = d * words;
+    let n = 0;
+    if (Math.floor(lo / span) === Math.floor(d / span))
+      for (let w = 0; w < words; w++) n += popcount(upTo[b + w]!);
+    else for (let w = 0; w < words; w++) n += popcount(from[a + w]! | upTo[b + w]!);
+    out[d] = n;
+  }
+  return out;
 }
 
 /** Touches sorted by insertion at most: a visitor's few, or a run of a merge sort's. */
@@ -351,18 +375,97 @@ function insertTouches(rec: Float64Array, steps: Uint16Array, lo: number, hi: nu
   }
 }
 
-/** Day index (into `list`) of each row's start, -1 outside (`buckets` end at the range's). */
-export function dayIndex(rows: SessionRows, list: readonly Bucket[]): Int32Array {
-  const find = new BucketFinder(list);
-  const out = scratch('day', Int32Array, rows.length);
-  for (let i = 0; i < rows.length; i++) out[i] = find.of(rows.startedAt[i]!);
-  return out;
+/**
+ * Active users' windows over the local days `list`: per span of `spans`, the distinct visitors
+ * and the distinct identified users (user id > 0) of the rows started in the windows ending on
+ * each day (`slidingDistinct`, from `firstDay` on). Over many rows, the helper thread counts the
+ * users while this one counts the visitors.
+ */
+export function activeWindows(
+  rows: SessionRows,
+  list: readonly Bucket[],
+  spans: readonly number[],
+  firstDay: number,
+): { visitors: number[][]; users: number[][] } {
+  const { startedAt, length, user } = rows;
+  const posted =
+    user && length >= splitAt.sessions
+      ? postToHelper('activeIds', [startedAt, user, length, rows.users!, list, spans, firstDay])
+      : null;
+  if (!posted) {
+    // one day index for both
+    const day = dayIndex(startedAt, length, list, null);
+    const visitors = slidingDistinct(
+      day,
+      rows.visitor,
+      length,
+      rows.visitors,
+      list.length,
+      spans,
+      firstDay,
+    );
+    const users = user ?? new Int32Array(length);
+    const userDay = scratch('userDay', Int32Array, length, null);
+    for (let i = 0; i < length; i++) userDay[i] = users[i] ? day[i]! : -1;
+    const byUser = slidingDistinct(
+      userDay,
+      users,
+      length,
+      rows.users ?? 1,
+      list.length,
+      spans,
+      firstDay,
+    );
+    return { visitors, users: byUser };
+  }
+  const visitors = activeIds(
+    startedAt,
+    rows.visitor,
+    length,
+    rows.visitors,
+    list,
+    spans,
+    firstDay,
+    false,
+  );
+  const users =
+    posted.wait() ?? activeIds(startedAt, user!, length, rows.users!, list, spans, firstDay);
+  return { visitors, users };
 }
 
-/** `day` of the rows with an identified user (`user[i] > 0`), -1 for the others. */
-export function userDayIndex(day: Int32Array, user: Int32Array, length: number): Int32Array {
-  const out = scratch('userDay', Int32Array, length);
-  for (let i = 0; i < length; i++) out[i] = user[i] ? day[i]! : -1;
+/**
+ * `slidingDistinct` of the ids `id` of rows started at `startedAt` (`length` of them, `ids`
+ * distinct) over the local days `list`; `known`: only the rows with an id > 0. A task of the
+ * helper thread.
+ */
+export function activeIds(
+  startedAt: Float64Array,
+  id: Int32Array,
+  length: number,
+  ids: number,
+  list: readonly Bucket[],
+  spans: readonly number[],
+  firstDay: number,
+  known = true,
+): number[][] {
+  const day = dayIndex(startedAt, length, list, known ? id : null);
+  return slidingDistinct(day, id, length, ids, list.length, spans, firstDay);
+}
+
+/**
+ * Day index (into `list`) of each row's start, -1 outside (`buckets` end at the range's) or,
+ * given `known`, where its id is 0.
+ */
+function dayIndex(
+  startedAt: Float64Array,
+  length: number,
+  list: readonly Bucket[],
+  known: Int32Array | null,
+): Int32Array {
+  const find = new BucketFinder(list);
+  const out = scratch('day', Int32Array, length, null);
+  if (known) for (let i = 0; i < length; i++) out[i] = known[i] ? find.of(startedAt[i]!) : -1;
+  else for (let i = 0; i < length; i++) out[i] = find.of(startedAt[i]!);
   return out;
 }
 

@@ -1,10 +1,17 @@
 /** What the helper thread runs (`helper-thread.ts`): each a pure function of shared arrays. */
-import { funnelPart } from './behaviour.js';
+import { activeIds, funnelPart } from './behaviour.js';
 import { shapesPart } from './more-reports.js';
 import { transitionPass } from './paths.js';
 import { sessionsPart } from './query-sessions.js';
 import { rangeViews } from './repeat-views.js';
 
-export const tasks = { funnelPart, rangeViews, shapesPart, sessionsPart, transitionPass };
+export const tasks = {
+  activeIds,
+  funnelPart,
+  rangeViews,
+  shapesPart,
+  sessionsPart,
+  transitionPass,
+};
 export type Tasks = typeof tasks;
 export type TaskName = keyof Tasks;
