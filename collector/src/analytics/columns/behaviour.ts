@@ -582,8 +582,9 @@ export function funnelPart(
   const m = groupSlots(word, nv, at, grouped, part, parts - 1);
   // time and arrival side by side (one random write of 16 bytes per touch; the steps go to a
   // smaller array): each visitor's are then read in sequence, not looked up across the range
-  const rec = scratch('byVisitorTouch', Float64Array, 2 * m);
-  const steps = scratch('byVisitorSteps', Uint16Array, m);
+  // (not zeroed: every slot is written before the walk reads it)
+  const rec = scratch('byVisitorTouch', Float64Array, 2 * m, null);
+  const steps = scratch('byVisitorSteps', Uint16Array, m, null);
   groupTouches(t, grouped, at, rec, steps);
   walkGrouped(at, nv, rec, steps, windowMs, reached);
   return reached;

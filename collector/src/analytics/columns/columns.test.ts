@@ -4,7 +4,7 @@
  * offsets, each filter op, combined filters, limits and offsets), every answer deep-equal; and
  * freshness: rows ingested after the build show in the next answer, deleted ones do not.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { addKey } from '../../queries/test-fixtures.js';
 import { createRawEvents } from '../../raw/events.js';
 import { ingestApp } from '../../routes/ingest-fixtures.js';
@@ -356,12 +356,19 @@ describe('column store', () => {
   });
 
   it.each([
-    ['4096-row blocks', 0, false],
-    ['8-row blocks, page rows', 3, true],
-    ['8-row blocks, page scans', 3, false],
+    ['4096-row blocks', 0, false, false],
+    ['8-row blocks, page rows', 3, true, false],
+    ['8-row blocks, page scans', 3, false, false],
+    ['every pass split over two threads', 0, false, true],
   ])(
     'answers exactly what SQL answers, for random parameters (%s)',
-    async (_, shift, pageRows) => {
+    async (_, shift, pageRows, twoThreads) => {
+      if (twoThreads) await helperUp();
+      const at = { ...splitAt };
+      const tasks = { ...helperStats.byTask };
+      if (twoThreads)
+        for (const k of Object.keys(splitAt) as (keyof typeof splitAt)[]) splitAt[k] = 1;
+      onTestFinished(() => void Object.assign(splitAt, at));
       const f = await data();
       const store = shift
         ? new ColumnStore(f.database.sqlite, { blockShift: shift })
@@ -392,6 +399,13 @@ describe('column store', () => {
       expect(nonEmpty).toBeGreaterThan(100);
       // each call answered from the columns (overview twice: current and previous)
       expect(store.stats.answered - before).toBe(400 * 4);
+      // the overviews and time series, and the breakdowns by a session dimension (about half),
+      // each split where it had sessions
+      const took = (k: keyof typeof tasks) => (helperStats.byTask[k] ?? 0) - (tasks[k] ?? 0);
+      if (twoThreads) {
+        expect(took('groupPass')).toBeGreaterThan(100);
+        expect(took('runSums')).toBeGreaterThan(400);
+      }
     },
     60_000,
   );

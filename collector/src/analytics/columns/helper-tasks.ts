@@ -3,12 +3,16 @@ import { activeIds, funnelPart } from './behaviour.js';
 import { shapesPart } from './more-reports.js';
 import { transitionPass } from './paths.js';
 import { sessionsPart } from './query-sessions.js';
+import { runSums } from './session-aggregates.js';
+import { groupPass } from './session-groups.js';
 import { rangeViews } from './repeat-views.js';
 
 export const tasks = {
   activeIds,
   funnelPart,
+  groupPass,
   rangeViews,
+  runSums,
   shapesPart,
   sessionsPart,
   transitionPass,

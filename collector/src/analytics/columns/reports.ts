@@ -17,16 +17,10 @@ import { BucketFinder, type Bucket } from '../time.js';
 import { compareText, type Dictionary } from './dictionary.js';
 import { cutByStart, windowRows } from './cut-sessions.js';
 import { bit, listed, mergeRows, scratchPool, sharedArray } from './growable.js';
+import { aggregate, aggregateRuns, type AggCols, type SessionAgg } from './session-aggregates.js';
+import { sessionGroups } from './session-groups.js';
 import { viewsAndVisitors } from './repeat-views.js';
 import { SESSION_DIMS, type ColumnStore, type SiteColumns } from './store.js';
-
-/** Session aggregates as the SQL returns them (`bounces`, `ms` null without sessions). */
-export interface SessionAgg {
-  visits: number;
-  visitors: number;
-  bounces: number | null;
-  ms: number | null;
-}
 
 type Ids = Uint16Array | Uint32Array;
 
@@ -652,37 +646,14 @@ export function createColumnReports(store: ColumnStore) {
     return n;
   }
 
-  /** visits, distinct visitors, bounces and average length of the first `n` sessions of `idx`. */
-  function aggregate(site: SiteColumns, list: Int32Array, a: number, b: number): SessionAgg {
-    const start = site.sStart.data;
-    const end = site.sEnd.data;
-    const pv = site.sPageviews.data;
-    const vis = site.sVisitor.data;
-    // a bit per visitor (41 KB at 330 k visitors: within a core's cache, where a stamp per
-    // visitor took 1.3 MB), cleared per call
-    const seen = scratch('seen', Uint32Array, Math.max(1, (site.visitors + 31) >>> 5));
-    let visitors = 0;
-    let bounces = 0;
-    let ms = 0;
-    for (let i = a; i < b; i++) {
-      const s = list[i]!;
-      bounces += bit(pv[s]! <= 1);
-      ms += end[s]! - start[s]!;
-      const v = vis[s]!;
-      const w = v >>> 5;
-      const m = 1 << (v & 31);
-      const old = seen[w]!;
-      visitors += bit((old & m) === 0);
-      seen[w] = old | m;
-    }
-    const visits = b - a;
-    return {
-      visits,
-      visitors,
-      bounces: visits ? bounces : null,
-      ms: visits ? ms / visits : null,
-    };
-  }
+  /** The columns `aggregate` reads of `site`. */
+  const aggCols = (site: SiteColumns): AggCols => ({
+    start: site.sStart.data,
+    end: site.sEnd.data,
+    pageviews: site.sPageviews.data,
+    visitor: site.sVisitor.data,
+    words: Math.max(1, (site.visitors + 31) >>> 5),
+  });
 
   /**
    * Pageviews per bucket of every event (no filter applies): a block of rows wholly inside one
@@ -837,10 +808,10 @@ export function createColumnReports(store: ColumnStore) {
       const h = q.pageview >= 0 ? held(q, from, to, pv) : held(q, from, to);
       const n = selectSessions(q, from, to, [from, to], h);
       store.stats.answered++;
-      return { ...aggregate(q.site, idx, 0, n), pageviews: pv.count };
+      return { ...aggregate(aggCols(q.site), idx, 0, n), pageviews: pv.count };
     }
     const n = selectSessions(q, from, to, [from, to]);
-    const agg = aggregate(q.site, idx, 0, n);
+    const agg = aggregate(aggCols(q.site), idx, 0, n);
     const pageviews =
       from < to ? pageviewsPerBucket(q, [{ key: '', start: from, end: to }])[0]! : 0;
     store.stats.answered++;
@@ -881,10 +852,17 @@ export function createColumnReports(store: ColumnStore) {
       const at = count.slice(0, list.length);
       for (let i = 0; i < n; i++) sorted[at[bucketOf[i]!]!++] = ix[i]!;
     }
+    // the buckets with visits, as runs of `sorted`
+    const runs: number[] = [];
+    const keys: string[] = [];
     for (let b = 0; b < list.length; b++) {
       if (count[b + 1] === count[b]) continue;
-      rows.push({ k: list[b]!.key, ...aggregate(site, sorted, count[b]!, count[b + 1]!) });
+      runs.push(count[b]!, count[b + 1]!);
+      keys.push(list[b]!.key);
     }
+    aggregateRuns(aggCols(site), sorted, runs).forEach((agg, k) =>
+      rows.push({ k: keys[k]!, ...agg }),
+    );
     const per = pageviewsPerBucket(q, list);
     for (let b = 0; b < list.length; b++) if (per[b]) pv.set(list[b]!.key, per[b]!);
     store.stats.answered++;
@@ -1067,9 +1045,9 @@ export function createColumnReports(store: ColumnStore) {
     const dict = store.dims[d]!;
     const col = site.sDims[d]!.data;
     const n = selectSessions(q, p.from, p.to, [p.from, p.to]);
-    const counts = new Int32Array(dict.size);
-    const bounces = new Int32Array(dict.size);
-    const ms = new Float64Array(dict.size);
+    let counts: Int32Array = new Int32Array(dict.size);
+    let bounces: Int32Array = new Int32Array(dict.size);
+    let ms: Float64Array = new Float64Array(dict.size);
     const start = site.sStart.data;
     const end = site.sEnd.data;
     const pvs = site.sPageviews.data;
@@ -1078,34 +1056,22 @@ export function createColumnReports(store: ColumnStore) {
     // pageviews in the range per value, of events with a known session: without event filters,
     // a session that ends before the range does brings its counter in the loops below, the
     // others are read (`countCut`); with them, the matching pageviews are read
-    const per = new Int32Array(dict.size);
+    let per: Int32Array = new Int32Array(dict.size);
     const fused = !q.hasEventFilters && p.from < p.to && q.pageview >= 0;
     const cut = scratch('cut', Uint8Array, fused ? site.sessions + 1 : 0);
-    const windows: number[] = [];
+    let windows: number[] = [];
     const to = fused ? p.to : -Infinity;
     let top: { id: number; visitors: number; count: number }[];
     if (direct(dict.size, site.visitors)) {
       const words = Math.max(1, (site.visitors + 31) >>> 5);
-      const bits = scratch('bits', Uint32Array, dict.size * words);
-      const distinct = new Int32Array(dict.size);
-      const ix = idx;
-      for (let i = 0; i < n; i++) {
-        const s = ix[i]!;
-        const g = col[s]!;
-        const e = end[s]!;
-        counts[g]!++;
-        bounces[g]! += bit(pvs[s]! <= 1);
-        ms[g]! += e - start[s]!;
-        if (e < to) per[g]! += pvs[s]!;
-        else if (fused) ((cut[s + 1] = 1), windows.push(start[s]!, Math.min(e + 1, to)));
-        const v = vis[s]!;
-        const w = g * words + (v >>> 5);
-        const m = 1 << (v & 31);
-        const old = bits[w]!;
-        distinct[g]! += bit((old & m) === 0);
-        bits[w] = old | m;
-      }
-      top = ordered(counts, distinct, offset + limit, value, false);
+      const g = sessionGroups(
+        { col, start, end, pageviews: pvs, visitor: vis, groups: dict.size, words, to, fused },
+        idx,
+        n,
+      );
+      ({ counts, bounces, ms, per, windows } = g);
+      for (const s of g.cut) cut[s + 1] = 1;
+      top = ordered(counts, g.distinct, offset + limit, value, false);
     } else top = rankSessions();
     function rankSessions() {
       pairRoom(n);
