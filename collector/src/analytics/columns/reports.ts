@@ -194,6 +194,59 @@ function sessionPageviewsByPages(
   }
 }
 
+/**
+ * Sessions `ix[0..n)` per bucket of `list`, at bucket + 1 in `count`; whether they come in
+ * bucket order. In start order (as sessions come, nearly always), each bucket's are a run found
+ * by binary search; else each one's bucket goes to `bucketOf`, for a counting sort.
+ */
+function bucketsOf(
+  list: readonly Bucket[],
+  start: Float64Array,
+  ix: Int32Array,
+  n: number,
+  bucketOf: Int32Array,
+  count: Int32Array,
+): boolean {
+  if (inStartOrder(start, ix, n)) {
+    // the first session starting at or after `t`
+    const first = (t: number) => {
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (start[ix[mid]!]! < t) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    list.forEach((b, k) => (count[k + 1] = first(b.end) - first(b.start)));
+    return true;
+  }
+  const find = new BucketFinder(list);
+  let ordered = 1;
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    const b = find.of(start[ix[i]!]!);
+    bucketOf[i] = b;
+    count[b + 1]!++;
+    ordered &= bit(b >= prev);
+    prev = b;
+  }
+  return ordered === 1;
+}
+
+/** Whether the sessions `ix[0..n)` come in start order. */
+function inStartOrder(start: Float64Array, ix: Int32Array, n: number): boolean {
+  let ok = 1;
+  let prev = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const t = start[ix[i]!]!;
+    ok &= bit(t >= prev);
+    prev = t;
+  }
+  return ok === 1;
+}
+
 const sessionDimIndex = new Map(SESSION_DIMS.map((d, i) => [d.name, i]));
 
 export function createColumnReports(store: ColumnStore) {
@@ -831,20 +884,10 @@ export function createColumnReports(store: ColumnStore) {
     const n = selectSessions(q, from, to, [from, to]);
     // the sessions by bucket (in start order already, mostly: else a counting sort), then one
     // distinct count per bucket
-    const find = new BucketFinder(list);
-    const start = site.sStart.data;
-    const bucketOf = scratch('bucketOf', Int32Array, n);
+    const bucketOf = scratch('bucketOf', Int32Array, n, null);
     const count = new Int32Array(list.length + 1);
     const ix = idx;
-    let ordered = 1;
-    let prev = 0;
-    for (let i = 0; i < n; i++) {
-      const b = find.of(start[ix[i]!]!);
-      bucketOf[i] = b;
-      count[b + 1]!++;
-      ordered &= bit(b >= prev);
-      prev = b;
-    }
+    const ordered = bucketsOf(list, site.sStart.data, ix, n, bucketOf, count);
     for (let b = 0; b < list.length; b++) count[b + 1]! += count[b]!;
     let sorted = ix;
     if (!ordered) {
