@@ -680,7 +680,13 @@ describe('column store', () => {
     }
     // each split taken by the helper where its report had rows (the pages' only without filters)
     const took = (k: keyof typeof tasks) => (helperStats.byTask[k] ?? 0) - (tasks[k] ?? 0);
-    for (const k of ['shapesPart', 'transitionPass', 'funnelPart', 'activeIds'] as const)
+    for (const k of [
+      'shapesPart',
+      'transitionPass',
+      'funnelPart',
+      'activeIds',
+      'entryPart',
+    ] as const)
       expect(took(k), k).toBeGreaterThan(50);
     expect(took('rangeViews')).toBeGreaterThan(0);
   });

@@ -1,6 +1,6 @@
 /** What the helper thread runs (`helper-thread.ts`): each a pure function of shared arrays. */
 import { activeIds, funnelPart } from './behaviour.js';
-import { shapesPart } from './more-reports.js';
+import { entryPart, shapesPart } from './more-reports.js';
 import { transitionPass } from './paths.js';
 import { sessionsPart } from './query-sessions.js';
 import { runSums } from './session-aggregates.js';
@@ -9,6 +9,7 @@ import { rangeViews } from './repeat-views.js';
 
 export const tasks = {
   activeIds,
+  entryPart,
   funnelPart,
   groupPass,
   rangeViews,

@@ -187,35 +187,58 @@ export function shapesPart(
 /** The helper's `chosen` marks (`shapesPart`). */
 const ownChosen = scratchPool();
 
+/** The session columns `entryCounts` reads, and the slot of each entry page id. */
+interface EntryCols {
+  entry: ArrayLike<number>;
+  pageviews: Int32Array;
+  slotOf: Int32Array;
+}
+
 /**
- * Entries and bounces into the slots `slotOf[entry page id]` of the sessions `idx[0..n)`; a
- * function of its own, optimized apart.
+ * Entries and bounces into the slots `slotOf[entry page id]` (`slots` of them) of the sessions
+ * `idx[0..n)`; over many sessions the helper thread counts the later half.
  */
-function entryCounts(
+function entryCounts(idx: Int32Array, n: number, c: EntryCols, slots: number) {
+  const mid = n >>> 1;
+  const posted = n >= splitAt.sessions ? postToHelper('entryPart', [idx, mid, n, c, slots]) : null;
+  const mine = entryPart(idx, 0, posted ? mid : n, c, slots);
+  if (!posted) return mine;
+  const theirs = posted.wait() ?? entryPart(idx, mid, n, c, slots);
+  for (let w = 0; w < slots; w++) {
+    mine.entries[w]! += theirs.entries[w]!;
+    mine.bounces[w]! += theirs.bounces[w]!;
+  }
+  return mine;
+}
+
+/** `entryCounts` of the sessions `idx[a..b)`: a task of the helper thread. */
+export function entryPart(
   idx: Int32Array,
-  n: number,
-  entry: ArrayLike<number>,
-  pageviews: Int32Array,
-  slotOf: Int32Array,
-  entries: Int32Array,
-  bounces: Int32Array,
-): void {
+  a: number,
+  b: number,
+  c: EntryCols,
+  slots: number,
+): { entries: Int32Array; bounces: Int32Array } {
+  const { entry, pageviews, slotOf } = c;
   // per slot, sessions and bounces side by side (2w, 2w+1), in four lanes taken in turn: most
   // sessions count into one slot (the spare, or the top page), and four lanes let consecutive
   // increments of it overlap instead of each waiting for the last one's store
-  const stride = 2 * entries.length;
+  const stride = 2 * slots;
   const lanes = new Int32Array(4 * stride);
-  for (let j = 0; j < n; j++) {
+  for (let j = a; j < b; j++) {
     const s = idx[j]!;
     lanes[(j & 3) * stride + 2 * slotOf[entry[s]!]! + bit(pageviews[s]! <= 1)]!++;
   }
-  for (let w = 0; w < entries.length; w++)
+  const entries = new Int32Array(slots);
+  const bounces = new Int32Array(slots);
+  for (let w = 0; w < slots; w++)
     for (let l = 0; l < 4; l++) {
       const stayed = lanes[l * stride + 2 * w]!;
       const bounced = lanes[l * stride + 2 * w + 1]!;
       entries[w]! += stayed + bounced;
       bounces[w]! += bounced;
     }
+  return { entries, bounces };
 }
 
 /** The columns and tables a funnel's candidate rows are tested with (`stepRows`). */
@@ -771,24 +794,20 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
       }
     }
     // entries and bounces: the report's sessions by entry page
-    const entries = new Int32Array(W + 1);
-    const bounces = new Int32Array(W + 1);
     const ns = selectSessions(q, p.from, p.to, [p.from, p.to]);
     idx = scans.idx();
     const entryDict = store.dims[ENTRY]!;
-    const entryToPath = new Int32Array(entryDict.size).fill(W);
+    // (shared: the helper may read it)
+    const entryToPath = pooled('entryToPath', Int32Array, entryDict.size, W);
     for (let g = 1; g < entryDict.size; g++) {
       const id = store.paths.find(entryDict.values[g]!);
       if (id !== undefined) entryToPath[g] = want[id]!;
     }
-    entryCounts(
+    const { entries, bounces } = entryCounts(
       idx,
       ns,
-      site.sDims[ENTRY]!.data,
-      site.sPageviews.data,
-      entryToPath,
-      entries,
-      bounces,
+      { entry: site.sDims[ENTRY]!.data, pageviews: site.sPageviews.data, slotOf: entryToPath },
+      W + 1,
     );
     return top.map((g, w) => ({
       path: value(g)!,
