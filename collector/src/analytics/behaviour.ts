@@ -17,6 +17,7 @@ import {
   type Touches,
 } from './columns/behaviour.js';
 import { columnAnswers } from './columns/answers.js';
+import { funnelOfPlan } from './columns/funnel-touches.js';
 import type { ColumnStore } from './columns/store.js';
 
 export interface FunnelStep {
@@ -200,7 +201,10 @@ export function createBehaviour(sqlite: Database.Database, store: ColumnStore | 
 
   function funnel(p: ReportParams, steps: FunnelStep[], windowMs: number) {
     const touches = columns?.touches(p, steps) ?? sqlTouches(p, steps);
-    return funnelResult(steps, funnelReached(touches, steps.length, windowMs), windowMs);
+    const reached = touches.plan
+      ? funnelOfPlan(touches.plan, steps.length, windowMs)
+      : funnelReached(touches, steps.length, windowMs);
+    return funnelResult(steps, reached, windowMs);
   }
 
   /** Sessions started in [from, to) that pass the filters: visitor, user and start. */

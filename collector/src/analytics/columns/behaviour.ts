@@ -6,6 +6,7 @@
  */
 import { BucketFinder, type Bucket } from '../time.js';
 import { bit, popcount, scratchPool, sharedArray, type Ctor } from './growable.js';
+import type { TouchPlan } from './funnel-touches.js';
 import { postToHelper, splitAt } from './helper-thread.js';
 
 /**
@@ -479,6 +480,11 @@ export interface Touches {
   /** bit k: the event matches step k */
   steps: Uint16Array;
   visitors: number;
+  /**
+   * touches not copied yet (the arrays empty, `length` at most this many): the funnel copies
+   * them from these lists as it walks them (`funnel-touches.ts`)
+   */
+  plan?: TouchPlan;
 }
 
 /** `t` with room for `need` touches, its first `n` kept (a new array doubles the old). */

@@ -1,5 +1,6 @@
 /** What the helper thread runs (`helper-thread.ts`): each a pure function of shared arrays. */
 import { activeIds, funnelPart } from './behaviour.js';
+import { parityFunnel } from './funnel-touches.js';
 import { entryPart, shapesPart } from './more-reports.js';
 import { transitionPass } from './paths.js';
 import { sessionsPart } from './query-sessions.js';
@@ -12,6 +13,7 @@ export const tasks = {
   entryPart,
   funnelPart,
   groupPass,
+  parityFunnel,
   rangeViews,
   runSums,
   shapesPart,

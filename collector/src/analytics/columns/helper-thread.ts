@@ -116,13 +116,14 @@ export function postToHelper<K extends TaskName>(
 const COPIED = 1 << 12;
 
 /**
- * Whether posting `arg` would copy a large array (one not on shared memory, in it or one level
+ * Whether posting `arg` would copy a large array (one not on shared memory, in it or a few levels
  * down): the task would cost more in the copy than it saves, so the report runs it itself.
  */
 function copied(arg: unknown, depth = 0): boolean {
   if (ArrayBuffer.isView(arg))
     return !(arg.buffer instanceof SharedArrayBuffer) && arg.byteLength > COPIED;
-  if (depth > 1 || arg === null || typeof arg !== 'object') return false;
+  if (depth > 4 || arg === null || typeof arg !== 'object') return false;
+  if (Array.isArray(arg) && typeof arg[0] !== 'object') return false; // numbers, strings
   return Object.values(arg).some((v) => copied(v, depth + 1));
 }
 

@@ -7,10 +7,11 @@
 import type { FunnelStep } from '../behaviour.js';
 import type { ReportParams } from '../params.js';
 import { roomFor, type SessionRows, type Touches } from './behaviour.js';
+import { planned, ZERO, type TouchSource } from './funnel-touches.js';
 import { compareText } from './dictionary.js';
 import { DURATION_BOUNDS } from '../session-buckets.js';
 import { FAST, topTransitions, type Transition } from './paths.js';
-import { bit, scratchPool, type Growable } from './growable.js';
+import { bit, scratchPool, sharedArray, type Growable } from './growable.js';
 import { postToHelper, splitAt } from './helper-thread.js';
 import { viewsAndVisitors } from './repeat-views.js';
 import { ScrollSums } from './scroll-sums.js';
@@ -292,67 +293,11 @@ function stepRows(
   return n;
 }
 
-/** The columns a funnel's touches are copied from, one list's (pageviews, or a name's events). */
-interface TouchSource {
-  /** by position: row, time, visitor ordinal, and the id `steps` is read by (or 0) */
-  rows: Int32Array;
-  ts: Float64Array;
-  visitor: Int32Array;
-  ids: Int32Array;
-  /** by id: the steps (bit k: step k) a row of it matches */
-  steps: Uint16Array;
-}
-
-/** A list's positions as one id (a name's events: `ids` reads 0, `steps` is `[steps]`). */
-const ZERO = new Int32Array(1);
-
 /**
  * Pages of a funnel's page steps read from their own pageview lists at most (each list is a run
  * of touches a visitor's walk may have to sort into time order); more read every pageview.
  */
 const PAGE_LISTS = 16;
-
-/** Positions copied per call of `copyTouches`: the touch arrays grow by at most this much. */
-const TOUCH_CHUNK = 1 << 16;
-
-/**
- * Appends to `out` from `n` the positions a…b−1 of `c` in [from, to) whose id matches a step
- * (`di` 0: every position reads id 0; `inner` 1: every position is in the range, its time not
- * tested); returns the new count. Every column is read in sequence.
- */
-function copyTouches(
-  c: TouchSource,
-  [a, b, di, inner]: readonly [number, number, number, number],
-  from: number,
-  to: number,
-  out: Touches,
-  n: number,
-): number {
-  const { visitor, ts, order, steps } = out;
-  const { rows, ts: at, visitor: by, ids, steps: of } = c;
-  if (inner && di === 0) {
-    // a name's or a page's list over blocks wholly inside the range: every position is a touch
-    const st = of[ids[0]!]!;
-    for (let k = a; k < b; k++) {
-      visitor[n] = by[k]!;
-      ts[n] = at[k]!;
-      order[n] = rows[k]!;
-      steps[n++] = st;
-    }
-    return n;
-  }
-  for (let k = a; k < b; k++) {
-    const st = of[ids[k * di]!]!;
-    if (st === 0) continue;
-    const t = at[k]!;
-    visitor[n] = by[k]!;
-    ts[n] = t;
-    order[n] = rows[k]!;
-    steps[n] = st;
-    n += bit(t >= from) & bit(t < to);
-  }
-  return n;
-}
 
 export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
   const { plan, selectSessions, selectEvents } = scans;
@@ -556,8 +501,9 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     tests: { ok: Uint8Array; page: boolean }[],
     p: ReportParams,
   ): Touches {
-    const byPage = new Uint16Array(store.paths.size);
-    const byName = new Uint16Array(store.labels.size);
+    // (shared: the helper thread reads them)
+    const byPage = sharedArray(Uint16Array, store.paths.size);
+    const byName = sharedArray(Uint16Array, store.labels.size);
     tests.forEach((t, k) => {
       const into = t.page ? byPage : byName;
       for (let id = 0; id < t.ok.length; id++) into[id] = into[id]! | (t.ok[id]! << k);
@@ -623,17 +569,8 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
         1,
       );
     listed(byName, site.labelRows, site.labelTs, site.labelVisitor);
-    let out: Touches = { ...touchBuf, length: 0, visitors: site.visitors };
-    let n = 0;
-    for (const [c, a, b, di, inner] of sources)
-      for (let k = a; k < b; k += TOUCH_CHUNK) {
-        const end = Math.min(b, k + TOUCH_CHUNK);
-        out = roomFor(out, n, n + end - k);
-        n = copyTouches(c, [k, end, di, inner], p.from, p.to, out, n);
-      }
-    touchBuf = out;
-    out.length = n;
-    return out;
+    // copied as the funnel walks them: one parity of visitors in each thread
+    return planned({ sources, from: p.from, to: p.to, visitors: site.visitors });
   }
 
   /** The sessions report's figures (buckets of `session-buckets.ts`), or null. */
