@@ -487,6 +487,18 @@ export interface Touches {
   plan?: TouchPlan;
 }
 
+/** No touches, no room (`roomFor` grows it). */
+export function emptyTouches(): Touches {
+  return {
+    length: 0,
+    visitor: new Uint32Array(0),
+    ts: new Float64Array(0),
+    order: new Float64Array(0),
+    steps: new Uint16Array(0),
+    visitors: 0,
+  };
+}
+
 /** `t` with room for `need` touches, its first `n` kept (a new array doubles the old). */
 export function roomFor(t: Touches, n: number, need: number): Touches {
   if (t.visitor.length >= need) return t;

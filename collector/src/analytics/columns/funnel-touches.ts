@@ -6,7 +6,7 @@
  * other's.
  */
 import { bit } from './growable.js';
-import { funnelPart, roomFor, type Touches } from './behaviour.js';
+import { emptyTouches, funnelPart, roomFor, type Touches } from './behaviour.js';
 import { postToHelper, splitAt } from './helper-thread.js';
 
 /** The columns a funnel's touches are copied from, one list's (pageviews, or a name's events). */
@@ -35,8 +35,7 @@ export interface TouchPlan {
 /** Touches still to be copied from `plan` (`funnelOfPlan` walks them). */
 export function planned(plan: TouchPlan): Touches {
   const length = plan.sources.reduce((n, [, a, b]) => n + b - a, 0);
-  const none = { visitor: new Uint32Array(0), ts: new Float64Array(0), order: new Float64Array(0) };
-  return { length, ...none, steps: new Uint16Array(0), visitors: plan.visitors, plan };
+  return { ...emptyTouches(), length, visitors: plan.visitors, plan };
 }
 
 /**
@@ -54,14 +53,7 @@ export function funnelOfPlan(plan: TouchPlan, nSteps: number, windowMs: number):
 }
 
 /** This thread's touch arrays, reused across funnels. */
-let own: Touches = {
-  length: 0,
-  visitor: new Uint32Array(0),
-  ts: new Float64Array(0),
-  order: new Float64Array(0),
-  steps: new Uint16Array(0),
-  visitors: 0,
-};
+let own = emptyTouches();
 
 /**
  * The funnel's counts over the visitors of `parity` (0 even, 1 odd, -1 all), their touches

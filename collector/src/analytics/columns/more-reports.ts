@@ -6,7 +6,7 @@
  */
 import type { FunnelStep } from '../behaviour.js';
 import type { ReportParams } from '../params.js';
-import { roomFor, type SessionRows, type Touches } from './behaviour.js';
+import { emptyTouches, roomFor, type SessionRows, type Touches } from './behaviour.js';
 import { planned, ZERO, type TouchSource } from './funnel-touches.js';
 import { compareText } from './dictionary.js';
 import { DURATION_BOUNDS } from '../session-buckets.js';
@@ -308,15 +308,8 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
   };
   // the rows handed to `columns/behaviour.ts`, valid until the next report asks for them
   const pooled = scratchPool();
-  // a funnel's touches (both paths), grown as needed
-  let touchBuf: Touches = {
-    length: 0,
-    visitor: new Uint32Array(0),
-    ts: new Float64Array(0),
-    order: new Float64Array(0),
-    steps: new Uint16Array(0),
-    visitors: 0,
-  };
+  // a filtered funnel's touches, grown as needed (without filters they are copied as walked)
+  let touchBuf = emptyTouches();
 
   /**
    * Sessions started in [from, to) passing the filters, as `SessionRows`, or null. Without
