@@ -30,7 +30,11 @@ export const splitAt = {
   touches: 1 << 16,
   /** the pages report's contiguous pageview positions (`repeat-views.ts`) */
   positions: 1 << 18,
-  /** the generic query's sessions by session dimensions (`query-sessions.ts`) */
+  /**
+   * a report's sessions: the overview's and time series' (`session-aggregates.ts`), breakdowns by
+   * a session dimension (`session-groups.ts`), the generic query's (`query-sessions.ts`), the
+   * sessions, pages and active-users reports' (`more-reports.ts`, `behaviour.ts`)
+   */
   sessions: 1 << 16,
   /** the sessions report's pageviews (`paths.ts`) */
   pageviews: 1 << 18,
