@@ -634,7 +634,8 @@ export function createMoreReports(store: ColumnStore, scans: ColumnScans) {
     const pvVisitor = pos === null ? site.eVisitor.data : site.links.visitor.data;
     // without filters the distinct visitors of every path come in the same pass
     const seen = pos === null ? null : new Int32Array(P);
-    if (seen) viewsAndVisitors(idx, nv, pvPath, site.repeats.same.data, views, seen);
+    if (seen)
+      viewsAndVisitors(idx, nv, pvPath, site.repeats.same.data, views, seen, scans.positionsRun());
     else for (let k = 0; k < nv; k++) views[pvPath[idx[k]!]!]!++;
     views[0] = 0; // pageviews without a path are not a row
     // the paths that can rank: every path with as many views as the last one kept

@@ -126,7 +126,8 @@ export function rangeViews(
 
 /**
  * Pageviews and distinct visitors per path id (added into `views` and `visitors`) of the
- * positions `idx[0..n)`, ascending; `path` and `same` are per position. A pageview counts a
+ * positions `idx[0..n)`, ascending (or, `run` ≥ 0, of run … run + n − 1, `idx` unread); `path`
+ * and `same` are per position. A pageview counts a
  * visitor when no earlier selected pageview has its (visitor, path): following `same` back past
  * the unselected ones (late events between two selected ones), never below the first selected.
  */
@@ -137,10 +138,12 @@ export function viewsAndVisitors(
   same: Int32Array,
   views: Int32Array,
   visitors: Int32Array,
+  run = -1,
 ): void {
   if (n === 0) return;
-  const lo = idx[0]!;
-  const span = idx[n - 1]! - lo + 1;
+  // `run` >= 0: the positions are run … run + n − 1, not written in `idx`
+  const lo = run >= 0 ? run : idx[0]!;
+  const span = run >= 0 ? n : idx[n - 1]! - lo + 1;
   if (span === n) {
     // every position from the first selected to the last: earlier means below the first; the
     // upper half in the helper thread where there is one and the columns are shared

@@ -252,6 +252,8 @@ const sessionDimIndex = new Map(SESSION_DIMS.map((d, i) => [d.name, i]));
 export function createColumnReports(store: ColumnStore) {
   // (on shared memory, as every scratch array: a report may hand them to the helper thread)
   let idx = sharedArray(Int32Array, 1 << 16);
+  // `pageviewPositions`' positions as one run from here (idx not written), or -1
+  let run = -1;
   let groupBuf = sharedArray(Int32Array, 1 << 16);
   let visitorBuf = sharedArray(Int32Array, 1 << 16);
   let maskCache: { site: SiteColumns; version: number; key: string; mask: Uint8Array } | null =
@@ -504,10 +506,12 @@ export function createColumnReports(store: ColumnStore) {
 
   /**
    * Without event or session filters: the positions in the pageview row list (and in the
-   * per-pageview columns of `site.links`) of the pageviews in [from, to), in order, into `idx`;
-   * null with filters (`selectEvents` then).
+   * per-pageview columns of `site.links`) of the pageviews in [from, to), in order, into `idx`
+   * — or, when they make one run, only its first (`positionsRun`); null with filters
+   * (`selectEvents` then).
    */
   function pageviewPositions(q: Plan, from: number, to: number): number | null {
+    run = -1;
     if (q.hasEventFilters || q.sessionTests.length > 0 || q.pageview < 0) return null;
     const { site } = q;
     const list = site.pageviewRows;
@@ -516,20 +520,48 @@ export function createColumnReports(store: ColumnStore) {
     room(list.length);
     const out = idx;
     let n = 0;
+    // while the positions make one run from `lo`, none is written (a range's usually do: 22 MB
+    // of writes at 10 M events); once one breaks it, the run is written out and the rest after it
+    let lo = -1;
+    let inRun = true;
+    const writeRun = () => {
+      for (let i = 0; i < n; i++) out[i] = lo + i;
+      inRun = false;
+    };
     const sp = site.eBlocks.spans(from, to, site.events);
     for (let j = 0; j < sp.length; j += 3) {
       const a = list.firstAtLeast(sp[j]!);
       const b = list.firstAtLeast(sp[j + 1]!);
       if (sp[j + 2]) {
+        if (a === b) continue;
+        if (inRun) {
+          if (n === 0) lo = a;
+          if (a === lo + n) {
+            n += b - a;
+            continue;
+          }
+          writeRun();
+        }
         for (let k = a; k < b; k++) out[n++] = k;
         continue;
       }
       for (let k = a; k < b; k++) {
         const t = ts[rows[k]!]!;
+        const ok = bit(t >= from) & bit(t < to);
+        if (inRun) {
+          if (!ok) continue;
+          if (n === 0) lo = k;
+          if (k === lo + n) {
+            n++;
+            continue;
+          }
+          writeRun();
+        }
         out[n] = k;
-        n += bit(t >= from) & bit(t < to);
+        n += ok;
       }
     }
+    if (inRun && n > 0) run = lo;
     return n;
   }
 
@@ -1029,7 +1061,7 @@ export function createColumnReports(store: ColumnStore) {
     const value = (id: number) => c.dict.values[id]!;
     if (pos !== null) {
       const distinct = new Int32Array(c.dict.size);
-      viewsAndVisitors(idx, n, site.links.path.data, site.repeats.same.data, counts, distinct);
+      viewsAndVisitors(idx, n, site.links.path.data, site.repeats.same.data, counts, distinct, run);
       return ordered(counts, distinct, offset + limit, value, true)
         .slice(offset, offset + limit)
         .map((r) => ({ value: value(r.id), events: r.count, visitors: r.visitors }));
@@ -1167,6 +1199,8 @@ export function createColumnReports(store: ColumnStore) {
     pageviewPositions,
     sessionMask,
     idx: () => idx,
+    /** the first of `pageviewPositions`' positions when they make one run (not in `idx`), or -1 */
+    positionsRun: () => run,
   };
 
   return { metrics, timeseries, eventBreakdown, sessionBreakdown, scans };
