@@ -1,6 +1,6 @@
 /**
  * What SQLite's page size and page cache cost the ingest writer:
- * `node --import tsx scripts/bench/storage-settings.ts [--rounds 3] [--requests 60000]
+ * `npm run bench:storage -- [--rounds 3] [--requests 60000]
  * [--batches 4000] [--pages 4096,8192,16384] [--caches 2000,16000]`.
  *
  * Drives the real writer (`createSqliteEventWriter`, with the background checkpointer) directly,
