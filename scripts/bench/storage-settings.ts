@@ -30,6 +30,8 @@ const arg = (name: string, dflt: string) => {
 };
 const GROUP = 23;
 const BATCH = 50;
+const LOADS = ['collect', 'events'] as const;
+type Load = (typeof LOADS)[number];
 
 interface Result {
   cpuUs: number;
@@ -37,7 +39,7 @@ interface Result {
   events: number;
 }
 
-async function child(load: string, pageSize: number, cacheKib: number, count: number) {
+async function child(load: Load, pageSize: number, cacheKib: number, count: number) {
   const dir = mkdtempSync(join(tmpdir(), 'sightline-storage-'));
   const database = openDatabase(join(dir, 'bench.db'), { pageSize, cacheKib });
   database.db
@@ -111,9 +113,7 @@ async function child(load: string, pageSize: number, cacheKib: number, count: nu
     Array.from({ length: GROUP }, request),
   );
   const cpu0 = process.cpuUsage();
-  for (const group of pending) {
-    await Promise.all(group.map((b) => writer.write(b)));
-  }
+  for (const group of pending) await Promise.all(group.map((b) => writer.write(b)));
   const cpu = process.cpuUsage(cpu0);
   await checkpointer?.stop();
   database.close();
@@ -147,7 +147,7 @@ function main() {
   );
   const runs = new Map<string, Result[]>();
   for (let r = 0; r < rounds; r++) {
-    for (const load of ['collect', 'events']) {
+    for (const load of LOADS) {
       for (const { p, c } of settings) {
         const out = spawnSync(
           process.execPath,
@@ -172,7 +172,7 @@ function main() {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log('\nload         page size  cache     CPU per request  CPU per event');
-  for (const load of ['collect', 'events']) {
+  for (const load of LOADS) {
     for (const { p, c } of settings) {
       const list = runs.get(`${load} ${p} ${c}`)!;
       const perItem = median(list.map((x) => x.cpuUs / x.items));
@@ -187,5 +187,5 @@ function main() {
 const at = process.argv.indexOf('--child');
 if (at > 0) {
   const [load, p, c, count] = process.argv.slice(at + 1);
-  await child(load!, Number(p), Number(c), Number(count));
+  await child(load as Load, Number(p), Number(c), Number(count));
 } else main();
