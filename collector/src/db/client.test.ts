@@ -25,6 +25,16 @@ describe('openDatabase', () => {
     plain.close();
   });
 
+  it('creates a new file with the page size and cache it is asked for (the benchmarks)', () => {
+    const { sqlite, close } = openDatabase(join(dir, 'sized.db'), {
+      pageSize: 8192,
+      cacheKib: 500,
+    });
+    expect(pragma(sqlite, 'page_size')).toBe(8192);
+    expect(pragma(sqlite, 'cache_size')).toBe(-500);
+    close();
+  });
+
   it('opens a database made with other pages as it is, data and page size kept', () => {
     const file = join(dir, 'old.db');
     const old = new Database(file);
